@@ -1,0 +1,19 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/node_modules/binaryen/bin:$(HOME)/.cargo/bin:$(PATH)
+# The same LEPTOS_* values cargo-leptos bakes in, so `cargo test` reuses its build cache.
+export LEPTOS_OUTPUT_NAME := desk
+
+.PHONY: run test tools build release lint unit integration e2e
+
+tools:
+	@scripts/install-tools.sh
+
+## Build and serve on http://127.0.0.1:3000 with SQLite at ./data/desk.db and demo data.
+run: tools
+	cargo leptos build --release
+	LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD target/release/server
+
+## Everything: format, clippy, unit + integration on SQLite and PostgreSQL, end2end in Chromium.
+test: tools
+	@scripts/test.sh

@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+
+use crate::api::Logout;
+use crate::components::labels::tier_name;
+use crate::domain::CurrentUser;
+use crate::i18n::*;
+
+/// Top bar: product name, who is signed in with their rank, and log out.
+#[component]
+pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let tier = user.tier;
+    let name = user.display_name.clone();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <div class="account" role="group" aria-label=move || t_string!(i18n, account_menu).to_string()>
+                <span class="who">
+                    <span class="name">{move || t_string!(i18n, signed_in_as, name = name.clone()).to_string()}</span>
+                    <span class="tier">{move || t_string!(i18n, tier_label, tier = tier_name(i18n, tier)).to_string()}</span>
+                </span>
+                <LogoutButton/>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn LogoutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <ActionForm action=logout attr:class="logout">
+            <button type="submit" class="button secondary">{t!(i18n, log_out)}</button>
+        </ActionForm>
+    }
+}

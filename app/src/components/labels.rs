@@ -1,0 +1,38 @@
+//! Translated names for shared enums. One place, so every screen words them the same way.
+use leptos_i18n::I18nContext;
+
+use crate::domain::{TicketStatus, Tier};
+use crate::i18n::*;
+
+pub fn tier_name(i18n: I18nContext<Locale>, tier: Tier) -> String {
+    match tier {
+        Tier::WellnessAdvocate => t_string!(i18n, tier_wellness_advocate).to_string(),
+        Tier::Manager => t_string!(i18n, tier_manager).to_string(),
+        Tier::Director => t_string!(i18n, tier_director).to_string(),
+        Tier::Executive => t_string!(i18n, tier_executive).to_string(),
+        Tier::Elite => t_string!(i18n, tier_elite).to_string(),
+        Tier::Premier => t_string!(i18n, tier_premier).to_string(),
+        Tier::Silver => t_string!(i18n, tier_silver).to_string(),
+        Tier::Gold => t_string!(i18n, tier_gold).to_string(),
+        Tier::Platinum => t_string!(i18n, tier_platinum).to_string(),
+        Tier::Diamond => t_string!(i18n, tier_diamond).to_string(),
+        Tier::BlueDiamond => t_string!(i18n, tier_blue_diamond).to_string(),
+        Tier::PresidentialDiamond => t_string!(i18n, tier_presidential_diamond).to_string(),
+    }
+}
+
+pub fn status_name(i18n: I18nContext<Locale>, status: TicketStatus) -> String {
+    match status {
+        TicketStatus::Open => t_string!(i18n, status_open).to_string(),
+        TicketStatus::AwaitingFeedback => t_string!(i18n, status_awaiting).to_string(),
+        TicketStatus::Closed => t_string!(i18n, status_closed).to_string(),
+    }
+}
+
+/// The locale code used for date formatting.
+pub fn lang_code(i18n: I18nContext<Locale>) -> &'static str {
+    match i18n.get_locale() {
+        Locale::es => "es",
+        Locale::en => "en",
+    }
+}

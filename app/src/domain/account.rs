@@ -1,0 +1,168 @@
+//! Account fields, parsed once at the edge (CSV import, CLI, login form) so the rest of the code
+//! can trust them.
+use serde::{Deserialize, Serialize};
+
+use super::{Role, Tier};
+
+macro_rules! text_newtype {
+    ($name:ident) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name(String);
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_newtype!(Username);
+text_newtype!(Email);
+text_newtype!(DisplayName);
+text_newtype!(MemberNumber);
+
+impl Username {
+    /// Usernames compare case-insensitively, so they are stored lower-case.
+    pub fn parse(input: &str) -> Result<Username, String> {
+        let s = input.trim().to_lowercase();
+        if s.is_empty() {
+            return Err("username is empty".into());
+        }
+        if s.chars().count() > 64 {
+            return Err("username is longer than 64 characters".into());
+        }
+        if !s.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+            return Err("username may only contain letters, digits and . _ - @".into());
+        }
+        Ok(Username(s))
+    }
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, String> {
+        let s = input.trim();
+        let (local, domain) = s.split_once('@').ok_or("email needs an @")?;
+        let ok = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && s.len() <= 254
+            && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>');
+        if ok {
+            Ok(Email(s.to_string()))
+        } else {
+            Err(format!("'{s}' is not an email address"))
+        }
+    }
+}
+
+impl DisplayName {
+    pub fn parse(input: &str) -> Result<DisplayName, String> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err("display name is empty".into());
+        }
+        if s.chars().count() > 120 {
+            return Err("display name is longer than 120 characters".into());
+        }
+        if s.chars().any(char::is_control) {
+            return Err("display name contains control characters".into());
+        }
+        Ok(DisplayName(s.to_string()))
+    }
+}
+
+impl MemberNumber {
+    /// Member numbers are digits (leading zeros kept); optional for staff.
+    pub fn parse(input: &str) -> Result<MemberNumber, String> {
+        let s = input.trim();
+        if s.is_empty() || s.len() > 20 || !s.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("member number '{s}' must be 1 to 20 digits"));
+        }
+        Ok(MemberNumber(s.to_string()))
+    }
+}
+
+/// Minimum length only: long passphrases beat composition rules (NIST 800-63B).
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// The signed-in person as the UI sees it. Never carries secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub member_number: Option<String>,
+    pub tier: Tier,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    /// The Technical Issues gate: staff always pass, members from `min_tier` up.
+    pub fn may_use_desk(&self, min_tier: Tier) -> bool {
+        self.role.is_staff() || self.tier >= min_tier
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(tier: Tier, role: Role) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            email: "u@example.com".into(),
+            member_number: None,
+            tier,
+            role,
+        }
+    }
+
+    #[test]
+    fn gate() {
+        assert!(user(Tier::Silver, Role::Member).may_use_desk(Tier::Silver));
+        assert!(user(Tier::Diamond, Role::Member).may_use_desk(Tier::Silver));
+        assert!(!user(Tier::Manager, Role::Member).may_use_desk(Tier::Silver));
+        assert!(!user(Tier::Premier, Role::Member).may_use_desk(Tier::Silver));
+        assert!(user(Tier::Manager, Role::Agent).may_use_desk(Tier::Silver));
+        assert!(user(Tier::WellnessAdvocate, Role::Admin).may_use_desk(Tier::Silver));
+        assert!(user(Tier::Gold, Role::Member).may_use_desk(Tier::Gold));
+        assert!(!user(Tier::Silver, Role::Member).may_use_desk(Tier::Gold));
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(Username::parse(" Silver ").unwrap().as_str(), "silver");
+        assert!(Username::parse("").is_err());
+        assert!(Username::parse("a b").is_err());
+        assert!(Username::parse("<script>").is_err());
+        assert!(Username::parse(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert!(Email::parse("ana@example.com").is_ok());
+        assert!(Email::parse("ana@example").is_err());
+        assert!(Email::parse("@example.com").is_err());
+        assert!(Email::parse("ana example@x.com").is_err());
+    }
+
+    #[test]
+    fn member_numbers_and_names() {
+        assert_eq!(MemberNumber::parse("0012345").unwrap().as_str(), "0012345");
+        assert!(MemberNumber::parse("12a").is_err());
+        assert!(DisplayName::parse("  ").is_err());
+        assert_eq!(
+            DisplayName::parse(" Ana Pérez ").unwrap().as_str(),
+            "Ana Pérez"
+        );
+    }
+}

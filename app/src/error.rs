@@ -1,0 +1,61 @@
+//! The one error type every server function returns. Variants are what the UI needs to show a
+//! useful message; internal causes are logged on the server and never sent.
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::domain::Tier;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("Technical Issues are for {required} and above")]
+    TierTooLow { required: Tier, yours: Tier },
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("the service is unavailable, try again shortly")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+    /// Raised by the server-function machinery itself (network down, undecodable request...).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
+            AppError::NotFound => 404,
+            AppError::Forbidden | AppError::TierTooLow { .. } => 403,
+            AppError::Validation { .. } | AppError::Transport(_) => 400,
+            AppError::RateLimited { .. } => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

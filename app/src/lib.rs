@@ -1,0 +1,28 @@
+//! The shared crate: pages and components (server-rendered and hydrated), shared domain types,
+//! server functions, and (feature `ssr`) everything that only runs on the server.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+// Typed translations (`crate::i18n`), generated from `locales/*.json` by build.rs.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub use app::{shell, App};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // A plain marker for people and browser tests: the page is now interactive.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

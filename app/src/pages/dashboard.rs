@@ -1,0 +1,129 @@
+//! "My Technical Issues": the seed's member dashboard.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::my_tickets;
+use crate::components::header::SiteHeader;
+use crate::components::ticket_list::TicketList;
+use crate::domain::{CurrentUser, TicketLists};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::pages::refusal::TierRefusal;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Open,
+    Awaiting,
+    Closed,
+}
+
+impl Tab {
+    fn from_query(q: Option<&str>) -> Tab {
+        match q {
+            Some("awaiting") => Tab::Awaiting,
+            Some("closed") => Tab::Closed,
+            _ => Tab::Open,
+        }
+    }
+    fn key(self) -> &'static str {
+        match self {
+            Tab::Open => "open",
+            Tab::Awaiting => "awaiting",
+            Tab::Closed => "closed",
+        }
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| my_tickets());
+    view! {
+        <Title text=move || t_string!(i18n, dashboard_heading).to_string()/>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((user, tickets)) => view! { <Dashboard user tickets/> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::TierTooLow { required, yours }) => {
+                        view! { <TierRefusal required yours/> }.into_any()
+                    }
+                    Err(_) => view! { <p class="form-error" role="alert">{t!(i18n, error_generic)}</p> }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let tab = Memo::new(move |_| Tab::from_query(query.read().get("tab").as_deref()));
+    let counts = [
+        (Tab::Open, tickets.open.len()),
+        (Tab::Awaiting, tickets.awaiting.len()),
+        (Tab::Closed, tickets.closed.len()),
+    ];
+    let tab_label = move |t: Tab| match t {
+        Tab::Open => t_string!(i18n, tab_open).to_string(),
+        Tab::Awaiting => t_string!(i18n, tab_awaiting).to_string(),
+        Tab::Closed => t_string!(i18n, tab_closed).to_string(),
+    };
+    let tab_links = counts
+        .into_iter()
+        .map(|(t, n)| {
+            view! {
+                <li>
+                    // Plain links: they work without JavaScript, and once hydrated the router
+                    // turns them into in-place switches.
+                    <a href=format!("/?tab={}", t.key())
+                        class="tab"
+                        aria-current=move || (tab.get() == t).then_some("page")>
+                        <span>{move || tab_label(t)}</span>
+                        " "
+                        <span class="count">{format!("({n})")}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let lists = StoredValue::new(tickets);
+    let empty = Signal::derive(move || match tab.get() {
+        Tab::Open => t_string!(i18n, empty_open).to_string(),
+        Tab::Awaiting => t_string!(i18n, empty_awaiting).to_string(),
+        Tab::Closed => t_string!(i18n, empty_closed).to_string(),
+    });
+    view! {
+        <SiteHeader user/>
+        <main id="main" class="page">
+            <nav class="breadcrumb" aria-label="Breadcrumb">{t!(i18n, breadcrumb)} " ›"</nav>
+            <h1>{t!(i18n, dashboard_heading)}</h1>
+            <p class="banner" role="note">{t!(i18n, banner)}</p>
+            <div class="actions">
+                <a class="button primary" href="/tickets/new">{t!(i18n, submit_new)}</a>
+                <a class="button secondary" href="/chat" target="_blank" rel="noopener">
+                    <span>{t!(i18n, chat_button)}</span>
+                    <small class="hint">{t!(i18n, chat_english_only)}</small>
+                </a>
+            </div>
+            <nav class="tabs" aria-label=move || t_string!(i18n, ticket_lists).to_string()>
+                <ul>{tab_links}</ul>
+            </nav>
+            <section class="tab-panel" aria-labelledby="tab-heading">
+                <h2 id="tab-heading">{move || tab_label(tab.get())}</h2>
+                {move || {
+                    let list = lists.with_value(|l| match tab.get() {
+                        Tab::Open => l.open.clone(),
+                        Tab::Awaiting => l.awaiting.clone(),
+                        Tab::Closed => l.closed.clone(),
+                    });
+                    view! { <TicketList tickets=list empty/> }
+                }}
+            </section>
+        </main>
+    }
+}

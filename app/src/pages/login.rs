@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::Login;
+use crate::error::AppError;
+use crate::i18n::*;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = ServerAction::<Login>::new();
+    let error = move || {
+        let err = login.value().get()?.err()?;
+        Some(match err {
+            AppError::InvalidCredentials | AppError::Validation { .. } => {
+                t_string!(i18n, login_failed).to_string()
+            }
+            AppError::RateLimited { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                t_string!(i18n, login_throttled, minutes = minutes).to_string()
+            }
+            AppError::Unavailable => t_string!(i18n, error_unavailable).to_string(),
+            _ => t_string!(i18n, error_generic).to_string(),
+        })
+    };
+    view! {
+        <Title text=move || t_string!(i18n, login_heading).to_string()/>
+        <main id="main" class="login-card">
+            <p class="brand">{t!(i18n, app_name)}</p>
+            <h1>{t!(i18n, login_heading)}</h1>
+            <p class="intro">{t!(i18n, login_intro)}</p>
+            <ActionForm action=login attr:class="stack">
+                <label for="username">{t!(i18n, username)}</label>
+                <input id="username" name="username" type="text" autocomplete="username"
+                    autocapitalize="none" spellcheck="false" required/>
+                <label for="password">{t!(i18n, password)}</label>
+                <input id="password" name="password" type="password"
+                    autocomplete="current-password" required/>
+                <p class="form-error" role="alert">{error}</p>
+                <button type="submit" class="button primary" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() {
+                        t_string!(i18n, logging_in).to_string()
+                    } else {
+                        t_string!(i18n, log_in).to_string()
+                    }}
+                </button>
+            </ActionForm>
+        </main>
+    }
+}

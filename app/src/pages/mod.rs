@@ -1,0 +1,4 @@
+pub mod dashboard;
+pub mod login;
+pub mod not_found;
+pub mod refusal;

@@ -1,0 +1,118 @@
+//! Runtime settings, all from the environment with defaults that run with nothing set.
+//! `.env.example` at the repository root documents each variable.
+use std::time::Duration;
+
+use crate::domain::Tier;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// Listen address; `None` keeps Leptos' `site-addr`.
+    pub listen_addr: Option<String>,
+    pub demo_seed: bool,
+    pub min_tier: Tier,
+    pub cookie_secure: bool,
+    pub session_ttl: Duration,
+    pub login_window: Duration,
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_client: i64,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/desk.db".into(),
+            listen_addr: None,
+            demo_seed: true,
+            min_tier: Tier::Silver,
+            cookie_secure: false,
+            session_ttl: Duration::from_secs(14 * 24 * 3600),
+            login_window: Duration::from_secs(15 * 60),
+            login_max_failures_per_account: 5,
+            login_max_failures_per_client: 20,
+            trust_proxy: false,
+            log_json: false,
+        }
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Separate from `from_env` so it can be tested without touching the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let d = Config::default();
+        let flag = |k: &str, default: bool| -> Result<bool, String> {
+            match get(k).as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some("1" | "true" | "yes" | "on") => Ok(true),
+                Some("0" | "false" | "no" | "off") => Ok(false),
+                Some(v) => Err(format!("{k}: expected 0/1/true/false, got '{v}'")),
+            }
+        };
+        let number = |k: &str, default: u64| -> Result<u64, String> {
+            match get(k).as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| format!("{k}: expected a whole number, got '{v}'")),
+            }
+        };
+        Ok(Config {
+            database_url: get("DATABASE_URL")
+                .filter(|v| !v.is_empty())
+                .unwrap_or(d.database_url),
+            listen_addr: get("APP_LISTEN_ADDR").filter(|v| !v.is_empty()),
+            demo_seed: flag("APP_DEMO", d.demo_seed)?,
+            min_tier: match get("APP_MIN_TIER").filter(|v| !v.is_empty()) {
+                Some(v) => Tier::parse(&v).map_err(|e| format!("APP_MIN_TIER: {e}"))?,
+                None => d.min_tier,
+            },
+            cookie_secure: flag("APP_COOKIE_SECURE", d.cookie_secure)?,
+            session_ttl: Duration::from_secs(3600 * number("APP_SESSION_HOURS", 14 * 24)?),
+            login_window: Duration::from_secs(60 * number("APP_LOGIN_WINDOW_MINUTES", 15)?),
+            login_max_failures_per_account: number("APP_LOGIN_MAX_FAILURES_ACCOUNT", 5)? as i64,
+            login_max_failures_per_client: number("APP_LOGIN_MAX_FAILURES_CLIENT", 20)? as i64,
+            trust_proxy: flag("APP_TRUST_PROXY", d.trust_proxy)?,
+            log_json: get("APP_LOG_FORMAT").is_some_and(|v| v == "json"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_with_nothing_set() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/desk.db");
+        assert_eq!(c.min_tier, Tier::Silver);
+        assert!(c.demo_seed);
+        assert_eq!(c.login_max_failures_per_account, 5);
+    }
+
+    #[test]
+    fn overrides_and_errors() {
+        let c = cfg(&[("APP_MIN_TIER", "Gold"), ("APP_DEMO", "0")]).unwrap();
+        assert_eq!(c.min_tier, Tier::Gold);
+        assert!(!c.demo_seed);
+        assert!(cfg(&[("APP_MIN_TIER", "bronze")]).is_err());
+        assert!(cfg(&[("APP_DEMO", "maybe")]).is_err());
+        assert!(cfg(&[("APP_LOGIN_WINDOW_MINUTES", "-3")]).is_err());
+    }
+}

@@ -1,0 +1,71 @@
+import { test, expect } from '@playwright/test';
+import { logIn, waitForHydration } from './helpers';
+
+test('silver sees the three tabs with counts and switches them in place', async ({ page }) => {
+  await logIn(page, 'silver');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  await waitForHydration(page);
+  await expect(
+    page.getByText('This service desk is for IT support issues. If you have any other support requests please contact your account manager'),
+  ).toBeVisible();
+
+  const tabs = page.getByRole('navigation', { name: 'Your tech issues' });
+  const open = tabs.getByRole('link', { name: 'Open Tech Issues (2)' });
+  const awaiting = tabs.getByRole('link', { name: 'Awaiting Feedback (1)' });
+  const closed = tabs.getByRole('link', { name: 'Closed Tech Issues (3)' });
+  await expect(open).toBeVisible();
+  await expect(awaiting).toBeVisible();
+  await expect(closed).toBeVisible();
+  await expect(open).toHaveAttribute('aria-current', 'page');
+
+  // A marker on window survives only if the tab switch does not load a new page.
+  await page.evaluate(() => ((window as any).__noReload = 'still here'));
+  await closed.click();
+  await expect(page).toHaveURL(/\?tab=closed$/);
+  await expect(closed).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 2, name: 'Closed Tech Issues' })).toBeVisible();
+  await expect(page.getByText('Testing Submission From Canada')).toBeVisible();
+  await expect(page.getByText('Date Closed: 6 Mar 2020').first()).toBeVisible();
+
+  await awaiting.click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Awaiting Feedback' })).toBeVisible();
+  await expect(page.getByText('Order history page is blank')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
+
+  // The chat opens in a new tab and says it is English only.
+  const chat = page.getByRole('link', { name: /Tech Support Chat/ });
+  await expect(chat).toHaveAttribute('target', '_blank');
+  await expect(chat).toContainText('English only');
+  await expect(page.getByRole('link', { name: 'Submit a new tech issue' })).toBeVisible();
+});
+
+test('a wrong password shows one generic message', async ({ page }) => {
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('Username').fill('silver');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The username or password is not correct.');
+});
+
+test('manager sees the polite refusal and can log out', async ({ page }) => {
+  await logIn(page, 'manager');
+  await expect(
+    page.getByRole('heading', { name: 'Technical Issues is for Silver members and above' }),
+  ).toBeVisible();
+  await expect(page.getByText('Your current rank is Manager.')).toBeVisible();
+  await expect(page.getByText(/contact your account manager/)).toBeVisible();
+  await expect(page.getByRole('link', { name: /Open Tech Issues/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('log out ends the session', async ({ page }) => {
+  await logIn(page, 'diamond');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+});

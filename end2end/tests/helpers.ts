@@ -1,0 +1,17 @@
+import { expect, Page } from '@playwright/test';
+
+export const PASSWORD = 'demo-password';
+
+/** Logs in through the form, as a person would. */
+export async function logIn(page: Page, username: string) {
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** The WASM app marks <body> once it has hydrated (see app.rs). */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+}

@@ -1,0 +1,96 @@
+//! The server binary's pieces, as a library so integration tests drive the real thing.
+pub mod cli;
+pub mod router;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::db::Db;
+use app::ssr::{AppState, Config};
+use axum::serve::ListenerExt;
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+pub use router::build_router;
+
+/// config -> pool -> migrate -> state. Seeds demo data when asked and the database is empty.
+pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open database {}: {e}", redact(&config.database_url)))?;
+    if config.demo_seed {
+        app::ssr::seed::seed_demo(&db).await?;
+    }
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: Arc::new(config),
+    })
+}
+
+/// Serves until the future `shutdown` resolves.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    spawn_housekeeping(state.clone());
+    let app = build_router(state);
+    // Leptos streams a page in several writes: without NODELAY, Nagle + delayed ACK add ~40 ms.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Drops expired sessions and old login failures every few minutes.
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        use tower_sessions::ExpiredDeletion;
+        let store = app::ssr::db::DbSessionStore::new(state.db.pool.clone());
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "session cleanup failed");
+            }
+            let cutoff = app::ssr::db::now_ms() - 2 * state.config.login_window.as_millis() as i64;
+            if let Err(e) = state.db.throttle().forget_older_than(cutoff).await {
+                tracing::warn!(error = %e, "login failure cleanup failed");
+            }
+        }
+    });
+}
+
+/// Hides a password in a database URL before it is logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            super::redact("sqlite://data/desk.db"),
+            "sqlite://data/desk.db"
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! The member dashboard and the tier gate over real HTTP.
+mod common;
+
+use app::domain::{CurrentUser, TicketLists, Tier};
+use app::error::AppError;
+use common::*;
+
+async fn my_tickets(app: &TestApp, client: &reqwest::Client) -> (CurrentUser, TicketLists) {
+    let res = app.call(client, "my_tickets", &[]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_member_lists_only_their_own_tickets() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let (me, mine) = my_tickets(&app, &silver).await;
+    assert_eq!(me.username, "silver");
+    assert_eq!(
+        (mine.open.len(), mine.awaiting.len(), mine.closed.len()),
+        (2, 1, 3)
+    );
+    let all: Vec<_> = mine
+        .open
+        .iter()
+        .chain(&mine.awaiting)
+        .chain(&mine.closed)
+        .collect();
+    assert!(
+        all.iter().all(|t| !t.title.contains("Diamond")),
+        "silver sees another member's ticket"
+    );
+
+    let diamond = app.logged_in("diamond").await;
+    let (_, theirs) = my_tickets(&app, &diamond).await;
+    assert_eq!(theirs.open.len(), 1);
+    assert!(theirs.open[0].title.contains("Diamond"));
+    assert!(theirs.awaiting.is_empty() && theirs.closed.is_empty());
+}
+
+#[tokio::test]
+async fn closed_dates_come_from_the_status_history() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let (_, mine) = my_tickets(&app, &silver).await;
+    let canada = mine
+        .closed
+        .iter()
+        .find(|t| t.title == "Testing Submission From Canada")
+        .unwrap();
+    let closed = canada.closed_at.expect("closed date");
+    assert_eq!(app::domain::format_day(closed, "en"), "6 Mar 2020");
+    assert!(canada.opened_at < closed);
+}
+
+#[tokio::test]
+async fn dashboard_page_shows_banner_tabs_counts_and_dates() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let html = app
+        .page(&silver, "/?tab=closed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("This service desk is for IT support issues. If you have any other support requests please contact your account manager"));
+    assert!(html.contains("Submit a new tech issue"));
+    assert!(html.contains("Tech Support Chat"));
+    assert!(html.contains("English only"));
+    for (label, n) in [
+        ("Open Tech Issues", 2),
+        ("Awaiting Feedback", 1),
+        ("Closed Tech Issues", 3),
+    ] {
+        let needle = format!("{label}</span> <span class=\"count\">({n})</span>");
+        assert!(
+            html.contains(&needle),
+            "missing {needle} in {}",
+            &html[html.find("class=\"tabs\"").unwrap_or(0)..][..1200]
+        );
+    }
+    assert!(html.contains("Date Closed: 6 Mar 2020"));
+    assert!(html.contains("Testing Submission From Canada"));
+    assert!(html.contains("Sofía Silva"));
+    assert!(
+        !html.contains("Diamond&#x27;s private ticket")
+            && !html.contains("Diamond's private ticket")
+    );
+}
+
+#[tokio::test]
+async fn dashboard_follows_accept_language() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let html = silver
+        .get(app.url("/?tab=closed"))
+        .header("accept-language", "es-MX,es;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Mis problemas técnicos"), "not Spanish");
+    assert!(html.contains("Fecha de cierre: 6 mar 2020"));
+    assert!(html.contains("lang=\"es\""));
+}
+
+#[tokio::test]
+async fn a_manager_is_refused_politely_on_every_page_and_server_fn() {
+    let app = spawn_app().await;
+    let manager = app.logged_in("manager").await;
+
+    for page in ["/", "/?tab=open", "/?tab=awaiting", "/?tab=closed"] {
+        let res = app.page(&manager, page).await;
+        assert_eq!(res.status(), 403, "{page}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("Technical Issues is for Silver members and above"),
+            "{page}"
+        );
+        assert!(html.contains("Your current rank is Manager."), "{page}");
+        assert!(html.contains("account manager"), "{page}");
+        assert!(!html.contains("Testing Submission"), "{page} leaked data");
+    }
+
+    for endpoint in ["my_tickets"] {
+        let res = app.call(&manager, endpoint, &[]).await;
+        assert_eq!(res.status(), 403, "{endpoint}");
+        assert_eq!(
+            app_error(res).await,
+            AppError::TierTooLow {
+                required: Tier::Silver,
+                yours: Tier::Manager
+            },
+            "{endpoint}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_gate_is_configurable() {
+    let app = spawn_app_with(|c| c.min_tier = Tier::Gold).await;
+    let silver = app.logged_in("silver").await;
+    let res = app.call(&silver, "my_tickets", &[]).await;
+    assert_eq!(
+        app_error(res).await,
+        AppError::TierTooLow {
+            required: Tier::Gold,
+            yours: Tier::Silver
+        }
+    );
+    let agent = app.logged_in("agent").await;
+    assert_eq!(app.call(&agent, "my_tickets", &[]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn anonymous_server_fn_call_is_unauthorized() {
+    let app = spawn_app().await;
+    let res = app.call(&app.client(), "my_tickets", &[]).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(app_error(res).await, AppError::Unauthorized);
+}
