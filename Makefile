@@ -11,7 +11,7 @@ tools:
 
 ## Build and serve on http://127.0.0.1:3000 with SQLite at ./data/desk.db and demo data.
 run: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD target/release/server
 
 ## Everything: format, clippy, unit + integration on SQLite and PostgreSQL, end2end in Chromium.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the app, serves it on a fresh SQLite database and runs the Playwright suite.
-# Debug build by default: it shares the compiled dependencies with `cargo test`, which keeps a
-# cold `make test` inside its time budget. E2E_PROFILE=release checks the optimised bundle
-# (the build `make run` serves).
+# Release build by default: it is what `make run` serves (and the only build where a broken
+# wasm-opt shows), and on 2 cores it builds faster than the debug WASM bundle (measured: release
+# front 4 min, debug front 13 min). E2E_PROFILE=debug uses the debug build instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/binaryen/bin:$HOME/.cargo/bin:$PATH"
@@ -16,8 +16,8 @@ if [ ! -d end2end/node_modules/@playwright/test ]; then
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-profile=${E2E_PROFILE:-debug}
-if [ "$profile" = release ]; then cargo leptos build --release; else cargo leptos build; fi
+profile=${E2E_PROFILE:-release}
+if [ "$profile" = release ]; then cargo leptos build --release --precompress; else cargo leptos build; fi
 
 data=$(mktemp -d)
 port=${E2E_PORT:-3100}

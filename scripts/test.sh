@@ -19,7 +19,12 @@ cargo clippy -p app --lib --no-default-features --features hydrate --target wasm
 step "unit + integration tests on SQLite"
 TEST_DATABASE=sqlite cargo test --workspace
 
-pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+pg_up() { timeout 2 bash -c '</dev/tcp/127.0.0.1/5432' 2>/dev/null; }
+drop_test_dbs() {
+  command -v psql >/dev/null || return 0
+  psql "$PG_URL" -Atc "select datname from pg_database where datname like 'desk_t_%'" 2>/dev/null \
+    | while read -r db; do psql "$PG_URL" -qc "drop database if exists $db" >/dev/null 2>&1 || true; done
+}
 if ! pg_up && [ "${CI:-}" = "true" ]; then
   # CI machines run PostgreSQL as a service; start it if it stopped.
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start 2>/dev/null || true
@@ -27,12 +32,9 @@ if ! pg_up && [ "${CI:-}" = "true" ]; then
 fi
 if pg_up; then
   step "integration tests on PostgreSQL"
-  # Databases left behind by an interrupted earlier run.
-  psql "$PG_URL" -Atc "select datname from pg_database where datname like 'desk_t_%'" \
-    | while read -r db; do psql "$PG_URL" -qc "drop database if exists $db" >/dev/null || true; done
+  drop_test_dbs # left behind by an interrupted earlier run
   TEST_DATABASE=postgres TEST_PG_URL="$PG_URL" cargo test -p server --tests
-  psql "$PG_URL" -Atc "select datname from pg_database where datname like 'desk_t_%'" \
-    | while read -r db; do psql "$PG_URL" -qc "drop database if exists $db" >/dev/null || true; done
+  drop_test_dbs
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is not reachable at 127.0.0.1:5432 and CI=true: failing." >&2
   exit 1

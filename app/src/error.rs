@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::domain::Tier;
+use crate::domain::{TicketStatus, Tier};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -18,6 +18,11 @@ pub enum AppError {
     Forbidden,
     #[error("Technical Issues are for {required} and above")]
     TierTooLow { required: Tier, yours: Tier },
+    #[error("a ticket cannot go from {from:?} to {to:?} here")]
+    IllegalTransition {
+        from: TicketStatus,
+        to: TicketStatus,
+    },
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
     #[error("too many attempts, retry in {retry_after_secs} s")]
@@ -45,6 +50,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden | AppError::TierTooLow { .. } => 403,
             AppError::Validation { .. } | AppError::Transport(_) => 400,
+            AppError::IllegalTransition { .. } => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,

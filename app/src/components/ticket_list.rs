@@ -27,7 +27,7 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
             };
             view! {
                 <li class="ticket-row">
-                    <span class="title">{t.title}</span>
+                    <a class="title" href=format!("/tickets/{}", t.id)>{t.title}</a>
                     <span class="date">{date}</span>
                     <span class=format!("status status-{}", status.as_str())>
                         {move || status_name(i18n, status)}

@@ -23,6 +23,19 @@ pub fn format_day(unix_ms: i64, lang: &str) -> String {
     )
 }
 
+/// "6 Mar 2020, 14:05 UTC": for conversation entries, where the hour matters.
+pub fn format_day_time(unix_ms: i64, lang: &str) -> String {
+    let Ok(dt) = OffsetDateTime::from_unix_timestamp_nanos(unix_ms as i128 * 1_000_000) else {
+        return String::new();
+    };
+    format!(
+        "{}, {:02}:{:02} UTC",
+        format_day(unix_ms, lang),
+        dt.hour(),
+        dt.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +46,6 @@ mod tests {
         let ms = 1_583_496_000_000;
         assert_eq!(format_day(ms, "en"), "6 Mar 2020");
         assert_eq!(format_day(ms, "es"), "6 mar 2020");
+        assert_eq!(format_day_time(ms, "en"), "6 Mar 2020, 12:00 UTC");
     }
 }

@@ -4,11 +4,15 @@ mod dates;
 mod role;
 mod status;
 mod ticket;
+mod ticket_input;
 mod tier;
 
 pub use account::*;
-pub use dates::format_day;
+pub use dates::{format_day, format_day_time};
 pub use role::Role;
 pub use status::{Actor, IllegalTransition, TicketStatus};
-pub use ticket::{TicketLists, TicketSummary};
+pub use ticket::{
+    ConversationEntry, EntryKind, TicketDetail, TicketLists, TicketSummary, TimelineItem,
+};
+pub use ticket_input::*;
 pub use tier::Tier;

@@ -39,3 +39,87 @@ impl TicketLists {
         me
     }
 }
+
+/// What an entry in the conversation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A reply by the member or an agent.
+    Message,
+    /// An agent's request for information (moves the ticket to Awaiting Feedback).
+    Question,
+    /// Internal note: staff only, never sent to a member.
+    Note,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Message => "message",
+            EntryKind::Question => "question",
+            EntryKind::Note => "note",
+        }
+    }
+    pub fn parse(s: &str) -> Result<EntryKind, String> {
+        match s {
+            "message" => Ok(EntryKind::Message),
+            "question" => Ok(EntryKind::Question),
+            "note" => Ok(EntryKind::Note),
+            other => Err(format!("unknown entry kind '{other}'")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationEntry {
+    pub id: i64,
+    pub author_name: String,
+    pub author_is_staff: bool,
+    pub kind: EntryKind,
+    pub body: String,
+    pub at: i64,
+}
+
+/// The conversation in time order: messages and status changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineItem {
+    Entry(ConversationEntry),
+    Status {
+        from: Option<TicketStatus>,
+        to: TicketStatus,
+        actor_name: String,
+        at: i64,
+    },
+}
+
+impl TimelineItem {
+    pub fn at(&self) -> i64 {
+        match self {
+            TimelineItem::Entry(e) => e.at,
+            TimelineItem::Status { at, .. } => *at,
+        }
+    }
+}
+
+/// A ticket page: the summary, who filed it, the description and the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    pub summary: TicketSummary,
+    pub member_name: String,
+    pub member_tier: super::Tier,
+    pub description: String,
+    pub timeline: Vec<TimelineItem>,
+}
+
+impl TicketDetail {
+    /// The agent's latest question while the ticket waits for the member.
+    pub fn pending_question(&self) -> Option<&str> {
+        if self.summary.status != TicketStatus::AwaitingFeedback {
+            return None;
+        }
+        self.timeline.iter().rev().find_map(|item| match item {
+            TimelineItem::Entry(e) if e.kind == EntryKind::Question => Some(e.body.as_str()),
+            _ => None,
+        })
+    }
+}

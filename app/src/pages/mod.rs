@@ -2,3 +2,4 @@ pub mod dashboard;
 pub mod login;
 pub mod not_found;
 pub mod refusal;
+pub mod ticket;

@@ -19,6 +19,8 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     pub log_json: bool,
+    /// How long after closing a member may reopen an issue by replying.
+    pub reopen_window: Duration,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             login_max_failures_per_client: 20,
             trust_proxy: false,
             log_json: false,
+            reopen_window: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -80,6 +83,7 @@ impl Config {
             login_max_failures_per_client: number("APP_LOGIN_MAX_FAILURES_CLIENT", 20)? as i64,
             trust_proxy: flag("APP_TRUST_PROXY", d.trust_proxy)?,
             log_json: get("APP_LOG_FORMAT").is_some_and(|v| v == "json"),
+            reopen_window: Duration::from_secs(24 * 3600 * number("APP_REOPEN_DAYS", 30)?),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod members;
 pub mod passwords;
 pub mod seed;
 pub mod state;
+pub mod tickets;
 
 pub use config::Config;
 pub use state::AppState;

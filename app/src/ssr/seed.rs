@@ -1,7 +1,9 @@
 //! Demo data for a first run: only into an empty database, and only when `APP_DEMO` is on.
-use super::db::{now_ms, Db, NewTicketSeed, NewUser};
+use super::db::{now_ms, Db, NewTicketSeed, NewUser, TicketChange};
 use super::passwords;
-use crate::domain::{DisplayName, Email, MemberNumber, Role, TicketStatus, Tier, Username};
+use crate::domain::{
+    DisplayName, Email, EntryKind, MemberNumber, Role, TicketStatus, Tier, Username,
+};
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_LOGINS: [(&str, &str); 5] = [
@@ -150,10 +152,26 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
         },
     ];
     for t in &tickets {
-        db.tickets()
+        let id = db
+            .tickets()
             .insert_with_history(t)
             .await
             .map_err(|e| e.to_string())?;
+        if let Some(&(_, AwaitingFeedback, at)) = t.history.last() {
+            let question =
+                "Which browser and device do you use, and since which day is the page blank?";
+            let change = TicketChange {
+                ticket_id: id,
+                actor_id: agent,
+                entry: Some((EntryKind::Question, question)),
+                transition: None,
+                at,
+            };
+            db.tickets()
+                .apply(&change)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
     }
     Ok(true)
 }

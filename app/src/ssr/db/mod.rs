@@ -7,7 +7,7 @@ mod users;
 
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
-pub use tickets::{NewTicketSeed, TicketRepo};
+pub use tickets::{NewTicketSeed, TicketChange, TicketHead, TicketRepo};
 pub use users::{NewUser, UserRecord, UserRepo};
 
 use std::str::FromStr;

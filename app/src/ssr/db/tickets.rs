@@ -1,6 +1,8 @@
 use sqlx::{AnyPool, Row};
 
-use crate::domain::{TicketStatus, TicketSummary};
+use crate::domain::{
+    ConversationEntry, EntryKind, TicketDetail, TicketStatus, TicketSummary, Tier, TimelineItem,
+};
 
 pub struct TicketRepo<'a>(pub &'a AnyPool);
 
@@ -83,5 +85,197 @@ impl TicketRepo<'_> {
         }
         tx.commit().await?;
         Ok(id)
+    }
+}
+
+/// A change to a ticket, stored atomically: an optional conversation entry and an optional
+/// status move. The move only applies if the ticket is still in `from` (two people acting at
+/// once cannot both move it).
+pub struct TicketChange<'a> {
+    pub ticket_id: i64,
+    pub actor_id: i64,
+    pub entry: Option<(EntryKind, &'a str)>,
+    pub transition: Option<(TicketStatus, TicketStatus)>,
+    pub at: i64,
+}
+
+/// Who owns a ticket and where it stands, for access checks.
+pub struct TicketHead {
+    pub member_id: i64,
+    pub status: TicketStatus,
+    pub closed_at: Option<i64>,
+}
+
+fn decode_err(col: &str, e: String) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: col.into(),
+        source: e.into(),
+    }
+}
+
+impl TicketRepo<'_> {
+    pub async fn create(
+        &self,
+        member_id: i64,
+        title: &str,
+        language: &str,
+        description: &str,
+        at: i64,
+    ) -> Result<i64, sqlx::Error> {
+        self.insert_with_history(&NewTicketSeed {
+            member_id,
+            title,
+            language,
+            description,
+            history: vec![(member_id, TicketStatus::Open, at)],
+        })
+        .await
+    }
+
+    pub async fn head(&self, id: i64) -> Result<Option<TicketHead>, sqlx::Error> {
+        let row = sqlx::query(
+            "select t.member_id, t.status, \
+               (select max(e.at) from ticket_events e \
+                  where e.ticket_id = t.id and e.to_status = 'closed') as closed_at \
+             from tickets t where t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.0)
+        .await?;
+        row.map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok(TicketHead {
+                member_id: r.try_get("member_id")?,
+                status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
+                closed_at: r.try_get("closed_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Returns false (and writes nothing) when the status moved under us.
+    pub async fn apply(&self, change: &TicketChange<'_>) -> Result<bool, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        if let Some((from, to)) = change.transition {
+            let moved = sqlx::query("update tickets set status = $1 where id = $2 and status = $3")
+                .bind(to.as_str())
+                .bind(change.ticket_id)
+                .bind(from.as_str())
+                .execute(&mut *tx)
+                .await?;
+            if moved.rows_affected() != 1 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "insert into ticket_events (ticket_id, actor_id, from_status, to_status, at) \
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(change.ticket_id)
+            .bind(change.actor_id)
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .bind(change.at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some((kind, body)) = change.entry {
+            sqlx::query(
+                "insert into ticket_messages (ticket_id, author_id, kind, body, created_at) \
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(change.ticket_id)
+            .bind(change.actor_id)
+            .bind(kind.as_str())
+            .bind(body)
+            .bind(change.at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The whole ticket. Internal notes are left out in SQL unless `with_notes`, so a member's
+    /// request can never carry one.
+    pub async fn detail(
+        &self,
+        id: i64,
+        with_notes: bool,
+    ) -> Result<Option<TicketDetail>, sqlx::Error> {
+        let Some(row) = sqlx::query(
+            "select t.id, t.title, t.language, t.status, t.description, u.display_name, u.tier, \
+               (select min(e.at) from ticket_events e where e.ticket_id = t.id) as opened_at, \
+               (select max(e.at) from ticket_events e \
+                  where e.ticket_id = t.id and e.to_status = 'closed') as closed_at \
+             from tickets t join users u on u.id = t.member_id where t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.0)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let status: String = row.try_get("status")?;
+        let tier: String = row.try_get("tier")?;
+        let summary = TicketSummary {
+            id: row.try_get("id")?,
+            title: row.try_get("title")?,
+            language: row.try_get("language")?,
+            status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
+            opened_at: row.try_get("opened_at")?,
+            closed_at: row.try_get("closed_at")?,
+        };
+        let mut timeline = Vec::new();
+        let entries = sqlx::query(
+            "select m.id, m.kind, m.body, m.created_at, u.display_name, u.role \
+             from ticket_messages m join users u on u.id = m.author_id \
+             where m.ticket_id = $1 and (m.kind <> 'note' or $2 = 1) order by m.id",
+        )
+        .bind(id)
+        .bind(if with_notes { 1i64 } else { 0i64 })
+        .fetch_all(self.0)
+        .await?;
+        for r in entries {
+            let kind: String = r.try_get("kind")?;
+            let role: String = r.try_get("role")?;
+            timeline.push(TimelineItem::Entry(ConversationEntry {
+                id: r.try_get("id")?,
+                author_name: r.try_get("display_name")?,
+                author_is_staff: role != "member",
+                kind: EntryKind::parse(&kind).map_err(|e| decode_err("kind", e))?,
+                body: r.try_get("body")?,
+                at: r.try_get("created_at")?,
+            }));
+        }
+        let events = sqlx::query(
+            "select e.from_status, e.to_status, e.at, u.display_name \
+             from ticket_events e join users u on u.id = e.actor_id \
+             where e.ticket_id = $1 order by e.id",
+        )
+        .bind(id)
+        .fetch_all(self.0)
+        .await?;
+        for r in events {
+            let from: Option<String> = r.try_get("from_status")?;
+            let to: String = r.try_get("to_status")?;
+            timeline.push(TimelineItem::Status {
+                from: from
+                    .map(|f| TicketStatus::parse(&f))
+                    .transpose()
+                    .map_err(|e| decode_err("from_status", e))?,
+                to: TicketStatus::parse(&to).map_err(|e| decode_err("to_status", e))?,
+                actor_name: r.try_get("display_name")?,
+                at: r.try_get("at")?,
+            });
+        }
+        // Stable sort: at equal times a status change stays after the entry that caused it.
+        timeline.sort_by_key(TimelineItem::at);
+        Ok(Some(TicketDetail {
+            summary,
+            member_name: row.try_get("display_name")?,
+            member_tier: Tier::parse(&tier).map_err(|e| decode_err("tier", e))?,
+            description: row.try_get("description")?,
+            timeline,
+        }))
     }
 }
