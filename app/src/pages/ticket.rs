@@ -165,10 +165,10 @@ fn TicketView(
             <h2 id="conversation-heading">{t!(i18n, conversation_heading)}</h2>
             <ol class="timeline">{timeline}</ol>
         </section>
-        <section class="reply" aria-labelledby="reply-heading">
+        <section class="reply">
             <ActionForm action=reply attr:class="stack">
                 <input type="hidden" name="id" value=id/>
-                <label id="reply-heading" for="reply-body">{t!(i18n, reply_label)}</label>
+                <label for="reply-body">{t!(i18n, reply_label)}</label>
                 {match status {
                     TicketStatus::AwaitingFeedback => Some(view! { <p class="hint" id="reply-hint">{t!(i18n, awaiting_reply_hint)}</p> }.into_any()),
                     TicketStatus::Closed => Some(view! { <p class="hint" id="reply-hint">{t!(i18n, closed_reply_hint)}</p> }.into_any()),

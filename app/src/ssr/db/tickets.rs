@@ -68,20 +68,10 @@ impl TicketRepo<'_> {
         .bind(created_at)
         .fetch_one(&mut *tx)
         .await?;
-        let mut from: Option<&str> = None;
+        let mut from = None;
         for (actor, to, at) in &t.history {
-            sqlx::query(
-                "insert into ticket_events (ticket_id, actor_id, from_status, to_status, at) \
-                 values ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(*actor)
-            .bind(from.map(str::to_string))
-            .bind(to.as_str())
-            .bind(*at)
-            .execute(&mut *tx)
-            .await?;
-            from = Some(to.as_str());
+            insert_event(&mut tx, id, *actor, from, *to, *at).await?;
+            from = Some(*to);
         }
         tx.commit().await?;
         Ok(id)
@@ -104,6 +94,29 @@ pub struct TicketHead {
     pub member_id: i64,
     pub status: TicketStatus,
     pub closed_at: Option<i64>,
+}
+
+/// One row of the status history; every status change goes through here.
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ticket_id: i64,
+    actor_id: i64,
+    from: Option<TicketStatus>,
+    to: TicketStatus,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into ticket_events (ticket_id, actor_id, from_status, to_status, at) \
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(ticket_id)
+    .bind(actor_id)
+    .bind(from.map(|f| f.as_str().to_string()))
+    .bind(to.as_str())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn decode_err(col: &str, e: String) -> sqlx::Error {
@@ -166,16 +179,14 @@ impl TicketRepo<'_> {
             if moved.rows_affected() != 1 {
                 return Ok(false);
             }
-            sqlx::query(
-                "insert into ticket_events (ticket_id, actor_id, from_status, to_status, at) \
-                 values ($1, $2, $3, $4, $5)",
+            insert_event(
+                &mut tx,
+                change.ticket_id,
+                change.actor_id,
+                Some(from),
+                to,
+                change.at,
             )
-            .bind(change.ticket_id)
-            .bind(change.actor_id)
-            .bind(from.as_str())
-            .bind(to.as_str())
-            .bind(change.at)
-            .execute(&mut *tx)
             .await?;
         }
         if let Some((kind, body)) = change.entry {
