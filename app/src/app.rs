@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::submit::SubmitPage;
 use crate::pages::ticket::TicketPage;
 
 /// The HTML document around the app, rendered on the server only.
@@ -52,6 +53,7 @@ fn Chrome() -> impl IntoView {
                 // Async: the guard's answer (redirect, 403 page) must be known before the status line is sent.
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/tickets/new") view=SubmitPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/:id") view=TicketPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

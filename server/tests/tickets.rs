@@ -411,3 +411,44 @@ async fn the_ticket_page_shows_the_conversation_to_its_member_only() {
     assert!(!html.contains("Checkout button does nothing"));
     assert!(html.contains("This issue does not exist, or it is not yours."));
 }
+
+#[tokio::test]
+async fn the_submit_page_works_without_javascript() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let page = app.page(&silver, "/tickets/new").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for label in [
+        "Title",
+        "Language of your issue",
+        "Detailed description",
+        "Submit Tech Issue",
+    ] {
+        assert!(html.contains(label), "{label}");
+    }
+    // A plain HTML form post (what a browser without JavaScript sends) lands on the new ticket.
+    let res = silver
+        .post(app.url("/api/submit_ticket"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/tickets/new"))
+        .form(&[
+            ("title", "Español - No puedo procesar el pedido"),
+            ("language", "es"),
+            ("description", "Pulso procesar y no pasa nada."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/tickets/"), "{location}");
+    let id: i64 = location.trim_start_matches("/tickets/").parse().unwrap();
+    let d = detail(&app, &silver, id).await;
+    assert_eq!(d.summary.language, "es");
+    assert_eq!(d.summary.status, TicketStatus::Open);
+
+    let manager = app.logged_in("manager").await;
+    let res = app.page(&manager, "/tickets/new").await;
+    assert_eq!(res.status(), 403);
+}

@@ -16,3 +16,9 @@ pub async fn my_tickets() -> Result<(CurrentUser, TicketLists), AppError> {
         .map_err(internal)?;
     Ok((user, TicketLists::from_rows(rows)))
 }
+
+/// The signed-in person if they may use Technical Issues (guards pages without other data).
+#[server(prefix = "/api", endpoint = "desk_user")]
+pub async fn desk_user() -> Result<CurrentUser, AppError> {
+    crate::ssr::auth::require_desk_user().await
+}

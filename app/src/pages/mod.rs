@@ -2,4 +2,5 @@ pub mod dashboard;
 pub mod login;
 pub mod not_found;
 pub mod refusal;
+pub mod submit;
 pub mod ticket;
