@@ -1,16 +1,14 @@
 //! "My Technical Issues": the seed's member dashboard.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::my_tickets;
 use crate::components::header::SiteHeader;
 use crate::components::ticket_list::TicketList;
 use crate::domain::{CurrentUser, TicketLists};
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::refusal::TierRefusal;
+use crate::pages::refusal::PageError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -46,12 +44,7 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, tickets)) => view! { <Dashboard user tickets/> }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(AppError::TierTooLow { required, yours }) => {
-                        view! { <TierRefusal required yours/> }.into_any()
-                    }
-                    Err(_) => view! { <p class="form-error" role="alert">{t!(i18n, error_generic)}</p> }
-                        .into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -2,8 +2,12 @@ use leptos::prelude::*;
 
 use crate::components::header::LogoutButton;
 use crate::components::labels::tier_name;
+use leptos_router::components::Redirect;
+
 use crate::domain::Tier;
+use crate::error::AppError;
 use crate::i18n::*;
+use crate::pages::ticket::action_error_text;
 
 /// What a member below the gate sees instead of Technical Issues: why, and where to go instead.
 #[component]
@@ -16,5 +20,20 @@ pub fn TierRefusal(required: Tier, yours: Tier) -> impl IntoView {
             <p>{t!(i18n, refusal_help)}</p>
             <LogoutButton/>
         </main>
+    }
+}
+
+/// What a guarded page shows when its data call fails: the way to sign in, the polite tier
+/// refusal, or what went wrong.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    match error {
+        AppError::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
+        AppError::TierTooLow { required, yours } => {
+            view! { <TierRefusal required yours/> }.into_any()
+        }
+        e => view! { <p class="form-error" role="alert">{action_error_text(i18n, &e)}</p> }
+            .into_any(),
     }
 }

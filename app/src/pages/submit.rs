@@ -3,14 +3,13 @@
 //! Screenshots and the step-by-step layout come with the upload pipeline.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::api::{desk_user, SubmitTicket};
 use crate::components::labels::lang_code;
 use crate::domain::{language_prefix, LANGUAGES};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::refusal::TierRefusal;
+use crate::pages::refusal::PageError;
 use crate::pages::ticket::action_error_text;
 
 #[component]
@@ -23,12 +22,7 @@ pub fn SubmitPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match access.await {
                     Ok(_) => view! { <SubmitForm/> }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(AppError::TierTooLow { required, yours }) => {
-                        view! { <TierRefusal required yours/> }.into_any()
-                    }
-                    Err(e) => view! { <p class="form-error" role="alert">{action_error_text(i18n, &e)}</p> }
-                        .into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Suspense>

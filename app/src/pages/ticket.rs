@@ -2,7 +2,6 @@
 //! status changes, a reply box and "close this issue".
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_ticket, CloseTicket, ReplyTicket};
@@ -12,7 +11,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::refusal::TierRefusal;
+use crate::pages::refusal::PageError;
 
 /// The message a person sees for an error from a ticket action.
 pub fn action_error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String {
@@ -52,12 +51,7 @@ pub fn TicketPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(detail) => view! { <TicketView detail reply close/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <Redirect path="/login"/> }.into_any(),
-                        Err(AppError::TierTooLow { required, yours }) => {
-                            view! { <TierRefusal required yours/> }.into_any()
-                        }
-                        Err(e) => view! { <p class="form-error" role="alert">{action_error_text(i18n, &e)}</p> }
-                            .into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}
             </Suspense>
