@@ -1,3 +1,4 @@
 pub mod header;
 pub mod labels;
+pub mod submit_button;
 pub mod ticket_list;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::Login;
+use crate::components::submit_button::SubmitButton;
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -37,13 +38,9 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="password" name="password" type="password"
                     autocomplete="current-password" required/>
                 <p class="form-error" role="alert">{error}</p>
-                <button type="submit" class="button primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() {
-                        t_string!(i18n, logging_in).to_string()
-                    } else {
-                        t_string!(i18n, log_in).to_string()
-                    }}
-                </button>
+                <SubmitButton pending=login.pending()
+                    label=Signal::derive(move || t_string!(i18n, log_in).to_string())
+                    busy_label=Signal::derive(move || t_string!(i18n, logging_in).to_string())/>
             </ActionForm>
         </main>
     }

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::{desk_user, SubmitTicket};
 use crate::components::labels::lang_code;
+use crate::components::submit_button::SubmitButton;
 use crate::domain::{language_prefix, LANGUAGES};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -84,13 +85,9 @@ fn SubmitForm() -> impl IntoView {
                 <p class="form-error" role="alert">{field_error("description")}</p>
 
                 <p class="form-error" role="alert">{field_error("form")}</p>
-                <button type="submit" class="button primary" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() {
-                        t_string!(i18n, submitting).to_string()
-                    } else {
-                        t_string!(i18n, submit_button).to_string()
-                    }}
-                </button>
+                <SubmitButton pending=submit.pending()
+                    label=Signal::derive(move || t_string!(i18n, submit_button).to_string())
+                    busy_label=Signal::derive(move || t_string!(i18n, submitting).to_string())/>
             </ActionForm>
         </main>
     }

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_ticket, CloseTicket, ReplyTicket};
 use crate::components::labels::{lang_code, status_name};
+use crate::components::submit_button::SubmitButton;
 use crate::domain::{
     format_day, format_day_time, TicketDetail, TicketStatus, TimelineItem, LANGUAGES,
 };
@@ -171,13 +172,9 @@ fn TicketView(
                 <textarea id="reply-body" name="body" rows="5" required
                     aria-describedby=(status != TicketStatus::Open).then_some("reply-hint")></textarea>
                 <p class="form-error" role="alert">{reply_error}</p>
-                <button type="submit" class="button primary" disabled=move || reply.pending().get()>
-                    {move || if reply.pending().get() {
-                        t_string!(i18n, sending).to_string()
-                    } else {
-                        t_string!(i18n, send_reply).to_string()
-                    }}
-                </button>
+                <SubmitButton pending=reply.pending()
+                    label=Signal::derive(move || t_string!(i18n, send_reply).to_string())
+                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
             </ActionForm>
         </section>
         {(status != TicketStatus::Closed).then(|| view! {
