@@ -22,7 +22,7 @@ if [ "$profile" = release ]; then cargo leptos build --release --precompress; el
 data=$(mktemp -d)
 port=${E2E_PORT:-3100}
 LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD \
-  APP_LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/desk.db" RUST_LOG=warn \
+  APP_LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/desk.db" APP_ATTACHMENTS_DIR="$data/attachments" RUST_LOG=warn \
   "target/$profile/server" > "$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT

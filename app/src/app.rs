@@ -4,6 +4,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::*;
+use crate::pages::agent::AgentPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
@@ -53,6 +54,7 @@ fn Chrome() -> impl IntoView {
                 // Async: the guard's answer (redirect, 403 page) must be known before the status line is sent.
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/agent") view=AgentPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/new") view=SubmitPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/:id") view=TicketPage ssr=SsrMode::Async/>
             </Routes>

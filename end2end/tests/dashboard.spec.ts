@@ -29,7 +29,10 @@ test('silver sees the three tabs with counts and switches them in place', async 
 
   await awaiting.click();
   await expect(page.getByRole('heading', { level: 2, name: 'Awaiting Feedback' })).toBeVisible();
-  await expect(page.getByText('Order history page is blank')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Order history page is blank' })).toBeVisible();
+  // The question is shown in the list and can be answered right there.
+  await expect(page.getByText(/Which browser and device do you use/)).toBeVisible();
+  await expect(page.getByLabel('Your answer to “Order history page is blank”')).toBeVisible();
   expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
 
   // The chat opens in a new tab and says it is English only.

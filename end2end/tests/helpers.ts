@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { expect, Page } from '@playwright/test';
 
 export const PASSWORD = 'demo-password';
@@ -15,3 +16,12 @@ export async function logIn(page: Page, username: string) {
 export async function waitForHydration(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
 }
+
+/** "25 Nov 2026": how the app writes a day in English (UTC, like the server). */
+export function todayEn(): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const d = new Date();
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+export const SCREENSHOT = path.join(__dirname, '..', 'fixtures', 'screenshot.png');

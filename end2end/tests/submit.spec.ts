@@ -1,28 +1,86 @@
 import { test, expect } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { logIn, waitForHydration, SCREENSHOT } from './helpers';
 
-test('silver files a Spanish issue; the language picker follows the title prefix', async ({ page }) => {
+test('the multi-step form checks each step, keeps everything on Back/Next, and files the issue', async ({ page }) => {
   await logIn(page, 'silver');
   await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
   await page.getByRole('link', { name: 'Submit a new tech issue' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Submit a new tech issue' })).toBeVisible();
   await waitForHydration(page);
 
+  // Step 1: the language picker follows a language typed at the start of the title.
+  await expect(page.getByText('Step 1 of 4: Title and language')).toBeVisible();
   const language = page.getByLabel('Language of your issue');
   await expect(language).toHaveValue('en');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Please check this field: title is empty')).toBeVisible();
   await page.getByLabel('Title').fill('Español - No puedo procesar el pedido');
   await expect(language).toHaveValue('es');
+  await page.getByRole('button', { name: 'Next' }).click();
 
-  // Too short a description is refused with a clear message and nothing is lost.
+  // Step 2: too short a description stops Next with the server's own rule.
+  await expect(page.getByText('Step 2 of 4: Description')).toBeVisible();
+  await expect(page.getByLabel('Title')).toBeHidden();
   await page.getByLabel('Detailed description').fill('short');
-  await page.getByRole('button', { name: 'Submit Tech Issue' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByText(/description needs at least 10 characters/)).toBeVisible();
-  await expect(page.getByLabel('Title')).toHaveValue('Español - No puedo procesar el pedido');
-
   await page.getByLabel('Detailed description').fill('1. Abro el carrito 2. Pulso «Procesar pedido» 3. No pasa nada');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Step 3: a file that only pretends to be a PNG is refused in the browser; a real one previews.
+  await expect(page.getByText('Step 3 of 4: Screenshots')).toBeVisible();
+  await page.getByLabel('Screenshots and files').setInputFiles({
+    name: 'fake.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('<html><script>alert(1)</script></html>'),
+  });
+  await expect(page.getByText('“fake.png” is not a PNG, JPEG, WebP, GIF, PDF or plain text file.')).toBeVisible();
+  await page.getByLabel('Screenshots and files').setInputFiles(SCREENSHOT);
+  await expect(page.getByRole('img', { name: 'Preview of screenshot.png' })).toBeVisible();
+
+  // Back keeps everything.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Español - No puedo procesar el pedido');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('img', { name: 'Preview of screenshot.png' })).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Step 4: review, then submit.
+  await expect(page.getByText('Step 4 of 4: Review and submit')).toBeVisible();
+  const review = page.locator('.review');
+  await expect(review.getByText('Español - No puedo procesar el pedido')).toBeVisible();
+  await expect(review.getByText('Español', { exact: true })).toBeVisible();
+  await expect(review.getByText(/screenshot\.png/)).toBeVisible();
   await page.getByRole('button', { name: 'Submit Tech Issue' }).click();
+
   await expect(page).toHaveURL(/\/tickets\/\d+$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Español - No puedo procesar el pedido' })).toBeVisible();
   await expect(page.getByText('Language: Español')).toBeVisible();
   await expect(page.getByText('Open', { exact: true })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Screenshot screenshot.png' })).toBeVisible();
+
+  // The draft was cleared on submit: a new form starts empty.
+  await page.goto('/tickets/new');
+  await waitForHydration(page);
+  await expect(page.getByText('Step 1 of 4: Title and language')).toBeVisible();
+  await expect(page.getByLabel('Title')).toHaveValue('');
+});
+
+test('a half-filled form survives a reload', async ({ page }) => {
+  await logIn(page, 'diamond');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  await page.goto('/tickets/new');
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('Printer driver missing');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Detailed description').fill('Started after the update on Monday');
+
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByText('Step 2 of 4: Description')).toBeVisible();
+  await expect(page.getByLabel('Detailed description')).toHaveValue('Started after the update on Monday');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Printer driver missing');
 });

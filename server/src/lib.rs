@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::ssr::db::Db;
+use app::ssr::hub::Hub;
+use app::ssr::uploads::FileStore;
 use app::ssr::{AppState, Config};
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
@@ -22,10 +24,32 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     if config.demo_seed {
         app::ssr::seed::seed_demo(&db).await?;
     }
+    let files = FileStore::new(&config.attachments_dir).map_err(|e| {
+        format!(
+            "cannot use attachments folder {}: {e}",
+            config.attachments_dir.display()
+        )
+    })?;
+    // Staged files left by a crash: finish what was committed, delete the rest.
+    let (moved, deleted) = files
+        .recover(|sha| {
+            let db = db.clone();
+            async move { db.attachments().is_referenced(&sha).await.unwrap_or(true) }
+        })
+        .await
+        .map_err(|e| format!("cannot recover staged attachments: {e}"))?;
+    if moved + deleted > 0 {
+        tracing::info!(moved, deleted, "recovered staged attachments");
+    }
+    let hub = Hub::start(db.clone(), &config.database_url)
+        .await
+        .map_err(|e| format!("cannot start the live-updates listener: {e}"))?;
     Ok(AppState {
         leptos_options,
         db,
         config: Arc::new(config),
+        files,
+        hub,
     })
 }
 
@@ -36,7 +60,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_housekeeping(state.clone());
+    let hub = state.hub.clone();
     let app = build_router(state);
+    // Live-event streams never end by themselves; close them so shutdown can finish.
+    let shutdown = async move {
+        shutdown.await;
+        hub.close();
+    };
     // Leptos streams a page in several writes: without NODELAY, Nagle + delayed ACK add ~40 ms.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

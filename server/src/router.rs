@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -29,6 +30,8 @@ pub fn build_router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let pkg_path = format!("/{}", options.site_pkg_dir);
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let limits = state.config.upload_limits;
+    let body_limit = limits.max_files * limits.max_file_bytes as usize + 1024 * 1024;
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.pool.clone()))
         .with_name("desk_session")
@@ -53,6 +56,8 @@ pub fn build_router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/attachments/{id}", get(app::ssr::files::serve_attachment))
+        .route("/events", get(app::ssr::hub::events))
         .nest_service(&pkg_path, pkg)
         .leptos_routes(&state, routes, {
             let options = options.clone();
@@ -60,6 +65,9 @@ pub fn build_router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn(require_multipart))
+        // Every file at its limit plus room for the text fields; larger bodies are cut off.
+        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(sessions)
         .layer(CompressionLayer::new().br(true).gzip(true))
         // One INFO line per request (method, path, status, latency); JSON with APP_LOG_FORMAT=json.
@@ -115,4 +123,22 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Upload endpoints need a multipart body with a boundary; anything else is a clear 400 instead of
+/// a failure deep in the decoder.
+async fn require_multipart(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if req.method() == axum::http::Method::POST && app::api::MULTIPART_ENDPOINTS.contains(&path) {
+        let ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| multer::parse_boundary(ct).is_ok());
+        if !ok {
+            let err = AppError::validation("form", "expected a multipart/form-data upload");
+            return (StatusCode::BAD_REQUEST, Json(err)).into_response();
+        }
+    }
+    next.run(req).await
 }

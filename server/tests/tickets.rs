@@ -427,16 +427,25 @@ async fn the_submit_page_works_without_javascript() {
     ] {
         assert!(html.contains(label), "{label}");
     }
-    // A plain HTML form post (what a browser without JavaScript sends) lands on the new ticket.
+    assert!(html.contains(r#"enctype="multipart/form-data""#));
+    assert!(html.contains(r#"type="file""#));
+    // A plain HTML form post (what a browser without JavaScript sends: multipart, with an empty
+    // file part when no file was chosen) lands on the new ticket.
+    let empty_file = reqwest::multipart::Part::bytes(Vec::new()).file_name("");
+    let form = multipart(
+        &[
+            ("title", "Español - No puedo procesar el pedido"),
+            ("language", "es"),
+            ("description", "Pulso procesar y no pasa nada."),
+        ],
+        &[],
+    )
+    .part("files", empty_file);
     let res = silver
         .post(app.url("/api/submit_ticket"))
         .header("accept", "text/html")
         .header("referer", app.url("/tickets/new"))
-        .form(&[
-            ("title", "Español - No puedo procesar el pedido"),
-            ("language", "es"),
-            ("description", "Pulso procesar y no pasa nada."),
-        ])
+        .multipart(form)
         .send()
         .await
         .unwrap();
@@ -447,6 +456,7 @@ async fn the_submit_page_works_without_javascript() {
     let d = detail(&app, &silver, id).await;
     assert_eq!(d.summary.language, "es");
     assert_eq!(d.summary.status, TicketStatus::Open);
+    assert!(d.attachments.is_empty());
 
     let manager = app.logged_in("manager").await;
     let res = app.page(&manager, "/tickets/new").await;

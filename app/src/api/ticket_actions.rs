@@ -1,17 +1,16 @@
 //! Server functions for one ticket: submit, read, reply, close, and the agent's actions.
 use leptos::prelude::*;
 
+use server_fn::codec::{MultipartData, MultipartFormData};
+
 use crate::domain::TicketDetail;
 use crate::error::AppError;
 
-/// Files a new tech issue; a plain form post lands on the new ticket.
-#[server(prefix = "/api", endpoint = "submit_ticket")]
-pub async fn submit_ticket(
-    title: String,
-    language: String,
-    description: String,
-) -> Result<i64, AppError> {
-    let id = crate::ssr::tickets::submit(&title, &language, &description).await?;
+/// Files a new tech issue from a multipart form (title, language, description, files); a plain
+/// form post lands on the new ticket.
+#[server(prefix = "/api", endpoint = "submit_ticket", input = MultipartFormData)]
+pub async fn submit_ticket(data: MultipartData) -> Result<i64, AppError> {
+    let id = crate::ssr::tickets::submit(data).await?;
     leptos_axum::redirect(&format!("/tickets/{id}"));
     Ok(id)
 }
@@ -21,9 +20,10 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
     crate::ssr::tickets::detail(id).await
 }
 
-#[server(prefix = "/api", endpoint = "reply_ticket")]
-pub async fn reply_ticket(id: i64, body: String) -> Result<(), AppError> {
-    crate::ssr::tickets::reply(id, &body).await
+/// A reply from a multipart form (id, body, files).
+#[server(prefix = "/api", endpoint = "reply_ticket", input = MultipartFormData)]
+pub async fn reply_ticket(data: MultipartData) -> Result<(), AppError> {
+    crate::ssr::tickets::reply(data).await
 }
 
 #[server(prefix = "/api", endpoint = "close_ticket")]

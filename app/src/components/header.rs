@@ -11,9 +11,15 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let tier = user.tier;
     let name = user.display_name.clone();
+    let staff = user.role.is_staff();
     view! {
         <header class="site-header">
-            <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <a class="brand" href=if staff { "/agent" } else { "/" }>{t!(i18n, app_name)}</a>
+            {staff.then(|| view! {
+                <nav aria-label=move || t_string!(i18n, staff_nav).to_string()>
+                    <a href="/agent">{t!(i18n, agent_heading)}</a>
+                </nav>
+            })}
             <div class="account" role="group" aria-label=move || t_string!(i18n, account_menu).to_string()>
                 <span class="who">
                     <span class="name">{move || t_string!(i18n, signed_in_as, name = name.clone()).to_string()}</span>

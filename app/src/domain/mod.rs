@@ -1,6 +1,9 @@
 //! Types shared by the server and the WASM client. No I/O here.
 mod account;
+mod attachment;
 mod dates;
+mod live;
+mod queue;
 mod role;
 mod status;
 mod ticket;
@@ -8,7 +11,12 @@ mod ticket_input;
 mod tier;
 
 pub use account::*;
+pub use attachment::{
+    sanitize_file_name, sniff, AttachmentInfo, FileKind, UploadLimits, SNIFF_LEN,
+};
 pub use dates::{format_day, format_day_time};
+pub use live::LiveEvent;
+pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
 pub use role::Role;
 pub use status::{Actor, IllegalTransition, TicketStatus};
 pub use ticket::{

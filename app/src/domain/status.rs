@@ -103,6 +103,33 @@ mod tests {
         assert!(Closed.transition(AwaitingFeedback, Staff).is_err());
     }
 
+    /// All 18 (from, to, actor) cases against the lifecycle table in PRODUCT.md.
+    #[test]
+    fn every_move_against_the_table() {
+        let legal = [
+            (Open, AwaitingFeedback, Staff),
+            (AwaitingFeedback, Open, Owner),
+            (Open, Closed, Owner),
+            (Open, Closed, Staff),
+            (AwaitingFeedback, Closed, Owner),
+            (AwaitingFeedback, Closed, Staff),
+            (Closed, Open, Owner),
+            (Closed, Open, Staff),
+        ];
+        for from in ALL {
+            for to in ALL {
+                for actor in [Owner, Staff] {
+                    let expected = legal.contains(&(from, to, actor));
+                    assert_eq!(
+                        from.transition(to, actor).is_ok(),
+                        expected,
+                        "{from:?} -> {to:?} by {actor:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn storage_round_trip() {
         for s in ALL {

@@ -11,6 +11,8 @@ pub struct TicketSummary {
     pub status: TicketStatus,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
+    /// While Awaiting Feedback: the IT team's latest question, answered from the list.
+    pub question: Option<String>,
 }
 
 /// Everything the "My Technical Issues" page shows, fetched in one call.
@@ -78,6 +80,7 @@ pub struct ConversationEntry {
     pub kind: EntryKind,
     pub body: String,
     pub at: i64,
+    pub attachments: Vec<super::AttachmentInfo>,
 }
 
 /// The conversation in time order: messages and status changes.
@@ -108,7 +111,11 @@ pub struct TicketDetail {
     pub member_name: String,
     pub member_tier: super::Tier,
     pub description: String,
+    /// Files sent with the description when the ticket was filed.
+    pub attachments: Vec<super::AttachmentInfo>,
     pub timeline: Vec<TimelineItem>,
+    /// The person asking is staff: the page shows the agent's actions and internal notes.
+    pub viewer_is_staff: bool,
 }
 
 impl TicketDetail {

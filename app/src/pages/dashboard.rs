@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::my_tickets;
 use crate::components::header::SiteHeader;
-use crate::components::ticket_list::TicketList;
+use crate::components::live::use_live_version;
+use crate::components::ticket_list::{ListChanged, TicketList};
 use crate::domain::{CurrentUser, TicketLists};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
@@ -37,17 +38,21 @@ impl Tab {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| my_tickets());
+    // Any change to one of the member's tickets (an agent answering, say) refreshes the lists.
+    let live = use_live_version(|_| true);
+    let answered = RwSignal::new(0u64);
+    provide_context(ListChanged(answered));
+    let data = Resource::new(move || (live.get(), answered.get()), |_| my_tickets());
     view! {
         <Title text=move || t_string!(i18n, dashboard_heading).to_string()/>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, tickets)) => view! { <Dashboard user tickets/> }.into_any(),
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -1,28 +1,36 @@
-//! "Submit a new tech issue". A plain form that works without JavaScript; once hydrated the
-//! language picker follows a language typed at the start of the title ("Español - ...").
-//! Screenshots and the step-by-step layout come with the upload pipeline.
+//! "Submit a new tech issue" in four steps: title and language, description, screenshots,
+//! review. Without JavaScript every step shows at once in one plain multipart form. Once
+//! hydrated the steps show one at a time, each is checked with the server's own `parse()` before
+//! Next, and the text is kept as a draft in the browser until the issue is submitted.
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{desk_user, SubmitTicket};
+use crate::api::{new_ticket_form, submit_ticket};
+use crate::components::file_picker::{
+    send_form, size_label, upload_action, FilePicker, PickedFiles,
+};
 use crate::components::labels::lang_code;
-use crate::components::submit_button::SubmitButton;
-use crate::domain::{language_prefix, LANGUAGES};
+use crate::domain::{
+    language_prefix, parse_language, Description, TicketTitle, UploadLimits, LANGUAGES,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 use crate::pages::ticket::action_error_text;
 
+const DRAFT_KEY: &str = "desk.ticket-draft";
+const STEPS: u8 = 4;
+
 #[component]
 pub fn SubmitPage() -> impl IntoView {
     let i18n = use_i18n();
-    let access = Resource::new(|| (), |_| desk_user());
+    let access = Resource::new(|| (), |_| new_ticket_form());
     view! {
         <Title text=move || t_string!(i18n, submit_heading).to_string()/>
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match access.await {
-                    Ok(_) => view! { <SubmitForm/> }.into_any(),
+                    Ok(limits) => view! { <SubmitForm limits/> }.into_any(),
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
@@ -30,23 +38,132 @@ pub fn SubmitPage() -> impl IntoView {
     }
 }
 
+/// The text part of the form, as kept in the browser between visits.
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Draft {
+    step: u8,
+    title: String,
+    language: String,
+    description: String,
+}
+
+/// Which step shows a field's error.
+fn step_of(field: &str) -> u8 {
+    match field {
+        "title" | "language" => 1,
+        "description" => 2,
+        "files" => 3,
+        _ => STEPS,
+    }
+}
+
 #[component]
-fn SubmitForm() -> impl IntoView {
+fn SubmitForm(limits: UploadLimits) -> impl IntoView {
     let i18n = use_i18n();
-    let submit = ServerAction::<SubmitTicket>::new();
+    let step = RwSignal::new(1u8);
+    let title = RwSignal::new(String::new());
     let language = RwSignal::new(lang_code(i18n).to_string());
+    let description = RwSignal::new(String::new());
+    let picked = PickedFiles::new(limits);
+    // Client-side problems found before Next: (field, message).
+    let step_error = RwSignal::new(None::<(&'static str, String)>);
+    // False while server-rendered and without JavaScript: then every step shows.
+    let interactive = RwSignal::new(false);
+
+    let submit = upload_action(submit_ticket);
+
+    Effect::new(move |_| {
+        if let Some(d) = load_draft() {
+            title.set(d.title);
+            if parse_language(&d.language).is_ok() {
+                language.set(d.language);
+            }
+            description.set(d.description);
+            step.set(d.step.clamp(1, STEPS));
+        }
+        interactive.set(true);
+    });
+    Effect::new(move |_| {
+        let draft = Draft {
+            step: step.get(),
+            title: title.get(),
+            language: language.get(),
+            description: description.get(),
+        };
+        if interactive.get_untracked() {
+            save_draft(&draft);
+        }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(id)) => {
+            clear_draft();
+            picked.clear();
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/tickets/{id}"), Default::default());
+        }
+        Some(Err(AppError::Validation { field, .. })) => step.set(step_of(&field)),
+        _ => {}
+    });
+
+    let check_step = move |n: u8| -> Result<(), (&'static str, String)> {
+        match n {
+            1 => {
+                TicketTitle::parse(&title.get_untracked()).map_err(|e| ("title", e))?;
+                parse_language(&language.get_untracked()).map_err(|e| ("language", e))?;
+            }
+            2 => {
+                Description::parse(&description.get_untracked()).map_err(|e| ("description", e))?;
+            }
+            _ => {}
+        }
+        Ok(())
+    };
+    let next = move |_| match check_step(step.get_untracked()) {
+        Ok(()) => {
+            step_error.set(None);
+            step.update(|s| *s = (*s + 1).min(STEPS));
+        }
+        Err(e) => step_error.set(Some(e)),
+    };
+    let back = move |_| {
+        step_error.set(None);
+        step.update(|s| *s = s.saturating_sub(1).max(1));
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        for n in 1..STEPS {
+            if let Err(e) = check_step(n) {
+                ev.prevent_default();
+                step.set(n);
+                step_error.set(Some(e));
+                return;
+            }
+        }
+        send_form(ev, submit, Some(picked));
+    };
+
+    // One error line per field: a check before Next, or the server's answer.
     let field_error = move |field: &'static str| {
-        move || match submit.value().get()?.err()? {
-            AppError::Validation { field: f, .. } if f != field => None,
-            e @ AppError::Validation { .. } => Some(action_error_text(i18n, &e)),
-            e if field == "form" => Some(action_error_text(i18n, &e)),
-            _ => None,
+        move || {
+            if let Some((f, msg)) = step_error.get() {
+                return (f == field)
+                    .then(|| t_string!(i18n, error_validation, message = msg).to_string());
+            }
+            match submit.value().get()?.err()? {
+                AppError::Validation { field: f, .. } if f != field => None,
+                e @ AppError::Validation { .. } => Some(action_error_text(i18n, &e)),
+                e if field == "form" => Some(action_error_text(i18n, &e)),
+                _ => None,
+            }
         }
     };
+    let shows = move |n: u8| move || interactive.get() && step.get() != n;
     let on_title = move |ev| {
-        if let Some(code) = language_prefix(&event_target_value(&ev)) {
+        let value = event_target_value(&ev);
+        if let Some(code) = language_prefix(&value) {
             language.set(code.to_string());
         }
+        title.set(value);
     };
     let options = LANGUAGES
         .iter()
@@ -59,36 +176,144 @@ fn SubmitForm() -> impl IntoView {
             view! { <option value=code selected=selected>{*name}</option> }
         })
         .collect_view();
+    let language_name = move || {
+        let code = language.get();
+        LANGUAGES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or(code)
+    };
+    let step_heading = move || {
+        let n = step.get();
+        let name = match n {
+            1 => t_string!(i18n, step_title).to_string(),
+            2 => t_string!(i18n, step_description).to_string(),
+            3 => t_string!(i18n, step_files).to_string(),
+            _ => t_string!(i18n, step_review).to_string(),
+        };
+        t_string!(i18n, step_of_steps, n = n, total = STEPS, name = name).to_string()
+    };
+
     view! {
         <main id="main" class="page submit-page">
             <a class="back" href="/">{t!(i18n, back_to_list)}</a>
             <h1>{t!(i18n, submit_heading)}</h1>
-            <ActionForm action=submit attr:class="stack">
-                <label for="title">{t!(i18n, title_label)}</label>
-                <p class="hint" id="title-hint">{t!(i18n, title_hint)}</p>
-                <input id="title" name="title" type="text" required maxlength="150"
-                    aria-describedby="title-hint" on:input=on_title/>
-                <p class="form-error" role="alert">{field_error("title")}</p>
+            <p class="step-indicator" aria-live="polite" hidden=move || !interactive.get()>
+                {step_heading}
+            </p>
+            <form method="post" action="/api/submit_ticket" enctype="multipart/form-data"
+                class="stack" on:submit=on_submit on:paste=move |_ev: leptos::ev::ClipboardEvent| {
+                    #[cfg(feature = "hydrate")]
+                    if step.get_untracked() == 3 {
+                        picked.add_list(_ev.clipboard_data().and_then(|d| d.files()));
+                    }
+                }>
+                <fieldset hidden=shows(1)>
+                    <legend>{t!(i18n, step_title)}</legend>
+                    <label for="title">{t!(i18n, title_label)}</label>
+                    <p class="hint" id="title-hint">{t!(i18n, title_hint)}</p>
+                    <input id="title" name="title" type="text" required maxlength="150"
+                        aria-describedby="title-hint" prop:value=move || title.get() on:input=on_title/>
+                    <p class="form-error" role="alert">{field_error("title")}</p>
 
-                <label for="language">{t!(i18n, language_label)}</label>
-                <p class="hint" id="language-hint">{t!(i18n, language_hint)}</p>
-                <select id="language" name="language" aria-describedby="language-hint"
-                    on:change=move |ev| language.set(event_target_value(&ev))>
-                    {options}
-                </select>
-                <p class="form-error" role="alert">{field_error("language")}</p>
+                    <label for="language">{t!(i18n, language_label)}</label>
+                    <p class="hint" id="language-hint">{t!(i18n, language_hint)}</p>
+                    <select id="language" name="language" aria-describedby="language-hint"
+                        prop:value=move || language.get()
+                        on:change=move |ev| language.set(event_target_value(&ev))>
+                        {options}
+                    </select>
+                    <p class="form-error" role="alert">{field_error("language")}</p>
+                </fieldset>
 
-                <label for="description">{t!(i18n, description_label)}</label>
-                <p class="hint" id="description-hint">{t!(i18n, description_hint)}</p>
-                <textarea id="description" name="description" rows="8" required
-                    aria-describedby="description-hint"></textarea>
-                <p class="form-error" role="alert">{field_error("description")}</p>
+                <fieldset hidden=shows(2)>
+                    <legend>{t!(i18n, step_description)}</legend>
+                    <label for="description">{t!(i18n, description_label)}</label>
+                    <p class="hint" id="description-hint">{t!(i18n, description_hint)}</p>
+                    <textarea id="description" name="description" rows="8" required
+                        aria-describedby="description-hint"
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    <p class="form-error" role="alert">{field_error("description")}</p>
+                </fieldset>
 
-                <p class="form-error" role="alert">{field_error("form")}</p>
-                <SubmitButton pending=submit.pending()
-                    label=Signal::derive(move || t_string!(i18n, submit_button).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, submitting).to_string())/>
-            </ActionForm>
+                <fieldset hidden=shows(3)>
+                    <legend>{t!(i18n, step_files)}</legend>
+                    <FilePicker picked id="files"/>
+                    <p class="form-error" role="alert">{field_error("files")}</p>
+                </fieldset>
+
+                <section class="review" hidden=shows(4) aria-labelledby="review-heading">
+                    <h2 id="review-heading" hidden=move || !interactive.get()>{t!(i18n, step_review)}</h2>
+                    <dl hidden=move || !interactive.get()>
+                        <dt>{t!(i18n, title_label)}</dt>
+                        <dd>{move || title.get()}</dd>
+                        <dt>{t!(i18n, language_label)}</dt>
+                        <dd>{language_name}</dd>
+                        <dt>{t!(i18n, description_label)}</dt>
+                        <dd class="body">{move || description.get()}</dd>
+                        <dt>{t!(i18n, files_label)}</dt>
+                        <dd>
+                            {move || {
+                                let files = picked.files.get();
+                                if files.is_empty() {
+                                    t_string!(i18n, files_none).to_string()
+                                } else {
+                                    files.iter()
+                                        .map(|p| format!("{} ({})", p.name, size_label(p.size)))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                }
+                            }}
+                        </dd>
+                    </dl>
+                    <p class="form-error" role="alert">{field_error("form")}</p>
+                    <button type="submit" class="button primary" disabled=move || submit.pending().get()>
+                        {move || if submit.pending().get() {
+                            t_string!(i18n, submitting).to_string()
+                        } else {
+                            t_string!(i18n, submit_button).to_string()
+                        }}
+                    </button>
+                </section>
+
+                <div class="step-nav" hidden=move || !interactive.get()>
+                    <button type="button" class="button secondary" on:click=back
+                        hidden=move || step.get() == 1>{t!(i18n, back)}</button>
+                    <button type="button" class="button primary" on:click=next
+                        hidden=move || step.get() == STEPS>{t!(i18n, next)}</button>
+                </div>
+            </form>
         </main>
     }
+}
+
+#[cfg(feature = "hydrate")]
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn load_draft() -> Option<Draft> {
+    #[cfg(feature = "hydrate")]
+    return storage()
+        .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
+        .and_then(|json| serde_json::from_str(&json).ok());
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+fn save_draft(_draft: &Draft) {
+    #[cfg(feature = "hydrate")]
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(_draft)) {
+        let _ = s.set_item(DRAFT_KEY, &json);
+    }
+}
+
+fn clear_draft() {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = storage() {
+        let _ = s.remove_item(DRAFT_KEY);
+    }
+    let _ = DRAFT_KEY;
 }

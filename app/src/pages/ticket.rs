@@ -1,14 +1,24 @@
-//! One tech issue as the member sees it: the question waiting for them, the conversation with
-//! status changes, a reply box and "close this issue".
+//! One tech issue. The member sees the question waiting for them, the conversation with status
+//! changes and files, a reply box (with screenshots) and "close this issue". Staff see the same
+//! page with the member's name and rank, internal notes, and the agent's actions: request
+//! information, internal note, close, reopen. The page follows changes live.
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{get_ticket, CloseTicket, ReplyTicket};
-use crate::components::labels::{lang_code, status_name};
+use crate::api::{
+    get_ticket, get_upload_limits, reply_ticket, AddNote, CloseTicket, ReopenTicket, RequestInfo,
+};
+use crate::components::attachments::AttachmentList;
+use crate::components::file_picker::{
+    send_form, upload_action, FilePicker, PickedFiles, UploadAction,
+};
+use crate::components::labels::{lang_code, status_name, tier_name};
+use crate::components::live::use_live_version;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{
-    format_day, format_day_time, TicketDetail, TicketStatus, TimelineItem, LANGUAGES,
+    format_day, format_day_time, EntryKind, LiveEvent, TicketDetail, TicketStatus, TimelineItem,
+    UploadLimits, LANGUAGES,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -27,6 +37,18 @@ pub fn action_error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError)
     }
 }
 
+/// Everything the page's forms act through, created once so a live refresh keeps what is typed.
+#[derive(Clone, Copy)]
+struct Actions {
+    reply: UploadAction<()>,
+    reply_body: RwSignal<String>,
+    picked: PickedFiles,
+    close: ServerAction<CloseTicket>,
+    reopen: ServerAction<ReopenTicket>,
+    request_info: ServerAction<RequestInfo>,
+    add_note: ServerAction<AddNote>,
+}
+
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -38,37 +60,75 @@ pub fn TicketPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let reply = ServerAction::<ReplyTicket>::new();
-    let close = ServerAction::<CloseTicket>::new();
-    // Refetch after every action so the page shows the stored state, not a guess.
+    let live = use_live_version(move |e| match e {
+        LiveEvent::Ticket { ticket_id, .. } => {
+            params.with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()) == Some(*ticket_id))
+        }
+    });
+    let actions = Actions {
+        reply: upload_action(reply_ticket),
+        reply_body: RwSignal::new(String::new()),
+        picked: PickedFiles::new(UploadLimits::default()),
+        close: ServerAction::new(),
+        reopen: ServerAction::new(),
+        request_info: ServerAction::new(),
+        add_note: ServerAction::new(),
+    };
+    let limits = Resource::new(|| (), |_| get_upload_limits());
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = limits.get() {
+            actions.picked.limits.set(l);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = actions.reply.value().get() {
+            actions.reply_body.set(String::new());
+            actions.picked.clear();
+        }
+    });
+    // Refetch after every action and live event, so the page shows the stored state.
     let data = Resource::new(
-        move || (id(), reply.version().get(), close.version().get()),
-        |(id, _, _)| get_ticket(id),
+        move || {
+            (
+                id(),
+                live.get(),
+                actions.reply.version().get(),
+                actions.close.version().get(),
+                actions.reopen.version().get(),
+                actions.request_info.version().get(),
+                actions.add_note.version().get(),
+            )
+        },
+        |(id, ..)| get_ticket(id),
     );
     view! {
         <main id="main" class="page ticket-page">
-            <a class="back" href="/">{t!(i18n, back_to_list)}</a>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(detail) => view! { <TicketView detail reply close/> }.into_any(),
+                        Ok(detail) => view! { <TicketView detail actions/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </main>
     }
 }
 
+/// The error text of an action's last result, if it failed.
+fn error_of<T>(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    value: impl Fn() -> Option<Result<T, AppError>> + Copy,
+) -> impl Fn() -> Option<String> + Copy {
+    move || value()?.err().map(|e| action_error_text(i18n, &e))
+}
+
 #[component]
-fn TicketView(
-    detail: TicketDetail,
-    reply: ServerAction<ReplyTicket>,
-    close: ServerAction<CloseTicket>,
-) -> impl IntoView {
+fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let s = detail.summary.clone();
     let status = s.status;
+    let staff = detail.viewer_is_staff;
     let pending = detail.pending_question().map(str::to_string);
     let lang_name = LANGUAGES
         .iter()
@@ -78,20 +138,8 @@ fn TicketView(
     let title = s.title.clone();
     let opened = s.opened_at;
     let id = s.id;
-    let reply_error = move || {
-        reply
-            .value()
-            .get()?
-            .err()
-            .map(|e| action_error_text(i18n, &e))
-    };
-    let close_error = move || {
-        close
-            .value()
-            .get()?
-            .err()
-            .map(|e| action_error_text(i18n, &e))
-    };
+    let member = detail.member_name.clone();
+    let member_tier = detail.member_tier;
     let timeline = detail
         .timeline
         .into_iter()
@@ -102,16 +150,25 @@ fn TicketView(
                 } else {
                     e.author_name.clone()
                 };
-                let class = if e.author_is_staff { "entry staff" } else { "entry member" };
+                let (class, label) = match e.kind {
+                    EntryKind::Note => ("entry note", Some(t_string!(i18n, note_label).to_string())),
+                    EntryKind::Question => {
+                        ("entry staff question", Some(t_string!(i18n, question_label).to_string()))
+                    }
+                    EntryKind::Message if e.author_is_staff => ("entry staff", None),
+                    EntryKind::Message => ("entry member", None),
+                };
                 let at = e.at;
                 view! {
                     <li class=class>
                         <p class="meta">
                             <span class="who">{who}</span>
+                            {label.map(|l| view! { " · " <strong class="kind">{l}</strong> })}
                             " · "
                             <time>{move || format_day_time(at, lang_code(i18n))}</time>
                         </p>
                         <p class="body">{e.body}</p>
+                        <AttachmentList files=e.attachments/>
                     </li>
                 }
                 .into_any()
@@ -133,8 +190,15 @@ fn TicketView(
             .into_any(),
         })
         .collect_view();
+    let (back_href, back_label) = if staff {
+        ("/agent", t_string!(i18n, back_to_queue).to_string())
+    } else {
+        ("/", t_string!(i18n, back_to_list).to_string())
+    };
+    let can_reply = !(staff && status == TicketStatus::Closed);
     view! {
         <Title text=title.clone()/>
+        <a class="back" href=back_href>{back_label}</a>
         <p class="ticket-number">
             {move || t_string!(i18n, ticket_number, id = id).to_string()}
             " · "
@@ -145,6 +209,12 @@ fn TicketView(
         <h1>{title}</h1>
         <p>
             <span class=format!("status status-{}", status.as_str())>{move || status_name(i18n, status)}</span>
+            {staff.then(|| view! {
+                " · "
+                <span class="member">
+                    {move || t_string!(i18n, filed_by, name = member.clone(), tier = tier_name(i18n, member_tier)).to_string()}
+                </span>
+            })}
         </p>
         {pending.map(|q| view! {
             <section class="pending-question" aria-labelledby="pending-heading">
@@ -155,34 +225,100 @@ fn TicketView(
         <section aria-labelledby="description-heading">
             <h2 id="description-heading">{t!(i18n, description_heading)}</h2>
             <p class="body description">{detail.description}</p>
+            <AttachmentList files=detail.attachments/>
         </section>
         <section aria-labelledby="conversation-heading">
             <h2 id="conversation-heading">{t!(i18n, conversation_heading)}</h2>
             <ol class="timeline">{timeline}</ol>
         </section>
+        {can_reply.then(|| view! { <ReplyForm id status staff actions/> })}
+        {staff.then(|| view! { <AgentActions id status actions/> })}
+        {(status != TicketStatus::Closed).then(|| view! {
+            <ActionForm action=actions.close attr:class="close-issue">
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="button secondary">{t!(i18n, close_issue)}</button>
+                <p class="form-error" role="alert">{error_of(i18n, move || actions.close.value().get())}</p>
+            </ActionForm>
+        })}
+    }
+}
+
+/// The reply box with screenshots: a plain multipart form, sent through the upload pipeline.
+#[component]
+fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    let reply = actions.reply;
+    let picked = actions.picked;
+    let on_submit = move |ev| send_form(ev, reply, Some(picked));
+    let hint = match (staff, status) {
+        (false, TicketStatus::AwaitingFeedback) => {
+            Some(t_string!(i18n, awaiting_reply_hint).to_string())
+        }
+        (false, TicketStatus::Closed) => Some(t_string!(i18n, closed_reply_hint).to_string()),
+        _ => None,
+    };
+    let described = hint.is_some().then_some("reply-hint");
+    view! {
         <section class="reply">
-            <ActionForm action=reply attr:class="stack">
+            <form method="post" action="/api/reply_ticket" enctype="multipart/form-data"
+                class="stack" on:submit=on_submit
+                on:paste=move |_ev: leptos::ev::ClipboardEvent| {
+                    #[cfg(feature = "hydrate")]
+                    picked.add_list(_ev.clipboard_data().and_then(|d| d.files()));
+                }>
                 <input type="hidden" name="id" value=id/>
                 <label for="reply-body">{t!(i18n, reply_label)}</label>
-                {match status {
-                    TicketStatus::AwaitingFeedback => Some(view! { <p class="hint" id="reply-hint">{t!(i18n, awaiting_reply_hint)}</p> }.into_any()),
-                    TicketStatus::Closed => Some(view! { <p class="hint" id="reply-hint">{t!(i18n, closed_reply_hint)}</p> }.into_any()),
-                    TicketStatus::Open => None,
-                }}
-                <textarea id="reply-body" name="body" rows="5" required
-                    aria-describedby=(status != TicketStatus::Open).then_some("reply-hint")></textarea>
-                <p class="form-error" role="alert">{reply_error}</p>
+                {hint.map(|h| view! { <p class="hint" id="reply-hint">{h}</p> })}
+                <textarea id="reply-body" name="body" rows="5" required aria-describedby=described
+                    prop:value=move || actions.reply_body.get()
+                    on:input=move |ev| actions.reply_body.set(event_target_value(&ev))></textarea>
+                <FilePicker picked id="reply-files"/>
+                <p class="form-error" role="alert">{error_of(i18n, move || reply.value().get())}</p>
                 <SubmitButton pending=reply.pending()
                     label=Signal::derive(move || t_string!(i18n, send_reply).to_string())
                     busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
-            </ActionForm>
+            </form>
         </section>
-        {(status != TicketStatus::Closed).then(|| view! {
-            <ActionForm action=close attr:class="close-issue">
+    }
+}
+
+/// The agent's tools on a ticket.
+#[component]
+fn AgentActions(id: i64, status: TicketStatus, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="agent-actions" aria-labelledby="agent-actions-heading">
+            <h2 id="agent-actions-heading">{t!(i18n, agent_actions)}</h2>
+            {(status != TicketStatus::Closed).then(|| view! {
+                <ActionForm action=actions.request_info attr:class="stack">
+                    <input type="hidden" name="id" value=id/>
+                    <label for="question">{t!(i18n, request_info_label)}</label>
+                    <p class="hint" id="question-hint">{t!(i18n, request_info_hint)}</p>
+                    <textarea id="question" name="question" rows="3" required
+                        aria-describedby="question-hint"></textarea>
+                    <p class="form-error" role="alert">{error_of(i18n, move || actions.request_info.value().get())}</p>
+                    <SubmitButton pending=actions.request_info.pending()
+                        label=Signal::derive(move || t_string!(i18n, request_info_button).to_string())
+                        busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                </ActionForm>
+            })}
+            <ActionForm action=actions.add_note attr:class="stack">
                 <input type="hidden" name="id" value=id/>
-                <button type="submit" class="button secondary">{t!(i18n, close_issue)}</button>
-                <p class="form-error" role="alert">{close_error}</p>
+                <label for="note">{t!(i18n, note_field_label)}</label>
+                <p class="hint" id="note-hint">{t!(i18n, note_hint)}</p>
+                <textarea id="note" name="body" rows="3" required aria-describedby="note-hint"></textarea>
+                <p class="form-error" role="alert">{error_of(i18n, move || actions.add_note.value().get())}</p>
+                <SubmitButton pending=actions.add_note.pending()
+                    label=Signal::derive(move || t_string!(i18n, add_note_button).to_string())
+                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
             </ActionForm>
-        })}
+            {(status == TicketStatus::Closed).then(|| view! {
+                <ActionForm action=actions.reopen>
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" class="button secondary">{t!(i18n, reopen_issue)}</button>
+                    <p class="form-error" role="alert">{error_of(i18n, move || actions.reopen.value().get())}</p>
+                </ActionForm>
+            })}
+        </section>
     }
 }

@@ -52,11 +52,18 @@ async fn session() -> Result<Session, AppError> {
 }
 
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    let session = session().await?;
+    user_from_session(&state(), &session().await?).await
+}
+
+/// The session's user, for plain axum handlers (attachments, live events) as well.
+pub async fn user_from_session(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<CurrentUser>, AppError> {
     let Some(id) = session.get::<i64>(USER_KEY).await.map_err(internal)? else {
         return Ok(None);
     };
-    state().db.users().by_id(id).await.map_err(internal)
+    state.db.users().by_id(id).await.map_err(internal)
 }
 
 pub async fn require_user() -> Result<CurrentUser, AppError> {

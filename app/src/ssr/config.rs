@@ -2,7 +2,9 @@
 //! `.env.example` at the repository root documents each variable.
 use std::time::Duration;
 
-use crate::domain::Tier;
+use std::path::PathBuf;
+
+use crate::domain::{Tier, UploadLimits};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -21,6 +23,9 @@ pub struct Config {
     pub log_json: bool,
     /// How long after closing a member may reopen an issue by replying.
     pub reopen_window: Duration,
+    /// Where attachments live on disk (content-addressed, with a `tmp/` beside them).
+    pub attachments_dir: PathBuf,
+    pub upload_limits: UploadLimits,
 }
 
 impl Default for Config {
@@ -38,6 +43,8 @@ impl Default for Config {
             trust_proxy: false,
             log_json: false,
             reopen_window: Duration::from_secs(30 * 24 * 3600),
+            attachments_dir: PathBuf::from("data/attachments"),
+            upload_limits: UploadLimits::default(),
         }
     }
 }
@@ -84,6 +91,16 @@ impl Config {
             trust_proxy: flag("APP_TRUST_PROXY", d.trust_proxy)?,
             log_json: get("APP_LOG_FORMAT").is_some_and(|v| v == "json"),
             reopen_window: Duration::from_secs(24 * 3600 * number("APP_REOPEN_DAYS", 30)?),
+            attachments_dir: get("APP_ATTACHMENTS_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .unwrap_or(d.attachments_dir),
+            upload_limits: UploadLimits {
+                max_files: number("APP_MAX_FILES", d.upload_limits.max_files as u64)? as usize,
+                max_file_bytes: 1024
+                    * 1024
+                    * number("APP_MAX_FILE_MB", d.upload_limits.max_megabytes())?,
+            },
         })
     }
 }

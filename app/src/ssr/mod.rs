@@ -2,11 +2,14 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod files;
+pub mod hub;
 pub mod members;
 pub mod passwords;
 pub mod seed;
 pub mod state;
 pub mod tickets;
+pub mod uploads;
 
 pub use config::Config;
 pub use state::AppState;

@@ -164,6 +164,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 ticket_id: id,
                 actor_id: agent,
                 entry: Some((EntryKind::Question, question)),
+                files: &[],
                 transition: None,
                 at,
             };

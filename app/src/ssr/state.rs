@@ -5,6 +5,8 @@ use leptos::config::LeptosOptions;
 
 use super::config::Config;
 use super::db::Db;
+use super::hub::Hub;
+use super::uploads::FileStore;
 
 /// Everything a request handler or server function needs; cheap to clone.
 #[derive(Clone, Debug)]
@@ -12,6 +14,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    pub files: FileStore,
+    pub hub: Hub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,9 +1,10 @@
 //! Ticket rules on the server: who may see and change which ticket, and how.
 use super::auth::{fail, internal, require_desk_user, state};
-use super::db::{now_ms, TicketChange, TicketHead};
+use super::db::{now_ms, NewAttachment, TicketChange, TicketHead};
+use super::uploads::{read_form, Staged, UploadForm};
 use crate::domain::{
-    parse_language, Actor, CurrentUser, Description, EntryKind, MessageBody, TicketDetail,
-    TicketStatus, TicketTitle,
+    parse_language, Actor, AgentQueue, CurrentUser, Description, EntryKind, LiveEvent, MessageBody,
+    QueueFilter, TicketDetail, TicketStatus, TicketTitle,
 };
 use crate::error::AppError;
 
@@ -37,12 +38,55 @@ fn require_staff_user(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
+fn new_attachments(staged: Option<&Staged>) -> Vec<NewAttachment<'_>> {
+    staged
+        .map(|s| s.files.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|f| NewAttachment {
+            sha256: &f.sha256,
+            file_name: &f.file_name,
+            kind: f.kind,
+            size: f.size,
+        })
+        .collect()
+}
+
+/// Reads a multipart request through the upload pipeline with this server's limits.
+async fn upload_form(data: server_fn::codec::MultipartData) -> Result<UploadForm, AppError> {
+    let Some(multipart) = data.into_inner() else {
+        return Err(fail(AppError::validation("form", "expected a form upload")));
+    };
+    let st = state();
+    read_form(multipart, st.config.upload_limits, &st.files)
+        .await
+        .map_err(fail)
+}
+
+/// Moves committed files into place and tells the hub.
+async fn finish(staged: Option<Staged>, ticket_id: i64, member_id: i64) -> Result<(), AppError> {
+    if let Some(staged) = staged {
+        // Rows are committed: a failure here leaves staged files that start-up recovery moves.
+        staged.promote().map_err(internal)?;
+    }
+    state()
+        .hub
+        .publish(LiveEvent::Ticket {
+            ticket_id,
+            member_id,
+        })
+        .await;
+    Ok(())
+}
+
 async fn apply(
     user: &CurrentUser,
-    id: i64,
+    head: &TicketHead,
     entry: Option<(EntryKind, &str)>,
+    staged: Option<Staged>,
     transition: Option<(TicketStatus, TicketStatus)>,
 ) -> Result<(), AppError> {
+    let id = head.id;
     if let Some((from, to)) = transition {
         from.transition(to, actor(user)).map_err(|e| {
             fail(AppError::IllegalTransition {
@@ -51,10 +95,12 @@ async fn apply(
             })
         })?;
     }
+    let files = new_attachments(staged.as_ref());
     let change = TicketChange {
         ticket_id: id,
         actor_id: user.id,
         entry,
+        files: &files,
         transition,
         at: now_ms(),
     };
@@ -64,8 +110,9 @@ async fn apply(
         .apply(&change)
         .await
         .map_err(internal)?;
+    drop(files);
     if applied {
-        Ok(())
+        finish(staged, id, head.member_id).await
     } else {
         // Someone else moved it first; report against what it is now.
         let now = state().db.tickets().head(id).await.map_err(internal)?;
@@ -75,15 +122,19 @@ async fn apply(
     }
 }
 
-pub async fn submit(title: &str, language: &str, description: &str) -> Result<i64, AppError> {
+/// A new ticket with its first files, stored together or not at all.
+pub async fn submit(data: server_fn::codec::MultipartData) -> Result<i64, AppError> {
     let user = require_desk_user().await?;
     if user.role.is_staff() {
         return Err(fail(AppError::Forbidden));
     }
-    let title = TicketTitle::parse(title).map_err(invalid("title"))?;
-    let language = parse_language(language).map_err(invalid("language"))?;
-    let description = Description::parse(description).map_err(invalid("description"))?;
-    state()
+    let form = upload_form(data).await?;
+    let title = TicketTitle::parse(form.text("title")).map_err(invalid("title"))?;
+    let language = parse_language(form.text("language")).map_err(invalid("language"))?;
+    let description =
+        Description::parse(form.text("description")).map_err(invalid("description"))?;
+    let files = new_attachments(Some(&form.staged));
+    let id = state()
         .db
         .tickets()
         .create(
@@ -91,10 +142,14 @@ pub async fn submit(title: &str, language: &str, description: &str) -> Result<i6
             title.as_str(),
             language,
             description.as_str(),
+            &files,
             now_ms(),
         )
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    drop(files);
+    finish(Some(form.staged), id, user.id).await?;
+    Ok(id)
 }
 
 pub async fn detail(id: i64) -> Result<TicketDetail, AppError> {
@@ -111,10 +166,12 @@ pub async fn detail(id: i64) -> Result<TicketDetail, AppError> {
 
 /// A reply. The member's answer sends an Awaiting Feedback issue back to the team, and a reply
 /// to a recently closed issue reopens it.
-pub async fn reply(id: i64, body: &str) -> Result<(), AppError> {
+pub async fn reply(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
     let user = require_desk_user().await?;
+    let form = upload_form(data).await?;
+    let id = form.text("id").trim().parse::<i64>().unwrap_or(0);
     let head = head_for(&user, id).await?;
-    let body = MessageBody::parse(body).map_err(invalid("body"))?;
+    let body = MessageBody::parse(form.text("body")).map_err(invalid("body"))?;
     let transition = match (actor(&user), head.status) {
         (Actor::Owner, TicketStatus::AwaitingFeedback) => Some((head.status, TicketStatus::Open)),
         (Actor::Owner, TicketStatus::Closed) => {
@@ -138,8 +195,9 @@ pub async fn reply(id: i64, body: &str) -> Result<(), AppError> {
     };
     apply(
         &user,
-        id,
+        &head,
         Some((EntryKind::Message, body.as_str())),
+        Some(form.staged),
         transition,
     )
     .await
@@ -148,14 +206,16 @@ pub async fn reply(id: i64, body: &str) -> Result<(), AppError> {
 pub async fn close(id: i64) -> Result<(), AppError> {
     let user = require_desk_user().await?;
     let head = head_for(&user, id).await?;
-    apply(&user, id, None, Some((head.status, TicketStatus::Closed))).await
+    let to_closed = Some((head.status, TicketStatus::Closed));
+    apply(&user, &head, None, None, to_closed).await
 }
 
 pub async fn reopen(id: i64) -> Result<(), AppError> {
     let user = require_desk_user().await?;
     require_staff_user(&user)?;
     let head = head_for(&user, id).await?;
-    apply(&user, id, None, Some((head.status, TicketStatus::Open))).await
+    let to_open = Some((head.status, TicketStatus::Open));
+    apply(&user, &head, None, None, to_open).await
 }
 
 /// The agent asks the member something: the question is stored and the ticket waits for them.
@@ -165,19 +225,40 @@ pub async fn request_info(id: i64, question: &str) -> Result<(), AppError> {
     let head = head_for(&user, id).await?;
     let question = MessageBody::parse(question).map_err(invalid("question"))?;
     let transition = Some((head.status, TicketStatus::AwaitingFeedback));
-    apply(
-        &user,
-        id,
-        Some((EntryKind::Question, question.as_str())),
-        transition,
-    )
-    .await
+    let entry = Some((EntryKind::Question, question.as_str()));
+    apply(&user, &head, entry, None, transition).await
 }
 
 pub async fn add_note(id: i64, body: &str) -> Result<(), AppError> {
     let user = require_desk_user().await?;
     require_staff_user(&user)?;
-    head_for(&user, id).await?;
+    let head = head_for(&user, id).await?;
     let body = MessageBody::parse(body).map_err(invalid("body"))?;
-    apply(&user, id, Some((EntryKind::Note, body.as_str())), None).await
+    apply(
+        &user,
+        &head,
+        Some((EntryKind::Note, body.as_str())),
+        None,
+        None,
+    )
+    .await
+}
+
+/// The agent queue (staff only). At most 200 rows: filters narrow it further.
+pub async fn queue(
+    status: &str,
+    language: &str,
+    tier: &str,
+    search: &str,
+) -> Result<(CurrentUser, AgentQueue), AppError> {
+    let user = require_desk_user().await?;
+    require_staff_user(&user)?;
+    let filter = QueueFilter::parse(status, language, tier, search).map_err(invalid("filter"))?;
+    let queue = state()
+        .db
+        .tickets()
+        .queue(&filter, 200)
+        .await
+        .map_err(internal)?;
+    Ok((user, queue))
 }

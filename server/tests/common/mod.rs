@@ -17,7 +17,10 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub database_url: String,
     pub state: app::ssr::AppState,
-    _dir: Option<tempdir::TempDirGuard>,
+    /// Where this test's attachments are stored.
+    pub files_dir: std::path::PathBuf,
+    _dir: tempdir::TempDirGuard,
+    _stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 mod tempdir {
@@ -34,8 +37,12 @@ pub fn backend_is_postgres() -> bool {
     std::env::var("TEST_DATABASE").is_ok_and(|v| v == "postgres")
 }
 
-async fn fresh_database() -> (String, Option<tempdir::TempDirGuard>) {
+/// A fresh database, and a temporary folder for its attachments (and, on SQLite, the file).
+async fn fresh_database() -> (String, tempdir::TempDirGuard) {
     let id: u64 = rand::random();
+    let dir = std::env::temp_dir().join(format!("desk-test-{id:x}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let guard = tempdir::TempDirGuard(dir.clone());
     if backend_is_postgres() {
         let admin = std::env::var("TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -49,12 +56,9 @@ async fn fresh_database() -> (String, Option<tempdir::TempDirGuard>) {
             .await
             .expect("create db");
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        (format!("{base}/{name}"), None)
+        (format!("{base}/{name}"), guard)
     } else {
-        let dir = std::env::temp_dir().join(format!("desk-test-{id:x}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/desk.db", dir.display());
-        (url, Some(tempdir::TempDirGuard(dir)))
+        (format!("sqlite://{}/desk.db", dir.display()), guard)
     }
 }
 
@@ -63,9 +67,25 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let (mut app, stop, _) = spawn_stoppable(tweak).await;
+    // Serves until the test ends (dropping the sender would stop it).
+    app._stop = Some(stop);
+    app
+}
+
+/// A server that stops (gracefully) when the returned sender fires; the handle ends with it.
+pub async fn spawn_stoppable(
+    tweak: impl FnOnce(&mut Config),
+) -> (
+    TestApp,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
     let (database_url, dir) = fresh_database().await;
+    let files_dir = dir.0.join("attachments");
     let mut config = Config {
         database_url: database_url.clone(),
+        attachments_dir: files_dir.clone(),
         ..Config::default()
     };
     tweak(&mut config);
@@ -76,18 +96,19 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let state = server::make_state(config, options).await.expect("state");
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let serve_state = state.clone();
-    tokio::spawn(async move {
-        server::serve(serve_state, listener, std::future::pending())
-            .await
-            .unwrap();
-    });
-    TestApp {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(server::serve(state.clone(), listener, async move {
+        let _ = stopped.await;
+    }));
+    let app = TestApp {
         addr,
         database_url,
         state,
+        files_dir,
         _dir: dir,
-    }
+        _stop: None,
+    };
+    (app, stop, handle)
 }
 
 impl TestApp {
@@ -135,15 +156,76 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Calls a server function with form arguments.
+    /// Calls a server function with form arguments (multipart for the upload endpoints).
     pub async fn call(&self, client: &Client, endpoint: &str, args: &[(&str, &str)]) -> Response {
+        let path = format!("/api/{endpoint}");
+        if app::api::MULTIPART_ENDPOINTS.contains(&path.as_str()) {
+            return self.upload(client, endpoint, args, &[]).await;
+        }
         client
-            .post(self.url(&format!("/api/{endpoint}")))
+            .post(self.url(&path))
             .form(args)
             .send()
             .await
             .unwrap()
     }
+
+    /// Posts a multipart form with files `(file name, bytes)` in the `files` field.
+    pub async fn upload(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        args: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .multipart(multipart(args, files))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Every file under the attachments folder (staged ones included).
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.files_dir, &mut out);
+        out
+    }
+}
+
+pub fn multipart(args: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in args {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    for (name, bytes) in files {
+        let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string());
+        form = form.part("files", part);
+    }
+    form
+}
+
+/// A real 1x1 PNG (valid signature, IHDR, IDAT, IEND).
+pub fn png_bytes() -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&[
+        0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15,
+        0xc4, 0x89, 0, 0, 0, 13, b'I', b'D', b'A', b'T', 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+        0x1f, 0, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0, 0, 0, 0, b'I', b'E', b'N',
+        b'D', 0xae, 0x42, 0x60, 0x82,
+    ]);
+    v
 }
 
 /// Decodes the typed error a server function sent.

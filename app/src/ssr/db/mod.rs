@@ -1,13 +1,15 @@
 //! All SQL lives under this module. One `sqlx::AnyPool` serves SQLite (default) and PostgreSQL;
 //! queries are written once in the dialect both accept (`$1` placeholders, bigint times).
+mod attachments;
 mod sessions;
 mod throttle;
 mod tickets;
 mod users;
 
+pub use attachments::{AttachmentRecord, AttachmentRepo};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
-pub use tickets::{NewTicketSeed, TicketChange, TicketHead, TicketRepo};
+pub use tickets::{NewAttachment, NewTicketSeed, TicketChange, TicketHead, TicketRepo};
 pub use users::{NewUser, UserRecord, UserRepo};
 
 use std::str::FromStr;
@@ -93,6 +95,10 @@ impl Db {
 
     pub fn tickets(&self) -> TicketRepo<'_> {
         TicketRepo(&self.pool)
+    }
+
+    pub fn attachments(&self) -> AttachmentRepo<'_> {
+        AttachmentRepo(&self.pool)
     }
 
     pub fn throttle(&self) -> Throttle<'_> {

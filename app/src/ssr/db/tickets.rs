@@ -1,8 +1,19 @@
 use sqlx::{AnyPool, Row};
 
+use std::collections::HashMap;
+
 use crate::domain::{
-    ConversationEntry, EntryKind, TicketDetail, TicketStatus, TicketSummary, Tier, TimelineItem,
+    AgentQueue, AttachmentInfo, ConversationEntry, EntryKind, FileKind, QueueFilter, QueueRow,
+    TicketDetail, TicketStatus, TicketSummary, Tier, TimelineItem,
 };
+
+/// A checked, staged file about to be recorded with a ticket or a message.
+pub struct NewAttachment<'a> {
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub kind: FileKind,
+    pub size: i64,
+}
 
 pub struct TicketRepo<'a>(pub &'a AnyPool);
 
@@ -24,7 +35,9 @@ impl TicketRepo<'_> {
             "select t.id, t.title, t.language, t.status, \
                (select min(e.at) from ticket_events e where e.ticket_id = t.id) as opened_at, \
                (select max(e.at) from ticket_events e \
-                  where e.ticket_id = t.id and e.to_status = 'closed') as closed_at \
+                  where e.ticket_id = t.id and e.to_status = 'closed') as closed_at, \
+               (select m.body from ticket_messages m where m.ticket_id = t.id \
+                  and m.kind = 'question' order by m.id desc limit 1) as question \
              from tickets t where t.member_id = $1 \
              order by t.id desc",
         )
@@ -34,18 +47,16 @@ impl TicketRepo<'_> {
         rows.iter()
             .map(|r| {
                 let status: String = r.try_get("status")?;
+                let status = TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?;
+                let question: Option<String> = r.try_get("question")?;
                 Ok(TicketSummary {
                     id: r.try_get("id")?,
                     title: r.try_get("title")?,
                     language: r.try_get("language")?,
-                    status: TicketStatus::parse(&status).map_err(|e| {
-                        sqlx::Error::ColumnDecode {
-                            index: "status".into(),
-                            source: e.into(),
-                        }
-                    })?,
+                    status,
                     opened_at: r.try_get("opened_at")?,
                     closed_at: r.try_get("closed_at")?,
+                    question: question.filter(|_| status == TicketStatus::AwaitingFeedback),
                 })
             })
             .collect()
@@ -53,6 +64,15 @@ impl TicketRepo<'_> {
 
     /// Stores a ticket and its history in one transaction; the status is the last one given.
     pub async fn insert_with_history(&self, t: &NewTicketSeed<'_>) -> Result<i64, sqlx::Error> {
+        self.insert_with_files(t, &[]).await
+    }
+
+    /// The ticket, its history and the files sent with its description, all or nothing.
+    async fn insert_with_files(
+        &self,
+        t: &NewTicketSeed<'_>,
+        files: &[NewAttachment<'_>],
+    ) -> Result<i64, sqlx::Error> {
         let (_, last_status, _) = *t.history.last().ok_or(sqlx::Error::RowNotFound)?;
         let created_at = t.history[0].2;
         let mut tx = self.0.begin().await?;
@@ -73,6 +93,7 @@ impl TicketRepo<'_> {
             insert_event(&mut tx, id, *actor, from, *to, *at).await?;
             from = Some(*to);
         }
+        insert_attachments(&mut tx, id, None, files, created_at).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -85,12 +106,15 @@ pub struct TicketChange<'a> {
     pub ticket_id: i64,
     pub actor_id: i64,
     pub entry: Option<(EntryKind, &'a str)>,
+    /// Files sent with the entry (ignored without one).
+    pub files: &'a [NewAttachment<'a>],
     pub transition: Option<(TicketStatus, TicketStatus)>,
     pub at: i64,
 }
 
 /// Who owns a ticket and where it stands, for access checks.
 pub struct TicketHead {
+    pub id: i64,
     pub member_id: i64,
     pub status: TicketStatus,
     pub closed_at: Option<i64>,
@@ -119,6 +143,31 @@ async fn insert_event(
     Ok(())
 }
 
+async fn insert_attachments(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ticket_id: i64,
+    message_id: Option<i64>,
+    files: &[NewAttachment<'_>],
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for f in files {
+        sqlx::query(
+            "insert into attachments (ticket_id, message_id, sha256, file_name, mime, size, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(ticket_id)
+        .bind(message_id)
+        .bind(f.sha256)
+        .bind(f.file_name)
+        .bind(f.kind.mime())
+        .bind(f.size)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 fn decode_err(col: &str, e: String) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: col.into(),
@@ -133,16 +182,17 @@ impl TicketRepo<'_> {
         title: &str,
         language: &str,
         description: &str,
+        files: &[NewAttachment<'_>],
         at: i64,
     ) -> Result<i64, sqlx::Error> {
-        self.insert_with_history(&NewTicketSeed {
+        let seed = NewTicketSeed {
             member_id,
             title,
             language,
             description,
             history: vec![(member_id, TicketStatus::Open, at)],
-        })
-        .await
+        };
+        self.insert_with_files(&seed, files).await
     }
 
     pub async fn head(&self, id: i64) -> Result<Option<TicketHead>, sqlx::Error> {
@@ -158,6 +208,7 @@ impl TicketRepo<'_> {
         row.map(|r| {
             let status: String = r.try_get("status")?;
             Ok(TicketHead {
+                id,
                 member_id: r.try_get("member_id")?,
                 status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
                 closed_at: r.try_get("closed_at")?,
@@ -190,16 +241,24 @@ impl TicketRepo<'_> {
             .await?;
         }
         if let Some((kind, body)) = change.entry {
-            sqlx::query(
+            let message_id: i64 = sqlx::query_scalar(
                 "insert into ticket_messages (ticket_id, author_id, kind, body, created_at) \
-                 values ($1, $2, $3, $4, $5)",
+                 values ($1, $2, $3, $4, $5) returning id",
             )
             .bind(change.ticket_id)
             .bind(change.actor_id)
             .bind(kind.as_str())
             .bind(body)
             .bind(change.at)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_attachments(
+                &mut tx,
+                change.ticket_id,
+                Some(message_id),
+                change.files,
+                change.at,
+            )
             .await?;
         }
         tx.commit().await?;
@@ -235,7 +294,9 @@ impl TicketRepo<'_> {
             status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
             opened_at: row.try_get("opened_at")?,
             closed_at: row.try_get("closed_at")?,
+            question: None,
         };
+        let mut files = self.attachments_of(id).await?;
         let mut timeline = Vec::new();
         let entries = sqlx::query(
             "select m.id, m.kind, m.body, m.created_at, u.display_name, u.role \
@@ -249,8 +310,10 @@ impl TicketRepo<'_> {
         for r in entries {
             let kind: String = r.try_get("kind")?;
             let role: String = r.try_get("role")?;
+            let entry_id: i64 = r.try_get("id")?;
             timeline.push(TimelineItem::Entry(ConversationEntry {
-                id: r.try_get("id")?,
+                id: entry_id,
+                attachments: files.remove(&Some(entry_id)).unwrap_or_default(),
                 author_name: r.try_get("display_name")?,
                 author_is_staff: role != "member",
                 kind: EntryKind::parse(&kind).map_err(|e| decode_err("kind", e))?,
@@ -286,7 +349,119 @@ impl TicketRepo<'_> {
             member_name: row.try_get("display_name")?,
             member_tier: Tier::parse(&tier).map_err(|e| decode_err("tier", e))?,
             description: row.try_get("description")?,
+            // Files of entries not fetched (internal notes for a member) are simply dropped.
+            attachments: files.remove(&None).unwrap_or_default(),
             timeline,
+            viewer_is_staff: with_notes,
         }))
+    }
+}
+
+impl TicketRepo<'_> {
+    /// Every attachment of a ticket, grouped by message (`None`: sent with the description).
+    async fn attachments_of(
+        &self,
+        ticket_id: i64,
+    ) -> Result<HashMap<Option<i64>, Vec<AttachmentInfo>>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select id, message_id, file_name, mime, size from attachments \
+             where ticket_id = $1 order by id",
+        )
+        .bind(ticket_id)
+        .fetch_all(self.0)
+        .await?;
+        let mut out: HashMap<Option<i64>, Vec<AttachmentInfo>> = HashMap::new();
+        for r in rows {
+            let mime: String = r.try_get("mime")?;
+            out.entry(r.try_get("message_id")?)
+                .or_default()
+                .push(AttachmentInfo {
+                    id: r.try_get("id")?,
+                    file_name: r.try_get("file_name")?,
+                    kind: FileKind::from_mime(&mime)
+                        .ok_or_else(|| decode_err("mime", mime.clone()))?,
+                    size: r.try_get("size")?,
+                });
+        }
+        Ok(out)
+    }
+}
+
+impl TicketRepo<'_> {
+    /// The agent queue: counts per status and the shown status's rows, all under the same
+    /// filters. Open and Awaiting Feedback list the longest-waiting first; Closed the newest.
+    pub async fn queue(&self, f: &QueueFilter, limit: i64) -> Result<AgentQueue, sqlx::Error> {
+        // Search is a case-insensitive substring; LIKE wildcards typed by the agent are literal.
+        let pattern = f.search.as_ref().map_or(String::new(), |s| {
+            let escaped = s
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let language = f.language.clone().unwrap_or_default();
+        let tier = f.tier.map(|t| t.as_str()).unwrap_or("");
+        let filters = "($1 = '' or t.language = $1) and ($2 = '' or u.tier = $2) \
+             and ($3 = '' or lower(t.title) like $3 escape '\\' \
+                  or lower(t.description) like $3 escape '\\')";
+        let counts = sqlx::query(&format!(
+            "select t.status, count(*) as n from tickets t join users u on u.id = t.member_id \
+             where {filters} group by t.status"
+        ))
+        .bind(&language)
+        .bind(tier)
+        .bind(&pattern)
+        .fetch_all(self.0)
+        .await?;
+        let mut queue = AgentQueue {
+            rows: vec![],
+            open: 0,
+            awaiting: 0,
+            closed: 0,
+            now: super::now_ms(),
+        };
+        for r in counts {
+            let status: String = r.try_get("status")?;
+            let n: i64 = r.try_get("n")?;
+            match TicketStatus::parse(&status).map_err(|e| decode_err("status", e))? {
+                TicketStatus::Open => queue.open = n,
+                TicketStatus::AwaitingFeedback => queue.awaiting = n,
+                TicketStatus::Closed => queue.closed = n,
+            }
+        }
+        let shown = f.shown_status();
+        let order = if shown == TicketStatus::Closed {
+            "desc"
+        } else {
+            "asc"
+        };
+        let rows = sqlx::query(&format!(
+            "select t.id, t.title, t.language, t.status, u.display_name, u.tier, \
+               (select max(e.at) from ticket_events e where e.ticket_id = t.id) as since \
+             from tickets t join users u on u.id = t.member_id \
+             where {filters} and t.status = $4 order by since {order}, t.id limit $5"
+        ))
+        .bind(&language)
+        .bind(tier)
+        .bind(&pattern)
+        .bind(shown.as_str())
+        .bind(limit)
+        .fetch_all(self.0)
+        .await?;
+        for r in rows {
+            let status: String = r.try_get("status")?;
+            let tier: String = r.try_get("tier")?;
+            queue.rows.push(QueueRow {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                member_name: r.try_get("display_name")?,
+                member_tier: Tier::parse(&tier).map_err(|e| decode_err("tier", e))?,
+                language: r.try_get("language")?,
+                status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
+                since: r.try_get("since")?,
+            });
+        }
+        Ok(queue)
     }
 }

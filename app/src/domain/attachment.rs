@@ -1,0 +1,223 @@
+//! Screenshots and files attached to a ticket: which kinds we take (decided by the bytes, never by
+//! the name or the declared type), how names are cleaned, and the limits. The browser runs the
+//! same checks before sending, the server again on what arrives.
+use serde::{Deserialize, Serialize};
+
+/// The kinds of file a member may attach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileKind {
+    Png,
+    Jpeg,
+    Webp,
+    Gif,
+    Pdf,
+    Text,
+}
+
+impl FileKind {
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileKind::Png => "image/png",
+            FileKind::Jpeg => "image/jpeg",
+            FileKind::Webp => "image/webp",
+            FileKind::Gif => "image/gif",
+            FileKind::Pdf => "application/pdf",
+            FileKind::Text => "text/plain; charset=utf-8",
+        }
+    }
+
+    pub fn from_mime(mime: &str) -> Option<FileKind> {
+        [
+            FileKind::Png,
+            FileKind::Jpeg,
+            FileKind::Webp,
+            FileKind::Gif,
+            FileKind::Pdf,
+            FileKind::Text,
+        ]
+        .into_iter()
+        .find(|k| k.mime() == mime)
+    }
+
+    pub fn is_image(self) -> bool {
+        matches!(
+            self,
+            FileKind::Png | FileKind::Jpeg | FileKind::Webp | FileKind::Gif
+        )
+    }
+}
+
+/// How many bytes of a file `sniff` needs to decide (the browser reads only this much).
+pub const SNIFF_LEN: usize = 4096;
+
+/// Decides what a file is from its first bytes. Text is accepted only when it is UTF-8 with no
+/// control characters and does not look like HTML/XML/script (a "screenshot.png" that is really a
+/// web page is refused, not stored as text).
+pub fn sniff(head: &[u8]) -> Result<FileKind, String> {
+    if head.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if let Some(t) = infer::get(head) {
+        return match t.mime_type() {
+            "image/png" => Ok(FileKind::Png),
+            "image/jpeg" => Ok(FileKind::Jpeg),
+            "image/webp" => Ok(FileKind::Webp),
+            "image/gif" => Ok(FileKind::Gif),
+            "application/pdf" => Ok(FileKind::Pdf),
+            _ => Err(unsupported()),
+        };
+    }
+    if looks_like_plain_text(head) {
+        Ok(FileKind::Text)
+    } else {
+        Err(unsupported())
+    }
+}
+
+fn unsupported() -> String {
+    "this type of file is not accepted; use PNG, JPEG, WebP, GIF, PDF or plain text".into()
+}
+
+fn looks_like_plain_text(head: &[u8]) -> bool {
+    // The head may cut a multi-byte character in two; only the cut at the very end is forgiven.
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+        }
+        Err(_) => return false,
+    };
+    let controls = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
+    let start = text.trim_start().to_ascii_lowercase();
+    let markup = start.starts_with('<')
+        || start.contains("<script")
+        || start.contains("<html")
+        || start.contains("<svg");
+    !controls && !markup
+}
+
+/// A file name safe to show and to put in a `Content-Disposition` header: no path, no control
+/// characters, no quotes or separators, not hidden, at most 100 characters.
+pub fn sanitize_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    let short: String = trimmed
+        .chars()
+        .rev()
+        .take(100)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if short.chars().all(|c| c == '_' || c == '.') {
+        "file".into()
+    } else {
+        short
+    }
+}
+
+/// Upload limits; the server reads them from its configuration and tells the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadLimits {
+    pub max_files: usize,
+    pub max_file_bytes: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits {
+            max_files: 5,
+            max_file_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+impl UploadLimits {
+    pub fn max_megabytes(&self) -> u64 {
+        self.max_file_bytes.div_ceil(1024 * 1024)
+    }
+}
+
+/// An attachment as pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub file_name: String,
+    pub kind: FileKind,
+    pub size: i64,
+}
+
+impl AttachmentInfo {
+    pub fn url(&self) -> String {
+        format!("/attachments/{}", self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    #[test]
+    fn kinds_come_from_the_bytes() {
+        assert_eq!(sniff(PNG), Ok(FileKind::Png));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"), Ok(FileKind::Jpeg));
+        assert_eq!(sniff(b"GIF89a\x01\0\x01\0"), Ok(FileKind::Gif));
+        assert_eq!(sniff(b"RIFF\x24\0\0\0WEBPVP8 "), Ok(FileKind::Webp));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Ok(FileKind::Pdf));
+        assert_eq!(
+            sniff("Error 42 at checkout\nñ".as_bytes()),
+            Ok(FileKind::Text)
+        );
+    }
+
+    #[test]
+    fn html_zip_and_binary_are_refused() {
+        assert!(sniff(b"<!DOCTYPE html><html><script>alert(1)</script>").is_err());
+        assert!(sniff(b"  <svg onload=alert(1)>").is_err());
+        assert!(sniff(b"PK\x03\x04\x14\0\0\0").is_err());
+        assert!(sniff(b"MZ\x90\0\x03\0\0\0").is_err());
+        assert!(sniff(b"abc\0def").is_err());
+        assert!(sniff(b"").is_err());
+    }
+
+    #[test]
+    fn a_cut_multibyte_character_at_the_end_is_still_text() {
+        let s = "año".as_bytes();
+        assert_eq!(sniff(&s[..2]), Ok(FileKind::Text));
+    }
+
+    #[test]
+    fn names_lose_paths_and_dangerous_characters() {
+        assert_eq!(sanitize_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(
+            sanitize_file_name("C:\\Users\\me\\shot 1.png"),
+            "shot 1.png"
+        );
+        assert_eq!(sanitize_file_name("a\"b;c\r\n.png"), "a_b_c__.png");
+        assert_eq!(sanitize_file_name(".htaccess"), "htaccess");
+        assert_eq!(
+            sanitize_file_name("pantallazo_año.png"),
+            "pantallazo_año.png"
+        );
+        assert_eq!(sanitize_file_name(""), "file");
+        assert_eq!(sanitize_file_name("///"), "file");
+        let long = format!("{}.png", "x".repeat(300));
+        let clean = sanitize_file_name(&long);
+        assert_eq!(clean.chars().count(), 100);
+        assert!(clean.ends_with(".png"));
+    }
+}

@@ -1,0 +1,108 @@
+//! The agent console's queue: which tickets, in which order, with which filters.
+use serde::{Deserialize, Serialize};
+
+use super::{parse_language, TicketStatus, Tier};
+
+/// Filters as they come from the page's query string; empty means "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub status: Option<TicketStatus>,
+    pub language: Option<String>,
+    pub tier: Option<Tier>,
+    pub search: Option<String>,
+}
+
+impl QueueFilter {
+    /// Reads the query-string values; unknown values are errors, not silently ignored.
+    pub fn parse(
+        status: &str,
+        language: &str,
+        tier: &str,
+        search: &str,
+    ) -> Result<QueueFilter, String> {
+        let opt = |v: &str| {
+            let v = v.trim();
+            (!v.is_empty()).then(|| v.to_string())
+        };
+        Ok(QueueFilter {
+            status: opt(status).map(|s| TicketStatus::parse(&s)).transpose()?,
+            language: opt(language)
+                .map(|l| parse_language(&l).map(str::to_string))
+                .transpose()?,
+            tier: opt(tier).map(|t| Tier::parse(&t)).transpose()?,
+            search: opt(search).map(|s| s.chars().take(100).collect()),
+        })
+    }
+
+    /// The status shown: Open unless another is asked for.
+    pub fn shown_status(&self) -> TicketStatus {
+        self.status.unwrap_or(TicketStatus::Open)
+    }
+}
+
+/// One row of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: i64,
+    pub title: String,
+    pub member_name: String,
+    pub member_tier: Tier,
+    pub language: String,
+    pub status: TicketStatus,
+    /// When the ticket entered its current status (the wait an agent cares about).
+    pub since: i64,
+}
+
+/// The rows of the shown status and how many tickets each status has under the same filters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentQueue {
+    pub rows: Vec<QueueRow>,
+    pub open: i64,
+    pub awaiting: i64,
+    pub closed: i64,
+    /// The server's clock when read, so waiting times render the same on server and client.
+    pub now: i64,
+}
+
+/// "3 d 4 h", "2 h 5 min", "7 min": how long something has waited.
+pub fn waited(since: i64, now: i64) -> String {
+    let mins = ((now - since).max(0) / 60_000) as u64;
+    let (d, h, m) = (mins / 1440, mins / 60 % 24, mins % 60);
+    if d > 0 {
+        format!("{d} d {h} h")
+    } else if h > 0 {
+        format!("{h} h {m} min")
+    } else {
+        format!("{m} min")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_parse_or_refuse() {
+        let f = QueueFilter::parse("awaiting_feedback", "es", "Gold", "  login ").unwrap();
+        assert_eq!(f.status, Some(TicketStatus::AwaitingFeedback));
+        assert_eq!(f.language.as_deref(), Some("es"));
+        assert_eq!(f.tier, Some(Tier::Gold));
+        assert_eq!(f.search.as_deref(), Some("login"));
+        assert_eq!(
+            QueueFilter::parse("", "", "", "").unwrap(),
+            QueueFilter::default()
+        );
+        assert!(QueueFilter::parse("pending", "", "", "").is_err());
+        assert!(QueueFilter::parse("", "xx", "", "").is_err());
+        assert!(QueueFilter::parse("", "", "bronze", "").is_err());
+    }
+
+    #[test]
+    fn waits_read_naturally() {
+        let min = 60_000;
+        assert_eq!(waited(0, 7 * min), "7 min");
+        assert_eq!(waited(0, 125 * min), "2 h 5 min");
+        assert_eq!(waited(0, (3 * 1440 + 4 * 60) * min), "3 d 4 h");
+        assert_eq!(waited(10, 0), "0 min");
+    }
+}

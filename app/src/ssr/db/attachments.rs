@@ -1,0 +1,59 @@
+use sqlx::{AnyPool, Row};
+
+use crate::domain::FileKind;
+
+pub struct AttachmentRepo<'a>(pub &'a AnyPool);
+
+/// What serving one attachment needs: whose ticket it is and whether it hangs off an internal note.
+pub struct AttachmentRecord {
+    pub ticket_member_id: i64,
+    pub on_internal_note: bool,
+    pub sha256: String,
+    pub file_name: String,
+    pub kind: FileKind,
+}
+
+impl AttachmentRepo<'_> {
+    pub async fn get(&self, id: i64) -> Result<Option<AttachmentRecord>, sqlx::Error> {
+        let row = sqlx::query(
+            "select t.member_id, a.sha256, a.file_name, a.mime, \
+               coalesce(m.kind, '') as message_kind \
+             from attachments a join tickets t on t.id = a.ticket_id \
+             left join ticket_messages m on m.id = a.message_id \
+             where a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.0)
+        .await?;
+        row.map(|r| {
+            let mime: String = r.try_get("mime")?;
+            let kind: String = r.try_get("message_kind")?;
+            Ok(AttachmentRecord {
+                ticket_member_id: r.try_get("member_id")?,
+                on_internal_note: kind == "note",
+                sha256: r.try_get("sha256")?,
+                file_name: r.try_get("file_name")?,
+                kind: FileKind::from_mime(&mime).ok_or_else(|| sqlx::Error::ColumnDecode {
+                    index: "mime".into(),
+                    source: mime.clone().into(),
+                })?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Whether any row points at these bytes (crash recovery of staged files).
+    pub async fn is_referenced(&self, sha256: &str) -> Result<bool, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("select count(*) from attachments where sha256 = $1")
+            .bind(sha256)
+            .fetch_one(self.0)
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn count(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("select count(*) from attachments")
+            .fetch_one(self.0)
+            .await
+    }
+}

@@ -1,0 +1,83 @@
+//! `GET /attachments/{id}`: an attachment's bytes, to the ticket's member and to staff only.
+//! Anyone else (another member, a file on an internal note for a member) gets the same 404 as a
+//! file that does not exist.
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use tower_sessions::Session;
+
+use super::auth::user_from_session;
+use super::state::AppState;
+
+pub async fn serve_attachment(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "not found").into_response();
+    let user = match user_from_session(&state, &session).await {
+        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
+        Ok(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let record = match state.db.attachments().get(id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "attachment lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let staff = user.role.is_staff();
+    if !(staff || record.ticket_member_id == user.id && !record.on_internal_note) {
+        return not_found();
+    }
+    let bytes = match tokio::fs::read(state.files.path_of(&record.sha256)).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, id, "attachment file missing");
+            return not_found();
+        }
+    };
+    // Images are shown in the page; anything else downloads. The name is already sanitised; the
+    // RFC 5987 form carries it exactly, the plain form is an ASCII fallback.
+    let disposition = if record.kind.is_image() {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let ascii: String = record
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
+    let encoded = utf8_percent_encode(&record.file_name, NON_ALPHANUMERIC);
+    let cd = format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut res = Body::from(bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(record.kind.mime()),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&cd) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}

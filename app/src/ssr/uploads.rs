@@ -1,0 +1,271 @@
+//! The one upload pipeline (tickets, replies, and later chat): read a multipart form, check each
+//! file by its bytes, strip JPEG metadata, and stage the files in a temporary folder. The caller
+//! stores its rows in one transaction and then calls `Staged::promote`, which moves the files to
+//! their content-addressed place. If anything fails before that, dropping `Staged` deletes the
+//! temporary files, so a failure leaves nothing behind.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use multer::Multipart;
+use sha2::{Digest, Sha256};
+
+use crate::domain::{sanitize_file_name, sniff, FileKind, UploadLimits, SNIFF_LEN};
+use crate::error::AppError;
+
+/// Text fields larger than this are refused (descriptions are far shorter; this bounds memory).
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+
+/// Where attachment bytes live: `<root>/<sha[0..2]>/<sha>`, staged first in `<root>/tmp`.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    root: PathBuf,
+}
+
+impl FileStore {
+    pub fn new(root: impl Into<PathBuf>) -> std::io::Result<FileStore> {
+        let root = root.into();
+        std::fs::create_dir_all(root.join("tmp"))?;
+        Ok(FileStore { root })
+    }
+
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        self.root.join(&sha256[..2]).join(sha256)
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// After a crash: a staged file whose row was committed is moved into place, any other
+    /// staged file is deleted. `is_referenced` asks the database about a hash.
+    pub async fn recover<F, Fut>(&self, is_referenced: F) -> std::io::Result<(usize, usize)>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let (mut moved, mut deleted) = (0, 0);
+        let mut dir = tokio::fs::read_dir(self.tmp_dir()).await?;
+        while let Some(entry) = dir.next_entry().await? {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            let sha = name.split('.').next().unwrap_or("").to_string();
+            let valid = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
+            if valid && !self.path_of(&sha).exists() && is_referenced(sha.clone()).await {
+                move_into_place(&path, &self.path_of(&sha))?;
+                moved += 1;
+            } else {
+                tokio::fs::remove_file(&path).await?;
+                deleted += 1;
+            }
+        }
+        Ok((moved, deleted))
+    }
+}
+
+fn move_into_place(temp: &Path, dest: &Path) -> std::io::Result<()> {
+    if let Some(dir) = dest.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    if dest.exists() {
+        // Same hash, same bytes: keep the one already there.
+        std::fs::remove_file(temp)
+    } else {
+        std::fs::rename(temp, dest)
+    }
+}
+
+/// One checked file, written to the temporary folder.
+#[derive(Debug)]
+pub struct StagedFile {
+    pub file_name: String,
+    pub kind: FileKind,
+    pub size: i64,
+    pub sha256: String,
+    temp: PathBuf,
+}
+
+/// The files of one request, not yet in their final place.
+#[derive(Debug)]
+pub struct Staged {
+    pub files: Vec<StagedFile>,
+    store: FileStore,
+}
+
+impl Staged {
+    /// Moves every file into its content-addressed place. Call after the rows are committed.
+    pub fn promote(mut self) -> std::io::Result<()> {
+        for f in std::mem::take(&mut self.files) {
+            move_into_place(&f.temp, &self.store.path_of(&f.sha256))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for f in &self.files {
+            let _ = std::fs::remove_file(&f.temp);
+        }
+    }
+}
+
+/// A read form: its text fields and its staged files.
+pub struct UploadForm {
+    pub fields: HashMap<String, String>,
+    pub staged: Staged,
+}
+
+impl UploadForm {
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+fn files_error(message: impl Into<String>) -> AppError {
+    AppError::validation("files", message)
+}
+
+fn unreadable(e: multer::Error) -> AppError {
+    AppError::validation("form", format!("the form could not be read ({e})"))
+}
+
+/// Reads the whole form. Files come in fields named `files`; an empty file part (a browser's
+/// "no file chosen") is skipped.
+pub async fn read_form(
+    mut form: Multipart<'static>,
+    limits: UploadLimits,
+    store: &FileStore,
+) -> Result<UploadForm, AppError> {
+    let mut fields = HashMap::new();
+    let mut staged = Staged {
+        files: Vec::new(),
+        store: store.clone(),
+    };
+    let mut count = 0usize;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or("").to_string();
+        let Some(raw_name) = field.file_name().map(str::to_string) else {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                text.extend_from_slice(&chunk);
+                if text.len() > MAX_TEXT_FIELD {
+                    return Err(AppError::validation(&name, "this field is far too long"));
+                }
+            }
+            let text = String::from_utf8(text)
+                .map_err(|_| AppError::validation(&name, "this field is not valid text"))?;
+            fields.insert(name, text);
+            continue;
+        };
+        let file_name = sanitize_file_name(&raw_name);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > limits.max_file_bytes {
+                return Err(files_error(format!(
+                    "“{file_name}” is larger than {} MB",
+                    limits.max_megabytes()
+                )));
+            }
+        }
+        if bytes.is_empty() && raw_name.is_empty() {
+            continue;
+        }
+        count += 1;
+        if count > limits.max_files {
+            return Err(files_error(format!(
+                "at most {} files per message",
+                limits.max_files
+            )));
+        }
+        let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])
+            .map_err(|why| files_error(format!("“{file_name}”: {why}")))?;
+        if kind == FileKind::Jpeg {
+            bytes = strip_jpeg_metadata(bytes)
+                .map_err(|_| files_error(format!("“{file_name}” is not a readable JPEG")))?;
+        }
+        let file = stage(store, file_name, kind, bytes)
+            .await
+            .map_err(super::auth::internal)?;
+        staged.files.push(file);
+    }
+    Ok(UploadForm { fields, staged })
+}
+
+async fn stage(
+    store: &FileStore,
+    file_name: String,
+    kind: FileKind,
+    bytes: Vec<u8>,
+) -> std::io::Result<StagedFile> {
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let temp = store
+        .tmp_dir()
+        .join(format!("{sha256}.{:016x}.part", rand::random::<u64>()));
+    let size = bytes.len() as i64;
+    let path = temp.clone();
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&path)?;
+        f.write_all(&bytes)?;
+        // On disk before the row that points at it is committed.
+        f.sync_all()
+    })
+    .await
+    .map_err(std::io::Error::other)??;
+    Ok(StagedFile {
+        file_name,
+        kind,
+        size,
+        sha256,
+        temp,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Drops EXIF (GPS, camera, owner), XMP, comments and other application segments. APP0 (JFIF)
+/// and APP14 (Adobe colour transform) stay: decoders need them to show the right colours.
+pub fn strip_jpeg_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, img_parts::Error> {
+    use img_parts::jpeg::{markers, Jpeg};
+    let mut jpeg = Jpeg::from_bytes(bytes.into())?;
+    jpeg.segments_mut().retain(|s| {
+        let m = s.marker();
+        let app = (markers::APP0..=markers::APP15).contains(&m);
+        !(m == markers::COM || app && m != markers::APP0 && m != markers::APP14)
+    });
+    Ok(jpeg.encoder().bytes().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny JPEG: SOI, APP1 "Exif" with a fake GPS tag, COM, a minimal frame, SOS, EOI.
+    fn jpeg_with_exif() -> Vec<u8> {
+        let mut v = vec![0xFF, 0xD8];
+        let exif = b"Exif\0\0GPS 40.4168N 3.7038W";
+        v.extend_from_slice(&[0xFF, 0xE1, 0, (exif.len() + 2) as u8]);
+        v.extend_from_slice(exif);
+        let com = b"secret comment";
+        v.extend_from_slice(&[0xFF, 0xFE, 0, (com.len() + 2) as u8]);
+        v.extend_from_slice(com);
+        v.extend_from_slice(&[0xFF, 0xDB, 0, 3, 0]);
+        v.extend_from_slice(&[0xFF, 0xDA, 0, 3, 0, 1, 2, 3]);
+        v.extend_from_slice(&[0xFF, 0xD9]);
+        v
+    }
+
+    #[test]
+    fn jpeg_metadata_is_removed_and_the_image_kept() {
+        let out = strip_jpeg_metadata(jpeg_with_exif()).unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(!text.contains("GPS"), "{text}");
+        assert!(!text.contains("secret"));
+        assert_eq!(&out[..2], &[0xFF, 0xD8]);
+        assert_eq!(&out[out.len() - 2..], &[0xFF, 0xD9]);
+        assert_eq!(sniff(&out), Ok(FileKind::Jpeg));
+    }
+}

@@ -1,0 +1,164 @@
+//! Live updates through `/events` (server-sent events): who hears what, and, on PostgreSQL,
+//! across two server instances sharing one database.
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use futures::StreamExt;
+use reqwest::Client;
+
+/// An open `/events` stream, read as text.
+struct Events {
+    stream: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    seen: String,
+}
+
+impl Events {
+    async fn open(app: &TestApp, client: &Client) -> Events {
+        let res = client.get(app.url("/events")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        let mut me = Events {
+            stream: Box::pin(res.bytes_stream()),
+            seen: String::new(),
+        };
+        // Subscribed once the first event arrives.
+        me.wait_for("event: ready").await;
+        me
+    }
+
+    /// Reads until `needle` appears (5 s at most: then the test fails).
+    async fn wait_for(&mut self, needle: &str) {
+        self.wait_for_count(needle, 1).await
+    }
+
+    /// Reads until `needle` has appeared `n` times.
+    async fn wait_for_count(&mut self, needle: &str, n: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while self.seen.matches(needle).count() < n {
+            let chunk = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .unwrap_or_else(|_| panic!("no '{needle}' within 5 s; got: {}", self.seen))
+                .expect("stream ended")
+                .unwrap();
+            self.seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Everything that arrives within `wait`.
+    async fn drain(&mut self, wait: Duration) -> &str {
+        let deadline = tokio::time::Instant::now() + wait;
+        while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, self.stream.next()).await
+        {
+            self.seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        &self.seen
+    }
+}
+
+fn ticket_event(id: i64) -> String {
+    format!(r#""type":"ticket","ticket_id":{id}"#)
+}
+
+async fn submit(app: &TestApp, client: &Client, title: &str) -> i64 {
+    let res = app
+        .call(
+            client,
+            "submit_ticket",
+            &[
+                ("title", title),
+                ("language", "en"),
+                ("description", "Live update test text."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn members_hear_their_own_tickets_and_agents_hear_everything() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let diamond = app.logged_in("diamond").await;
+    let agent = app.logged_in("agent").await;
+    let mut silver_events = Events::open(&app, &silver).await;
+    let mut diamond_events = Events::open(&app, &diamond).await;
+    let mut agent_events = Events::open(&app, &agent).await;
+
+    let id = submit(&app, &silver, "Live one").await;
+    agent_events.wait_for(&ticket_event(id)).await;
+    silver_events.wait_for(&ticket_event(id)).await;
+
+    let res = app
+        .call(
+            &agent,
+            "request_info",
+            &[("id", &id.to_string()), ("question", "Which device?")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    silver_events.wait_for_count(&ticket_event(id), 2).await;
+
+    // Diamond heard none of it: events about other members' tickets are never sent to them.
+    let own = submit(&app, &diamond, "Diamond's own").await;
+    let seen = diamond_events
+        .drain(Duration::from_millis(500))
+        .await
+        .to_string();
+    assert!(seen.contains(&ticket_event(own)), "{seen}");
+    assert!(!seen.contains(&ticket_event(id)), "{seen}");
+}
+
+#[tokio::test]
+async fn events_need_a_signed_in_desk_user() {
+    let app = spawn_app().await;
+    let res = app.client().get(app.url("/events")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let manager = app.logged_in("manager").await;
+    let res = manager.get(app.url("/events")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn on_postgres_events_cross_server_instances() {
+    if !backend_is_postgres() {
+        eprintln!("SQLite run: one instance only; the cross-instance test runs with TEST_DATABASE=postgres");
+        return;
+    }
+    let a = spawn_app().await;
+    // A second instance on the same database (its own hub, its own LISTEN connection).
+    let url = a.database_url.clone();
+    let b = spawn_app_with(move |c| c.database_url = url).await;
+    let silver_on_b = b.logged_in("silver").await;
+    let mut events_b = Events::open(&b, &silver_on_b).await;
+    let agent_on_a = a.logged_in("agent").await;
+    let silver_on_a = a.logged_in("silver").await;
+    let id = submit(&a, &silver_on_a, "Filed on instance A").await;
+    events_b.wait_for(&ticket_event(id)).await;
+    let res = a
+        .call(&agent_on_a, "close_ticket", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(res.status(), 200);
+    events_b.wait_for_count(&ticket_event(id), 2).await;
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_event_streams() {
+    let (app, stop, handle) = spawn_stoppable(|_| {}).await;
+    let silver = app.logged_in("silver").await;
+    let mut events = Events::open(&app, &silver).await;
+    stop.send(()).unwrap();
+    // The server finishes its graceful shutdown although a stream was open...
+    let served = tokio::time::timeout(Duration::from_secs(5), handle)
+        .await
+        .expect("shutdown waited on the open stream");
+    served.unwrap().unwrap();
+    // ...and the client sees its stream end.
+    let end = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(Ok(_)) = events.stream.next().await {}
+    })
+    .await;
+    assert!(end.is_ok(), "stream still open");
+}
