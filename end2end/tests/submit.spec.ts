@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
 import { logIn, waitForHydration, SCREENSHOT } from './helpers';
 
 test('the multi-step form checks each step, keeps everything on Back/Next, and files the issue', async ({ page }) => {
@@ -83,4 +84,37 @@ test('a half-filled form survives a reload', async ({ page }) => {
   await expect(page.getByLabel('Detailed description')).toHaveValue('Started after the update on Monday');
   await page.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByLabel('Title')).toHaveValue('Printer driver missing');
+});
+
+test('screenshots can be dropped onto the form or pasted from the clipboard', async ({ page }) => {
+  await logIn(page, 'diamond');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  await page.goto('/tickets/new');
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('Screen goes black');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Detailed description').fill('After login the screen goes black for a minute.');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  const png = fs.readFileSync(SCREENSHOT).toString('base64');
+  // What the browser hands the page when a file is dropped, and when an image is pasted.
+  await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const drop = new DataTransfer();
+    drop.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    document.querySelector('.file-picker')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+    const clip = new DataTransfer();
+    clip.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+    document.querySelector('form')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clip, bubbles: true, cancelable: true }));
+  }, png);
+  await expect(page.getByRole('img', { name: 'Preview of dropped.png' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Preview of pasted.png' })).toBeVisible();
+  await page.getByRole('button', { name: 'Remove pasted.png' }).click();
+  await expect(page.getByRole('img', { name: 'Preview of pasted.png' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Submit Tech Issue' }).click();
+  await expect(page).toHaveURL(/\/tickets\/\d+$/);
+  await expect(page.getByRole('img', { name: 'Screenshot dropped.png' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Screenshot pasted.png' })).toHaveCount(0);
 });
