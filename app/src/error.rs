@@ -23,6 +23,9 @@ pub enum AppError {
         from: TicketStatus,
         to: TicketStatus,
     },
+    /// Someone else acted first (an agent took the chat, the chat ended...).
+    #[error("{message}")]
+    Conflict { message: String },
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
     #[error("too many attempts, retry in {retry_after_secs} s")]
@@ -50,7 +53,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden | AppError::TierTooLow { .. } => 403,
             AppError::Validation { .. } | AppError::Transport(_) => 400,
-            AppError::IllegalTransition { .. } => 409,
+            AppError::IllegalTransition { .. } | AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,

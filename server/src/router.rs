@@ -58,6 +58,11 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/attachments/{id}", get(app::ssr::files::serve_attachment))
         .route("/events", get(app::ssr::hub::events))
+        .route(
+            "/chats/{id}/socket",
+            get(app::ssr::chat_socket::chat_socket),
+        )
+        .route("/chat-files/{id}", get(app::ssr::files::serve_chat_file))
         .nest_service(&pkg_path, pkg)
         .leptos_routes(&state, routes, {
             let options = options.clone();

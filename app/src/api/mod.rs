@@ -1,14 +1,20 @@
 //! Server functions (`verb_noun`). Thin: they guard, then call `ssr`.
 mod agent;
 mod auth;
+mod chat;
 mod ticket_actions;
 mod tickets;
 
 pub use agent::*;
 pub use auth::*;
+pub use chat::*;
 pub use ticket_actions::*;
 pub use tickets::*;
 
 /// Server functions that take a multipart upload. Their decoder cannot answer a request without a
 /// multipart boundary politely, so the router checks that first.
-pub const MULTIPART_ENDPOINTS: &[&str] = &["/api/submit_ticket", "/api/reply_ticket"];
+pub const MULTIPART_ENDPOINTS: &[&str] = &[
+    "/api/submit_ticket",
+    "/api/reply_ticket",
+    "/api/send_chat_files",
+];

@@ -7,13 +7,31 @@ use serde::{Deserialize, Serialize};
 pub enum LiveEvent {
     /// A ticket was filed, answered, or moved. `member_id` is its owner: only they and staff hear it.
     Ticket { ticket_id: i64, member_id: i64 },
+    /// A chat's state or messages changed.
+    Chat {
+        chat_id: i64,
+        member_id: i64,
+        agent_id: Option<i64>,
+    },
+    /// Someone is typing in a chat (only that chat's sockets pass it on).
+    ChatTyping {
+        chat_id: i64,
+        user_id: i64,
+        name: String,
+    },
+    /// The chat queue changed (a chat joined, left or was accepted): positions move.
+    ChatQueue,
 }
 
 impl LiveEvent {
     /// Whether this person may hear the event.
     pub fn visible_to(&self, user_id: i64, is_staff: bool) -> bool {
         match self {
-            LiveEvent::Ticket { member_id, .. } => is_staff || *member_id == user_id,
+            LiveEvent::Ticket { member_id, .. } | LiveEvent::Chat { member_id, .. } => {
+                is_staff || *member_id == user_id
+            }
+            LiveEvent::ChatTyping { .. } => false,
+            LiveEvent::ChatQueue => is_staff,
         }
     }
 }

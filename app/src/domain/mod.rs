@@ -1,6 +1,7 @@
 //! Types shared by the server and the WASM client. No I/O here.
 mod account;
 mod attachment;
+mod chat;
 mod dates;
 mod live;
 mod queue;
@@ -14,6 +15,7 @@ pub use account::*;
 pub use attachment::{
     sanitize_file_name, sniff, AttachmentInfo, FileKind, UploadLimits, SNIFF_LEN,
 };
+pub use chat::*;
 pub use dates::{format_day, format_day_time};
 pub use live::LiveEvent;
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};

@@ -8,7 +8,7 @@ use crate::api::queue_page;
 use crate::components::header::SiteHeader;
 use crate::components::labels::{status_name, tier_name};
 use crate::components::live::use_live_version;
-use crate::domain::{waited, AgentQueue, CurrentUser, TicketStatus, Tier, LANGUAGES};
+use crate::domain::{waited, AgentQueue, CurrentUser, LiveEvent, TicketStatus, Tier, LANGUAGES};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 
@@ -17,7 +17,7 @@ pub fn AgentPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
-    let live = use_live_version(|_| true);
+    let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. }));
     let data = Resource::new(
         move || {
             (

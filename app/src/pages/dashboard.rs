@@ -7,7 +7,7 @@ use crate::api::my_tickets;
 use crate::components::header::SiteHeader;
 use crate::components::live::use_live_version;
 use crate::components::ticket_list::{ListChanged, TicketList};
-use crate::domain::{CurrentUser, TicketLists};
+use crate::domain::{CurrentUser, LiveEvent, TicketLists};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 
@@ -39,7 +39,7 @@ impl Tab {
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     // Any change to one of the member's tickets (an agent answering, say) refreshes the lists.
-    let live = use_live_version(|_| true);
+    let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. } | LiveEvent::Chat { .. }));
     let answered = RwSignal::new(0u64);
     provide_context(ListChanged(answered));
     let data = Resource::new(move || (live.get(), answered.get()), |_| my_tickets());

@@ -32,6 +32,11 @@ pub fn action_error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError)
         }
         AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
         AppError::IllegalTransition { .. } => t_string!(i18n, error_conflict).to_string(),
+        AppError::Conflict { message } => message.clone(),
+        AppError::RateLimited { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60);
+            t_string!(i18n, login_throttled, minutes = minutes).to_string()
+        }
         AppError::Unavailable => t_string!(i18n, error_unavailable).to_string(),
         _ => t_string!(i18n, error_generic).to_string(),
     }
@@ -64,6 +69,7 @@ pub fn TicketPage() -> impl IntoView {
         LiveEvent::Ticket { ticket_id, .. } => {
             params.with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()) == Some(*ticket_id))
         }
+        _ => false,
     });
     let actions = Actions {
         reply: upload_action(reply_ticket),

@@ -26,6 +26,12 @@ pub struct Config {
     /// Where attachments live on disk (content-addressed, with a `tmp/` beside them).
     pub attachments_dir: PathBuf,
     pub upload_limits: UploadLimits,
+    /// After this long in the chat queue the member is offered a ticket instead.
+    pub chat_max_wait: Duration,
+    /// How many chats one agent may have open at once.
+    pub chat_agent_cap: i64,
+    /// New chats one member may start per hour.
+    pub chat_max_per_hour: i64,
 }
 
 impl Default for Config {
@@ -45,6 +51,9 @@ impl Default for Config {
             reopen_window: Duration::from_secs(30 * 24 * 3600),
             attachments_dir: PathBuf::from("data/attachments"),
             upload_limits: UploadLimits::default(),
+            chat_max_wait: Duration::from_secs(10 * 60),
+            chat_agent_cap: 3,
+            chat_max_per_hour: 5,
         }
     }
 }
@@ -101,6 +110,9 @@ impl Config {
                     * 1024
                     * number("APP_MAX_FILE_MB", d.upload_limits.max_megabytes())?,
             },
+            chat_max_wait: Duration::from_secs(60 * number("APP_CHAT_MAX_WAIT_MINUTES", 10)?),
+            chat_agent_cap: number("APP_CHAT_AGENT_CAP", 3)? as i64,
+            chat_max_per_hour: number("APP_CHAT_MAX_PER_HOUR", 5)? as i64,
         })
     }
 }

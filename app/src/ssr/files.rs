@@ -1,4 +1,4 @@
-//! `GET /attachments/{id}`: an attachment's bytes, to the ticket's member and to staff only.
+//! Attachment downloads. `GET /attachments/{id}`: a ticket file's bytes, to the ticket's member and to staff only.
 //! Anyone else (another member, a file on an internal note for a member) gets the same 404 as a
 //! file that does not exist.
 use axum::body::Body;
@@ -10,6 +10,7 @@ use tower_sessions::Session;
 
 use super::auth::user_from_session;
 use super::state::AppState;
+use crate::domain::FileKind;
 
 pub async fn serve_attachment(
     State(state): State<AppState>,
@@ -37,33 +38,66 @@ pub async fn serve_attachment(
     if !(staff || record.ticket_member_id == user.id && !record.on_internal_note) {
         return not_found();
     }
-    let bytes = match tokio::fs::read(state.files.path_of(&record.sha256)).await {
+    file_response(&state, &record.sha256, &record.file_name, record.kind).await
+}
+
+/// `GET /chat-files/{id}`: a chat's file, to its member and the agent who took the chat.
+pub async fn serve_chat_file(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "not found").into_response();
+    let user = match user_from_session(&state, &session).await {
+        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
+        Ok(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let chats = state.db.chats();
+    let Ok(Some((chat_id, sha256, file_name, kind))) = chats.attachment(id).await else {
+        return not_found();
+    };
+    match chats.head(chat_id).await {
+        Ok(Some(head)) if super::chat::may_use(&user, &head) => {}
+        _ => return not_found(),
+    }
+    file_response(&state, &sha256, &file_name, kind).await
+}
+
+/// The bytes with headers that make them safe to open: the stored type, no sniffing, no scripts,
+/// and a download for anything that is not an image.
+async fn file_response(
+    state: &AppState,
+    sha256: &str,
+    file_name: &str,
+    kind: FileKind,
+) -> Response {
+    let bytes = match tokio::fs::read(state.files.path_of(sha256)).await {
         Ok(b) => b,
         Err(e) => {
-            tracing::error!(error = %e, id, "attachment file missing");
-            return not_found();
+            tracing::error!(error = %e, sha256, "attachment file missing");
+            return (StatusCode::NOT_FOUND, "not found").into_response();
         }
     };
     // Images are shown in the page; anything else downloads. The name is already sanitised; the
     // RFC 5987 form carries it exactly, the plain form is an ASCII fallback.
-    let disposition = if record.kind.is_image() {
+    let disposition = if kind.is_image() {
         "inline"
     } else {
         "attachment"
     };
-    let ascii: String = record
-        .file_name
+    let ascii: String = file_name
         .chars()
         .map(|c| if c.is_ascii() { c } else { '_' })
         .collect();
-    let encoded = utf8_percent_encode(&record.file_name, NON_ALPHANUMERIC);
+    let encoded = utf8_percent_encode(file_name, NON_ALPHANUMERIC);
     let cd = format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut res = Body::from(bytes).into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(record.kind.mime()),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.mime()));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -1,5 +1,7 @@
 //! Server-only code: never compiled into the WASM bundle.
 pub mod auth;
+pub mod chat;
+pub mod chat_socket;
 pub mod config;
 pub mod db;
 pub mod files;

@@ -1,6 +1,6 @@
 //! Ticket rules on the server: who may see and change which ticket, and how.
 use super::auth::{fail, internal, require_desk_user, state};
-use super::db::{now_ms, NewAttachment, TicketChange, TicketHead};
+use super::db::{now_ms, TicketChange, TicketHead};
 use super::uploads::{read_form, Staged, UploadForm};
 use crate::domain::{
     parse_language, Actor, AgentQueue, CurrentUser, Description, EntryKind, LiveEvent, MessageBody,
@@ -36,20 +36,6 @@ fn require_staff_user(user: &CurrentUser) -> Result<(), AppError> {
     } else {
         Err(fail(AppError::Forbidden))
     }
-}
-
-fn new_attachments(staged: Option<&Staged>) -> Vec<NewAttachment<'_>> {
-    staged
-        .map(|s| s.files.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .map(|f| NewAttachment {
-            sha256: &f.sha256,
-            file_name: &f.file_name,
-            kind: f.kind,
-            size: f.size,
-        })
-        .collect()
 }
 
 /// Reads a multipart request through the upload pipeline with this server's limits.
@@ -95,7 +81,7 @@ async fn apply(
             })
         })?;
     }
-    let files = new_attachments(staged.as_ref());
+    let files = staged.as_ref().map(Staged::rows).unwrap_or_default();
     let change = TicketChange {
         ticket_id: id,
         actor_id: user.id,
@@ -133,7 +119,7 @@ pub async fn submit(data: server_fn::codec::MultipartData) -> Result<i64, AppErr
     let language = parse_language(form.text("language")).map_err(invalid("language"))?;
     let description =
         Description::parse(form.text("description")).map_err(invalid("description"))?;
-    let files = new_attachments(Some(&form.staged));
+    let files = form.staged.rows();
     let id = state()
         .db
         .tickets()

@@ -92,6 +92,19 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// The rows to store with the message or ticket these files belong to.
+    pub fn rows(&self) -> Vec<super::db::NewAttachment<'_>> {
+        self.files
+            .iter()
+            .map(|f| super::db::NewAttachment {
+                sha256: &f.sha256,
+                file_name: &f.file_name,
+                kind: f.kind,
+                size: f.size,
+            })
+            .collect()
+    }
+
     /// Moves every file into its content-addressed place. Call after the rows are committed.
     pub fn promote(mut self) -> std::io::Result<()> {
         for f in std::mem::take(&mut self.files) {

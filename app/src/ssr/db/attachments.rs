@@ -44,10 +44,13 @@ impl AttachmentRepo<'_> {
 
     /// Whether any row points at these bytes (crash recovery of staged files).
     pub async fn is_referenced(&self, sha256: &str) -> Result<bool, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar("select count(*) from attachments where sha256 = $1")
-            .bind(sha256)
-            .fetch_one(self.0)
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            "select (select count(*) from attachments where sha256 = $1) \
+                  + (select count(*) from chat_attachments where sha256 = $1)",
+        )
+        .bind(sha256)
+        .fetch_one(self.0)
+        .await?;
         Ok(n > 0)
     }
 

@@ -1,12 +1,14 @@
 //! All SQL lives under this module. One `sqlx::AnyPool` serves SQLite (default) and PostgreSQL;
 //! queries are written once in the dialect both accept (`$1` placeholders, bigint times).
 mod attachments;
+mod chats;
 mod sessions;
 mod throttle;
 mod tickets;
 mod users;
 
 pub use attachments::{AttachmentRecord, AttachmentRepo};
+pub use chats::{ChatRepo, NewChat};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{NewAttachment, NewTicketSeed, TicketChange, TicketHead, TicketRepo};
@@ -95,6 +97,10 @@ impl Db {
 
     pub fn tickets(&self) -> TicketRepo<'_> {
         TicketRepo(&self.pool)
+    }
+
+    pub fn chats(&self) -> ChatRepo<'_> {
+        ChatRepo(&self.pool)
     }
 
     pub fn attachments(&self) -> AttachmentRepo<'_> {

@@ -1,0 +1,93 @@
+//! Server functions for Tech Support Chat. Live messages go over the chat's WebSocket
+//! (`ssr::chat_socket`); everything else is a plain request, so forms work without JavaScript.
+use leptos::prelude::*;
+use server_fn::codec::{MultipartData, MultipartFormData};
+
+use crate::domain::{ChatConsole, ChatHead, ChatStart, ChatView, CurrentUser};
+use crate::error::AppError;
+
+/// The pre-chat form. `continue_in_english` is sent by the "Continue in English" button.
+#[server(prefix = "/api", endpoint = "start_chat")]
+pub async fn start_chat(
+    name: String,
+    email: String,
+    question: String,
+    #[server(default)] continue_in_english: Option<String>,
+) -> Result<ChatStart, AppError> {
+    let result = crate::ssr::chat::start(
+        &name,
+        &email,
+        &question,
+        continue_in_english.is_some_and(|v| !v.is_empty()),
+    )
+    .await?;
+    if let ChatStart::Started { id } = &result {
+        leptos_axum::redirect(&format!("/chat/{id}"));
+    }
+    Ok(result)
+}
+
+/// The signed-in member, for pre-filling the pre-chat form, and their chat still open (if any).
+#[server(prefix = "/api", endpoint = "chat_form")]
+pub async fn chat_form() -> Result<(CurrentUser, Option<i64>), AppError> {
+    use crate::ssr::auth::{fail, internal, require_desk_user, state};
+    let user = require_desk_user().await?;
+    if user.role.is_staff() {
+        return Err(fail(AppError::Forbidden));
+    }
+    let open = state()
+        .db
+        .chats()
+        .open_for_member(user.id)
+        .await
+        .map_err(internal)?;
+    Ok((user, open))
+}
+
+#[server(prefix = "/api", endpoint = "get_chat")]
+pub async fn get_chat(id: i64) -> Result<ChatView, AppError> {
+    crate::ssr::chat::view(id).await
+}
+
+#[server(prefix = "/api", endpoint = "my_chats")]
+pub async fn my_chats() -> Result<Vec<ChatHead>, AppError> {
+    crate::ssr::chat::mine().await
+}
+
+/// The member leaves the queue or ends the chat; the agent ends it.
+#[server(prefix = "/api", endpoint = "end_chat")]
+pub async fn end_chat(id: i64) -> Result<(), AppError> {
+    crate::ssr::chat::end(id).await
+}
+
+#[server(prefix = "/api", endpoint = "chat_to_ticket")]
+pub async fn chat_to_ticket(id: i64) -> Result<i64, AppError> {
+    crate::ssr::chat::to_ticket(id).await
+}
+
+#[server(prefix = "/api", endpoint = "load_chat_console")]
+pub async fn load_chat_console() -> Result<(CurrentUser, ChatConsole), AppError> {
+    crate::ssr::chat::console().await
+}
+
+/// Accepts the chosen chat, or the longest-waiting one when `id` is empty.
+#[server(prefix = "/api", endpoint = "accept_chat")]
+pub async fn accept_chat(#[server(default)] id: Option<i64>) -> Result<i64, AppError> {
+    crate::ssr::chat::accept(id).await
+}
+
+#[server(prefix = "/api", endpoint = "set_presence")]
+pub async fn set_presence(online: bool) -> Result<(), AppError> {
+    crate::ssr::chat::set_presence(online).await
+}
+
+#[server(prefix = "/api", endpoint = "ask_for_ticket")]
+pub async fn ask_for_ticket(id: i64) -> Result<(), AppError> {
+    crate::ssr::chat::ask_for_ticket(id).await
+}
+
+/// A chat message with screenshots (fields: chat, body, files).
+#[server(prefix = "/api", endpoint = "send_chat_files", input = MultipartFormData)]
+pub async fn send_chat_files(data: MultipartData) -> Result<i64, AppError> {
+    crate::ssr::chat::send_files(data).await
+}

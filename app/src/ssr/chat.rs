@@ -1,0 +1,394 @@
+//! Chat rules on the server: who may start, see, answer and end which chat; the queue and its
+//! honest estimate; turning a chat into a ticket. Every change is stored first, then announced
+//! through the hub (which crosses instances on PostgreSQL).
+use super::auth::{fail, internal, require_desk_user, state};
+use super::db::{now_ms, NewChat};
+use super::state::AppState;
+use crate::domain::{
+    estimate_wait, non_english_language, ChatConsole, ChatHead, ChatStart, ChatStatus, ChatView,
+    CurrentUser, DisplayName, Email, EndReason, LiveEvent, MessageBody, QueueInfo, SystemNote,
+    WaitingChat, CHAT_MESSAGE_MAX,
+};
+use crate::error::AppError;
+
+/// An agent counts as online while their console has checked in this recently.
+pub const ONLINE_WINDOW_MS: i64 = 60_000;
+
+fn invalid(field: &str) -> impl Fn(String) -> AppError + '_ {
+    move |msg| fail(AppError::validation(field, msg))
+}
+
+/// A chat message's text: not empty, not longer than a chat message may be.
+pub fn parse_chat_text(text: &str) -> Result<MessageBody, String> {
+    let body = MessageBody::parse(text)?;
+    if body.as_str().chars().count() > CHAT_MESSAGE_MAX {
+        return Err(format!(
+            "message is longer than {CHAT_MESSAGE_MAX} characters"
+        ));
+    }
+    Ok(body)
+}
+
+/// May this person see (and write to) this chat? Its member, or the agent who accepted it.
+pub fn may_use(user: &CurrentUser, head: &ChatHead) -> bool {
+    if user.role.is_staff() {
+        head.agent_id == Some(user.id)
+    } else {
+        head.member_id == user.id
+    }
+}
+
+/// The chat if this person may use it; otherwise "not found", like a chat that does not exist.
+pub async fn head_for(user: &CurrentUser, id: i64) -> Result<ChatHead, AppError> {
+    match state().db.chats().head(id).await.map_err(internal)? {
+        Some(h) if may_use(user, &h) => Ok(h),
+        _ => Err(fail(AppError::NotFound)),
+    }
+}
+
+pub async fn announce(st: &AppState, head: &ChatHead, queue_moved: bool) {
+    let hub = &st.hub;
+    hub.publish(LiveEvent::Chat {
+        chat_id: head.id,
+        member_id: head.member_id,
+        agent_id: head.agent_id,
+    })
+    .await;
+    if queue_moved {
+        hub.publish(LiveEvent::ChatQueue).await;
+    }
+}
+
+pub async fn queue_info(st: &AppState, head: &ChatHead) -> Result<Option<QueueInfo>, sqlx::Error> {
+    if head.status != ChatStatus::Queued {
+        return Ok(None);
+    }
+    let chats = st.db.chats();
+    let now = now_ms();
+    let position = chats.position(head).await?;
+    let agents_online = chats.agents_online(now - ONLINE_WINDOW_MS).await?;
+    let recent = chats.recent_waits(20).await?;
+    let waited_secs = (now - head.created_at).max(0) / 1000;
+    let max_wait = st.config.chat_max_wait.as_secs() as i64;
+    Ok(Some(QueueInfo {
+        position,
+        agents_online,
+        estimated_wait_secs: estimate_wait(&recent, position, agents_online),
+        waited_secs,
+        offer_ticket: agents_online == 0 || waited_secs >= max_wait,
+    }))
+}
+
+/// The pre-chat form. A question confidently not in English gets the ticket offer first, unless
+/// the member chose to continue in English. A member has at most one open chat: asking again
+/// returns it.
+pub async fn start(
+    name: &str,
+    email: &str,
+    question: &str,
+    continue_in_english: bool,
+) -> Result<ChatStart, AppError> {
+    let user = require_desk_user().await?;
+    if user.role.is_staff() {
+        return Err(fail(AppError::Forbidden));
+    }
+    let name = DisplayName::parse(name).map_err(invalid("name"))?;
+    let email = Email::parse(email).map_err(invalid("email"))?;
+    let question = parse_chat_text(question).map_err(invalid("question"))?;
+    let detected = non_english_language(question.as_str());
+    if let (Some(language), false) = (detected, continue_in_english) {
+        return Ok(ChatStart::NotEnglish {
+            language: language.to_string(),
+        });
+    }
+    let st = state();
+    let chats = st.db.chats();
+    if let Some(id) = chats.open_for_member(user.id).await.map_err(internal)? {
+        return Ok(ChatStart::Started { id });
+    }
+    let now = now_ms();
+    let recent = chats
+        .started_since(user.id, now - 3_600_000)
+        .await
+        .map_err(internal)?;
+    if recent >= st.config.chat_max_per_hour {
+        return Err(fail(AppError::RateLimited {
+            retry_after_secs: 3600,
+        }));
+    }
+    let id = chats
+        .create(&NewChat {
+            member_id: user.id,
+            display_name: name.as_str(),
+            member_number: user.member_number.as_deref(),
+            email: email.as_str(),
+            question: question.as_str(),
+            language: "en",
+            at: now,
+        })
+        .await
+        .map_err(internal)?;
+    if let Some(head) = chats.head(id).await.map_err(internal)? {
+        announce(&state(), &head, true).await;
+    }
+    Ok(ChatStart::Started { id })
+}
+
+pub async fn view(id: i64) -> Result<ChatView, AppError> {
+    let user = require_desk_user().await?;
+    let head = head_for(&user, id).await?;
+    let st = state();
+    let messages = st
+        .db
+        .chats()
+        .messages_after(id, 0)
+        .await
+        .map_err(internal)?;
+    let queue = queue_info(&st, &head).await.map_err(internal)?;
+    Ok(ChatView {
+        head,
+        messages,
+        queue,
+        viewer_is_staff: user.role.is_staff(),
+    })
+}
+
+/// The member's chats, newest first: open ones and transcripts.
+pub async fn mine() -> Result<Vec<ChatHead>, AppError> {
+    let user = require_desk_user().await?;
+    state()
+        .db
+        .chats()
+        .for_member(user.id)
+        .await
+        .map_err(internal)
+}
+
+/// Ends a chat: the member leaving (the queue or the chat) or the agent closing it.
+pub async fn end(id: i64) -> Result<(), AppError> {
+    let user = require_desk_user().await?;
+    let head = head_for(&user, id).await?;
+    let (reason, note) = if user.role.is_staff() {
+        (EndReason::Agent, SystemNote::AgentLeft)
+    } else {
+        (EndReason::Member, SystemNote::MemberLeft)
+    };
+    let ended = state()
+        .db
+        .chats()
+        .end(id, reason, note, None, now_ms())
+        .await
+        .map_err(internal)?;
+    if !ended {
+        return Err(fail(AppError::Conflict {
+            message: "this chat has already ended".into(),
+        }));
+    }
+    announce(&state(), &head, head.status == ChatStatus::Queued).await;
+    Ok(())
+}
+
+/// The transcript becomes a ticket (Open, in the member's list) and the chat ends. The member may
+/// do this from the queue (when a ticket is offered) or their chat; the agent from a chat they
+/// accepted.
+pub async fn to_ticket(id: i64) -> Result<i64, AppError> {
+    let user = require_desk_user().await?;
+    let head = head_for(&user, id).await?;
+    if head.status == ChatStatus::Ended {
+        return Err(fail(AppError::Conflict {
+            message: "this chat has already ended".into(),
+        }));
+    }
+    let st = state();
+    let messages = st
+        .db
+        .chats()
+        .messages_after(id, 0)
+        .await
+        .map_err(internal)?;
+    let mut description = format!("{}\n", head.question);
+    for m in messages.iter().filter(|m| m.system.is_none()) {
+        let who = m.author_name.as_deref().unwrap_or("?");
+        description.push_str(&format!("\n{who}: {}", m.body));
+    }
+    let short: String = head.question.chars().take(100).collect();
+    let title = format!("Chat: {short}");
+    let ticket_id = st
+        .db
+        .tickets()
+        .create(
+            head.member_id,
+            title.trim(),
+            &head.language,
+            description.trim(),
+            &[],
+            now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+    st.db
+        .chats()
+        .end(
+            id,
+            EndReason::Ticket,
+            SystemNote::TurnedIntoTicket,
+            Some(ticket_id),
+            now_ms(),
+        )
+        .await
+        .map_err(internal)?;
+    announce(&state(), &head, head.status == ChatStatus::Queued).await;
+    st.hub
+        .publish(LiveEvent::Ticket {
+            ticket_id,
+            member_id: head.member_id,
+        })
+        .await;
+    Ok(ticket_id)
+}
+
+fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.is_staff() {
+        Ok(())
+    } else {
+        Err(fail(AppError::Forbidden))
+    }
+}
+
+pub async fn console() -> Result<(CurrentUser, ChatConsole), AppError> {
+    let user = require_desk_user().await?;
+    require_staff(&user)?;
+    let st = state();
+    let chats = st.db.chats();
+    let now = now_ms();
+    let waiting = chats
+        .queued()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|head| WaitingChat {
+            waited_secs: (now - head.created_at).max(0) / 1000,
+            head,
+        })
+        .collect();
+    let since = now - ONLINE_WINDOW_MS;
+    let console = ChatConsole {
+        waiting,
+        mine: chats.active_for_agent(user.id).await.map_err(internal)?,
+        agents_online: chats.agents_online(since).await.map_err(internal)?,
+        me_online: chats.is_online(user.id, since).await.map_err(internal)?,
+        cap: st.config.chat_agent_cap,
+    };
+    Ok((user, console))
+}
+
+/// Takes a chat from the queue: the one asked for, or the longest waiting. Up to the cap.
+pub async fn accept(id: Option<i64>) -> Result<i64, AppError> {
+    let user = require_desk_user().await?;
+    require_staff(&user)?;
+    let st = state();
+    let chats = st.db.chats();
+    let open = chats.active_for_agent(user.id).await.map_err(internal)?;
+    let cap = st.config.chat_agent_cap;
+    if open.len() as i64 >= cap {
+        return Err(fail(AppError::Conflict {
+            message: format!("you already have {cap} chats open; end one first"),
+        }));
+    }
+    let id = match id {
+        Some(id) => id,
+        None => match chats.queued().await.map_err(internal)?.first() {
+            Some(h) => h.id,
+            None => {
+                return Err(fail(AppError::Conflict {
+                    message: "nobody is waiting".into(),
+                }))
+            }
+        },
+    };
+    let now = now_ms();
+    if !chats.accept(id, user.id, now).await.map_err(internal)? {
+        return Err(fail(AppError::Conflict {
+            message: "this chat is no longer waiting (another agent took it, or it ended)".into(),
+        }));
+    }
+    chats
+        .set_presence(user.id, true, now)
+        .await
+        .map_err(internal)?;
+    if let Some(head) = chats.head(id).await.map_err(internal)? {
+        announce(&state(), &head, true).await;
+    }
+    Ok(id)
+}
+
+/// Online/away; the console calls this on a timer to stay counted as online.
+pub async fn set_presence(online: bool) -> Result<(), AppError> {
+    let user = require_desk_user().await?;
+    require_staff(&user)?;
+    let st = state();
+    st.db
+        .chats()
+        .set_presence(user.id, online, now_ms())
+        .await
+        .map_err(internal)?;
+    // Agents online changes every queued member's estimate.
+    st.hub.publish(LiveEvent::ChatQueue).await;
+    Ok(())
+}
+
+/// The canned answer for a chat in another language: a note the member sees with a link to a
+/// pre-filled ticket form.
+pub async fn ask_for_ticket(id: i64) -> Result<(), AppError> {
+    let user = require_desk_user().await?;
+    require_staff(&user)?;
+    let head = head_for(&user, id).await?;
+    state()
+        .db
+        .chats()
+        .add_system(id, SystemNote::AskForTicket, now_ms())
+        .await
+        .map_err(internal)?;
+    announce(&state(), &head, false).await;
+    Ok(())
+}
+
+/// A message with screenshots, through the same upload pipeline as tickets.
+pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, AppError> {
+    let user = require_desk_user().await?;
+    let Some(multipart) = data.into_inner() else {
+        return Err(fail(AppError::validation("form", "expected a form upload")));
+    };
+    let st = state();
+    let form = super::uploads::read_form(multipart, st.config.upload_limits, &st.files)
+        .await
+        .map_err(fail)?;
+    let id = form.text("chat").trim().parse::<i64>().unwrap_or(0);
+    let head = head_for(&user, id).await?;
+    if head.status == ChatStatus::Ended {
+        return Err(fail(AppError::Conflict {
+            message: "this chat has ended".into(),
+        }));
+    }
+    let text = form.text("body").trim();
+    if text.is_empty() && form.staged.files.is_empty() {
+        return Err(fail(AppError::validation("body", "message is empty")));
+    }
+    if text.chars().count() > CHAT_MESSAGE_MAX {
+        return Err(fail(AppError::validation(
+            "body",
+            format!("message is longer than {CHAT_MESSAGE_MAX} characters"),
+        )));
+    }
+    let files = form.staged.rows();
+    let message_id = st
+        .db
+        .chats()
+        .add_message(id, user.id, text, &files, now_ms())
+        .await
+        .map_err(internal)?;
+    drop(files);
+    form.staged.promote().map_err(internal)?;
+    announce(&state(), &head, false).await;
+    Ok(message_id)
+}

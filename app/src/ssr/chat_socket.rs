@@ -1,0 +1,239 @@
+//! `GET /chats/{id}/socket`: one chat's WebSocket, for its member or the agent who accepted it
+//! (anyone else is refused before the upgrade). Messages are stored before they are
+//! acknowledged; the hub tells every socket of the chat (on any instance) to send what is new,
+//! and a client that reconnects says the last id it has and gets the rest.
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast::error::RecvError;
+use tower_sessions::Session;
+
+use super::auth::user_from_session;
+use super::chat::{announce, may_use, parse_chat_text, queue_info, ONLINE_WINDOW_MS};
+use super::db::now_ms;
+use super::state::AppState;
+use crate::domain::{ChatStatus, ClientFrame, CurrentUser, LiveEvent, ServerFrame};
+
+/// Frames larger than this are refused by the socket itself (a chat message is at most 2000
+/// characters).
+const MAX_FRAME: usize = 16 * 1024;
+
+pub async fn chat_socket(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let user = match user_from_session(&state, &session).await {
+        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
+        Ok(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    match state.db.chats().head(id).await {
+        Ok(Some(head)) if may_use(&user, &head) => {}
+        Ok(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    upgrade
+        .max_message_size(MAX_FRAME)
+        .max_frame_size(MAX_FRAME)
+        .on_upgrade(move |socket| {
+            let run = ChatSocket {
+                state,
+                user,
+                chat_id: id,
+                sent_up_to: 0,
+                resumed: false,
+            };
+            run.serve(socket)
+        })
+}
+
+struct ChatSocket {
+    state: AppState,
+    user: CurrentUser,
+    chat_id: i64,
+    /// The last message id this client has.
+    sent_up_to: i64,
+    /// Nothing is pushed before the client says where it stands.
+    resumed: bool,
+}
+
+impl ChatSocket {
+    async fn serve(mut self, mut socket: WebSocket) {
+        let mut events = self.state.hub.subscribe();
+        let closed = self.state.hub.closed();
+        tokio::pin!(closed);
+        let mut tick = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            let frames = tokio::select! {
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Text(text))) => self.on_frame(text.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => vec![error("send JSON text frames")],
+                    Some(Ok(_)) => vec![],
+                    Some(Err(_)) | None => break,
+                },
+                event = events.recv() => match event {
+                    Ok(e) => self.on_event(e).await,
+                    Err(RecvError::Lagged(_)) => self.catch_up().await,
+                    Err(RecvError::Closed) => break,
+                },
+                // The queue's waited time and ticket offer move with the clock; agents stay online.
+                _ = tick.tick() => self.on_tick().await,
+                _ = &mut closed => break,
+            };
+            for frame in frames {
+                let text = serde_json::to_string(&frame).unwrap_or_default();
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = socket.send(Message::Close(None)).await;
+    }
+
+    async fn on_frame(&mut self, text: &str) -> Vec<ServerFrame> {
+        let frame = match serde_json::from_str::<ClientFrame>(text) {
+            Ok(f) => f,
+            Err(_) => return vec![error("malformed frame")],
+        };
+        match frame {
+            ClientFrame::Resume { after } => {
+                self.sent_up_to = after.max(0);
+                self.resumed = true;
+                self.catch_up().await
+            }
+            ClientFrame::Typing => {
+                self.state
+                    .hub
+                    .publish(LiveEvent::ChatTyping {
+                        chat_id: self.chat_id,
+                        user_id: self.user.id,
+                        name: self.user.display_name.clone(),
+                    })
+                    .await;
+                vec![]
+            }
+            ClientFrame::Send { body, client_ref } => self.send(&body, client_ref).await,
+        }
+    }
+
+    async fn send(&mut self, body: &str, client_ref: String) -> Vec<ServerFrame> {
+        let body = match parse_chat_text(body) {
+            Ok(b) => b,
+            Err(e) => return vec![error(&e)],
+        };
+        // Checked again on every message: the chat may have ended or changed hands.
+        let chats = self.state.db.chats();
+        let head = match chats.head(self.chat_id).await {
+            Ok(Some(h)) if may_use(&self.user, &h) => h,
+            Ok(_) => return vec![error("this chat is not yours")],
+            Err(_) => return vec![error("could not store the message; try again")],
+        };
+        if head.status == ChatStatus::Ended {
+            return vec![error("this chat has ended")];
+        }
+        match chats
+            .add_message(self.chat_id, self.user.id, body.as_str(), &[], now_ms())
+            .await
+        {
+            Ok(message_id) => {
+                announce(&self.state, &head, false).await;
+                vec![ServerFrame::Ack {
+                    client_ref,
+                    message_id,
+                }]
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "chat message not stored");
+                vec![error("could not store the message; try again")]
+            }
+        }
+    }
+
+    async fn on_event(&mut self, event: LiveEvent) -> Vec<ServerFrame> {
+        if !self.resumed {
+            return vec![];
+        }
+        match event {
+            LiveEvent::Chat { chat_id, .. } if chat_id == self.chat_id => self.catch_up().await,
+            LiveEvent::ChatQueue => self.state_frame(true).await,
+            LiveEvent::ChatTyping {
+                chat_id,
+                user_id,
+                name,
+            } if chat_id == self.chat_id && user_id != self.user.id => {
+                vec![ServerFrame::Typing { name }]
+            }
+            _ => vec![],
+        }
+    }
+
+    async fn on_tick(&mut self) -> Vec<ServerFrame> {
+        if self.user.role.is_staff() {
+            let chats = self.state.db.chats();
+            let since = now_ms() - ONLINE_WINDOW_MS;
+            // An agent with a chat open stays counted as online (unless they chose away).
+            if chats.is_online(self.user.id, since).await.unwrap_or(false) {
+                let _ = chats.set_presence(self.user.id, true, now_ms()).await;
+            }
+            return vec![];
+        }
+        if self.resumed {
+            self.state_frame(true).await
+        } else {
+            vec![]
+        }
+    }
+
+    /// The chat's state, and (while queued) where it stands. With `only_queued`, nothing is sent
+    /// for a chat that is no longer in the queue.
+    async fn state_frame(&self, only_queued: bool) -> Vec<ServerFrame> {
+        let Ok(Some(head)) = self.state.db.chats().head(self.chat_id).await else {
+            return vec![];
+        };
+        if only_queued && head.status != ChatStatus::Queued {
+            return vec![];
+        }
+        if !may_use(&self.user, &head) {
+            return vec![error("this chat is no longer yours")];
+        }
+        let queue = queue_info(&self.state, &head).await.ok().flatten();
+        vec![ServerFrame::State {
+            head: Box::new(head),
+            queue,
+        }]
+    }
+
+    /// The state and every message this client does not have yet.
+    async fn catch_up(&mut self) -> Vec<ServerFrame> {
+        let mut frames = self.state_frame(false).await;
+        match self
+            .state
+            .db
+            .chats()
+            .messages_after(self.chat_id, self.sent_up_to)
+            .await
+        {
+            Ok(messages) if !messages.is_empty() => {
+                self.sent_up_to = messages.last().map(|m| m.id).unwrap_or(self.sent_up_to);
+                frames.push(ServerFrame::Messages { messages });
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "chat catch-up failed"),
+        }
+        frames
+    }
+}
+
+fn error(message: &str) -> ServerFrame {
+    ServerFrame::Error {
+        message: message.to_string(),
+    }
+}

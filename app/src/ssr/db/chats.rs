@@ -1,0 +1,423 @@
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use super::tickets::NewAttachment;
+use crate::domain::{
+    AttachmentInfo, ChatHead, ChatMessage, ChatStatus, EndReason, FileKind, SystemNote, Tier,
+};
+
+pub struct ChatRepo<'a>(pub &'a AnyPool);
+
+pub struct NewChat<'a> {
+    pub member_id: i64,
+    pub display_name: &'a str,
+    pub member_number: Option<&'a str>,
+    pub email: &'a str,
+    pub question: &'a str,
+    pub language: &'a str,
+    pub at: i64,
+}
+
+const HEAD_COLUMNS: &str = "c.id, c.member_id, c.display_name, c.member_number, c.email, \
+    c.question, c.language, c.status, c.agent_id, c.created_at, c.ended_at, c.end_reason, \
+    c.ticket_id, m.tier as member_tier, a.display_name as agent_name";
+const HEAD_FROM: &str = "from chats c join users m on m.id = c.member_id \
+    left join users a on a.id = c.agent_id";
+
+fn decode(col: &str, e: String) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: col.into(),
+        source: e.into(),
+    }
+}
+
+fn head_of(r: &AnyRow) -> Result<ChatHead, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    let tier: String = r.try_get("member_tier")?;
+    let reason: Option<String> = r.try_get("end_reason")?;
+    Ok(ChatHead {
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        member_name: r.try_get("display_name")?,
+        member_number: r.try_get("member_number")?,
+        member_tier: Tier::parse(&tier).map_err(|e| decode("member_tier", e))?,
+        email: r.try_get("email")?,
+        question: r.try_get("question")?,
+        language: r.try_get("language")?,
+        status: ChatStatus::parse(&status).map_err(|e| decode("status", e))?,
+        agent_id: r.try_get("agent_id")?,
+        agent_name: r.try_get("agent_name")?,
+        created_at: r.try_get("created_at")?,
+        ended_at: r.try_get("ended_at")?,
+        end_reason: reason.as_deref().and_then(EndReason::parse),
+        ticket_id: r.try_get("ticket_id")?,
+    })
+}
+
+impl ChatRepo<'_> {
+    pub async fn create(&self, c: &NewChat<'_>) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "insert into chats (member_id, display_name, member_number, email, question, \
+               language, status, created_at) values ($1, $2, $3, $4, $5, $6, 'queued', $7) \
+             returning id",
+        )
+        .bind(c.member_id)
+        .bind(c.display_name)
+        .bind(c.member_number)
+        .bind(c.email)
+        .bind(c.question)
+        .bind(c.language)
+        .bind(c.at)
+        .fetch_one(self.0)
+        .await
+    }
+
+    pub async fn head(&self, id: i64) -> Result<Option<ChatHead>, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "select {HEAD_COLUMNS} {HEAD_FROM} where c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.0)
+        .await?;
+        row.as_ref().map(head_of).transpose()
+    }
+
+    /// The member's chats, newest first (their transcripts).
+    pub async fn for_member(&self, member_id: i64) -> Result<Vec<ChatHead>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "select {HEAD_COLUMNS} {HEAD_FROM} where c.member_id = $1 order by c.id desc"
+        ))
+        .bind(member_id)
+        .fetch_all(self.0)
+        .await?;
+        rows.iter().map(head_of).collect()
+    }
+
+    /// The member's chat that is still queued or active, if any.
+    pub async fn open_for_member(&self, member_id: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "select id from chats where member_id = $1 and status <> 'ended' \
+             order by id desc limit 1",
+        )
+        .bind(member_id)
+        .fetch_optional(self.0)
+        .await
+    }
+
+    pub async fn started_since(&self, member_id: i64, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("select count(*) from chats where member_id = $1 and created_at >= $2")
+            .bind(member_id)
+            .bind(since)
+            .fetch_one(self.0)
+            .await
+    }
+
+    /// Queued chats, first come first served.
+    pub async fn queued(&self) -> Result<Vec<ChatHead>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'queued' \
+             order by c.created_at, c.id"
+        ))
+        .fetch_all(self.0)
+        .await?;
+        rows.iter().map(head_of).collect()
+    }
+
+    pub async fn active_for_agent(&self, agent_id: i64) -> Result<Vec<ChatHead>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'active' and c.agent_id = $1 \
+             order by c.id"
+        ))
+        .bind(agent_id)
+        .fetch_all(self.0)
+        .await?;
+        rows.iter().map(head_of).collect()
+    }
+
+    /// 1-based place of a queued chat (ties broken by id, as the queue is ordered).
+    pub async fn position(&self, head: &ChatHead) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "select count(*) from chats where status = 'queued' \
+             and (created_at < $1 or (created_at = $1 and id <= $2))",
+        )
+        .bind(head.created_at)
+        .bind(head.id)
+        .fetch_one(self.0)
+        .await
+    }
+
+    /// Seconds from joining the queue to being answered, for the last few answered chats.
+    pub async fn recent_waits(&self, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+        let ms: Vec<i64> = sqlx::query_scalar(
+            "select accepted_at - created_at from chats where accepted_at is not null \
+             order by accepted_at desc limit $1",
+        )
+        .bind(limit)
+        .fetch_all(self.0)
+        .await?;
+        Ok(ms.into_iter().map(|m| m / 1000).collect())
+    }
+
+    /// Takes a queued chat for an agent. False when someone else took it first (or it left).
+    pub async fn accept(&self, id: i64, agent_id: i64, at: i64) -> Result<bool, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        let done = sqlx::query(
+            "update chats set status = 'active', agent_id = $1, accepted_at = $2 \
+             where id = $3 and status = 'queued'",
+        )
+        .bind(agent_id)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_system(&mut tx, id, SystemNote::AgentJoined, at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Ends a chat (from queued or active) with a system note; optionally links the ticket it
+    /// became. False when it had already ended.
+    pub async fn end(
+        &self,
+        id: i64,
+        reason: EndReason,
+        note: SystemNote,
+        ticket_id: Option<i64>,
+        at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        let done = sqlx::query(
+            "update chats set status = 'ended', ended_at = $1, end_reason = $2, ticket_id = $3 \
+             where id = $4 and status <> 'ended'",
+        )
+        .bind(at)
+        .bind(reason.as_str())
+        .bind(ticket_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_system(&mut tx, id, note, at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores a message (and its files) before anyone is told about it.
+    pub async fn add_message(
+        &self,
+        chat_id: i64,
+        author_id: i64,
+        body: &str,
+        files: &[NewAttachment<'_>],
+        at: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
+             values ($1, $2, 'message', $3, $4) returning id",
+        )
+        .bind(chat_id)
+        .bind(author_id)
+        .bind(body)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        for f in files {
+            sqlx::query(
+                "insert into chat_attachments (message_id, sha256, file_name, mime, size, created_at) \
+                 values ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(f.sha256)
+            .bind(f.file_name)
+            .bind(f.kind.mime())
+            .bind(f.size)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn add_system(
+        &self,
+        chat_id: i64,
+        note: SystemNote,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        insert_system(&mut tx, chat_id, note, at).await?;
+        tx.commit().await
+    }
+
+    /// Messages after `after` (0: all), in order, with their files.
+    pub async fn messages_after(
+        &self,
+        chat_id: i64,
+        after: i64,
+    ) -> Result<Vec<ChatMessage>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select cm.id, cm.kind, cm.body, cm.created_at, u.display_name, u.role \
+             from chat_messages cm left join users u on u.id = cm.author_id \
+             where cm.chat_id = $1 and cm.id > $2 order by cm.id",
+        )
+        .bind(chat_id)
+        .bind(after)
+        .fetch_all(self.0)
+        .await?;
+        let files = self.files_after(chat_id, after).await?;
+        let mut files = files;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                let kind: String = r.try_get("kind")?;
+                let body: String = r.try_get("body")?;
+                let role: Option<String> = r.try_get("role")?;
+                let system = (kind == "system")
+                    .then(|| SystemNote::parse(&body))
+                    .flatten();
+                Ok(ChatMessage {
+                    id,
+                    author_name: r.try_get("display_name")?,
+                    from_staff: role.is_some_and(|r| r != "member"),
+                    system,
+                    body: if system.is_some() {
+                        String::new()
+                    } else {
+                        body
+                    },
+                    at: r.try_get("created_at")?,
+                    attachments: files.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    async fn files_after(
+        &self,
+        chat_id: i64,
+        after: i64,
+    ) -> Result<HashMap<i64, Vec<AttachmentInfo>>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select f.id, f.message_id, f.file_name, f.mime, f.size from chat_attachments f \
+             join chat_messages cm on cm.id = f.message_id \
+             where cm.chat_id = $1 and cm.id > $2 order by f.id",
+        )
+        .bind(chat_id)
+        .bind(after)
+        .fetch_all(self.0)
+        .await?;
+        let mut out: HashMap<i64, Vec<AttachmentInfo>> = HashMap::new();
+        for r in rows {
+            let mime: String = r.try_get("mime")?;
+            out.entry(r.try_get("message_id")?)
+                .or_default()
+                .push(AttachmentInfo {
+                    id: r.try_get("id")?,
+                    file_name: r.try_get("file_name")?,
+                    kind: FileKind::from_mime(&mime).ok_or_else(|| decode("mime", mime.clone()))?,
+                    size: r.try_get("size")?,
+                });
+        }
+        Ok(out)
+    }
+
+    /// A chat file with the chat it belongs to: (chat id, sha256, file name, kind).
+    pub async fn attachment(
+        &self,
+        id: i64,
+    ) -> Result<Option<(i64, String, String, FileKind)>, sqlx::Error> {
+        let row = sqlx::query(
+            "select cm.chat_id, f.sha256, f.file_name, f.mime from chat_attachments f \
+             join chat_messages cm on cm.id = f.message_id where f.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.0)
+        .await?;
+        row.map(|r| {
+            let mime: String = r.try_get("mime")?;
+            Ok((
+                r.try_get("chat_id")?,
+                r.try_get("sha256")?,
+                r.try_get("file_name")?,
+                FileKind::from_mime(&mime).ok_or_else(|| decode("mime", mime.clone()))?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Marks an agent online or away, and when they were last seen.
+    pub async fn set_presence(
+        &self,
+        user_id: i64,
+        online: bool,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        let status = if online { "online" } else { "away" };
+        let updated =
+            sqlx::query("update agent_presence set status = $1, seen_at = $2 where user_id = $3")
+                .bind(status)
+                .bind(at)
+                .bind(user_id)
+                .execute(self.0)
+                .await?;
+        if updated.rows_affected() == 0 {
+            // Two first heartbeats at once: the loser's insert fails on the key; the row exists.
+            let _ = sqlx::query(
+                "insert into agent_presence (user_id, status, seen_at) values ($1, $2, $3)",
+            )
+            .bind(user_id)
+            .bind(status)
+            .bind(at)
+            .execute(self.0)
+            .await;
+        }
+        Ok(())
+    }
+
+    pub async fn is_online(&self, user_id: i64, since: i64) -> Result<bool, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar(
+            "select count(*) from agent_presence where user_id = $1 and status = 'online' and seen_at >= $2",
+        )
+        .bind(user_id)
+        .bind(since)
+        .fetch_one(self.0)
+        .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn agents_online(&self, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "select count(*) from agent_presence where status = 'online' and seen_at >= $1",
+        )
+        .bind(since)
+        .fetch_one(self.0)
+        .await
+    }
+}
+
+async fn insert_system(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    chat_id: i64,
+    note: SystemNote,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
+         values ($1, null, 'system', $2, $3)",
+    )
+    .bind(chat_id)
+    .bind(note.as_str())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,676 @@
+//! Tech Support Chat over real HTTP and real WebSockets, on SQLite and PostgreSQL.
+mod common;
+
+use std::time::Duration;
+
+use app::domain::{
+    ChatHead, ChatMessage, ChatStart, ChatStatus, ChatView, ClientFrame, ServerFrame, SystemNote,
+    TicketLists,
+};
+use app::error::AppError;
+use common::*;
+use futures::{SinkExt, StreamExt};
+use reqwest::Client;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A signed-in person: an HTTP client and the session cookie for sockets.
+struct Person {
+    http: Client,
+    cookie: String,
+}
+
+async fn person(app: &TestApp, username: &str) -> Person {
+    let http = app.client();
+    let res = app.login(&http, username, PASSWORD).await;
+    let cookie = session_cookie(&res).expect("session cookie");
+    Person { http, cookie }
+}
+
+async fn connect(app: &TestApp, who: &Person, chat: i64) -> Result<Ws, u16> {
+    let mut req = format!("ws://{}/chats/{chat}/socket", app.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert(
+        "cookie",
+        format!("desk_session={}", who.cookie).parse().unwrap(),
+    );
+    match tokio_tungstenite::connect_async(req).await {
+        Ok((ws, _)) => Ok(ws),
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+        Err(e) => panic!("websocket: {e}"),
+    }
+}
+
+/// Connects and resumes after `after`; returns the socket and the first frames (state, messages).
+async fn open(app: &TestApp, who: &Person, chat: i64, after: i64) -> Ws {
+    let mut ws = connect(app, who, chat).await.expect("socket accepted");
+    send(&mut ws, &ClientFrame::Resume { after }).await;
+    ws
+}
+
+async fn send(ws: &mut Ws, frame: &ClientFrame) {
+    ws.send(Message::Text(serde_json::to_string(frame).unwrap().into()))
+        .await
+        .unwrap();
+}
+
+/// The next frame that matches, within 5 seconds.
+async fn next_matching(
+    ws: &mut Ws,
+    what: &str,
+    pred: impl Fn(&ServerFrame) -> bool,
+) -> ServerFrame {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let msg = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within 5 s"))
+            .expect("socket closed")
+            .unwrap();
+        if let Message::Text(t) = msg {
+            let frame: ServerFrame = serde_json::from_str(t.as_str()).unwrap();
+            if pred(&frame) {
+                return frame;
+            }
+        }
+    }
+}
+
+async fn next_messages(ws: &mut Ws) -> Vec<ChatMessage> {
+    match next_matching(ws, "messages", |f| {
+        matches!(f, ServerFrame::Messages { .. })
+    })
+    .await
+    {
+        ServerFrame::Messages { messages } => messages,
+        _ => unreachable!(),
+    }
+}
+
+async fn next_state(ws: &mut Ws, pred: impl Fn(&ChatHead, Option<i64>) -> bool) -> ServerFrame {
+    next_matching(ws, "state", |f| match f {
+        ServerFrame::State { head, queue } => pred(head, queue.map(|q| q.position)),
+        _ => false,
+    })
+    .await
+}
+
+async fn start(app: &TestApp, who: &Person, question: &str) -> reqwest::Response {
+    who.http
+        .post(app.url("/api/start_chat"))
+        .form(&[
+            ("name", "Test Member"),
+            ("email", "member@example.com"),
+            ("question", question),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn start_ok(app: &TestApp, who: &Person, question: &str) -> i64 {
+    let res = start(app, who, question).await;
+    assert_eq!(res.status(), 200);
+    match res.json::<ChatStart>().await.unwrap() {
+        ChatStart::Started { id } => id,
+        other => panic!("not started: {other:?}"),
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    who: &Person,
+    endpoint: &str,
+    args: &[(&str, &str)],
+) -> reqwest::Response {
+    app.call(&who.http, endpoint, args).await
+}
+
+async fn online(app: &TestApp, agent: &Person) {
+    let res = call(app, agent, "set_presence", &[("online", "true")]).await;
+    assert_eq!(res.status(), 200);
+}
+
+async fn view(app: &TestApp, who: &Person, id: i64) -> ChatView {
+    let res = call(app, who, "get_chat", &[("id", &id.to_string())]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+const QUESTION: &str = "My order page stays blank after I log in";
+
+#[tokio::test]
+async fn queue_accept_and_messages_both_ways_with_typing() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let diamond = person(&app, "diamond").await;
+    let first = start_ok(&app, &silver, QUESTION).await;
+    let second = start_ok(&app, &diamond, "The invoice download button gives an error").await;
+
+    let mut s_ws = open(&app, &silver, first, 0).await;
+    let mut d_ws = open(&app, &diamond, second, 0).await;
+    next_state(&mut s_ws, |h, pos| {
+        h.status == ChatStatus::Queued && pos == Some(1)
+    })
+    .await;
+    next_state(&mut d_ws, |_, pos| pos == Some(2)).await;
+    let v = view(&app, &diamond, second).await;
+    let q = v.queue.unwrap();
+    assert_eq!((q.position, q.agents_online), (2, 1));
+    assert!(q.estimated_wait_secs.is_some());
+    assert!(!q.offer_ticket);
+    // The member number comes from the account, not the form.
+    let mine = view(&app, &silver, first).await;
+    assert_eq!(mine.head.member_number.as_deref(), Some("1000001"));
+
+    // Accept next: the longest waiting (silver). Diamond moves up.
+    let res = call(&app, &agent, "accept_chat", &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<i64>().await.unwrap(), first);
+    next_state(&mut s_ws, |h, _| {
+        h.status == ChatStatus::Active && h.agent_name.as_deref() == Some("Alex Agent")
+    })
+    .await;
+    let joined = next_messages(&mut s_ws).await;
+    assert!(joined
+        .iter()
+        .any(|m| m.system == Some(SystemNote::AgentJoined)));
+    next_state(&mut d_ws, |_, pos| pos == Some(1)).await;
+
+    let mut a_ws = open(&app, &agent, first, 0).await;
+    next_messages(&mut a_ws).await;
+    send(
+        &mut a_ws,
+        &ClientFrame::Send {
+            body: "Hello, which browser?".into(),
+            client_ref: "a1".into(),
+        },
+    )
+    .await;
+    match next_matching(&mut a_ws, "ack", |f| matches!(f, ServerFrame::Ack { .. })).await {
+        ServerFrame::Ack {
+            client_ref,
+            message_id,
+        } => {
+            assert_eq!(client_ref, "a1");
+            assert!(message_id > 0);
+        }
+        _ => unreachable!(),
+    }
+    let got = next_messages(&mut s_ws).await;
+    assert_eq!(got.last().unwrap().body, "Hello, which browser?");
+    assert!(got.last().unwrap().from_staff);
+
+    send(&mut s_ws, &ClientFrame::Typing).await;
+    match next_matching(&mut a_ws, "typing", |f| {
+        matches!(f, ServerFrame::Typing { .. })
+    })
+    .await
+    {
+        ServerFrame::Typing { name } => assert_eq!(name, "Sofía Silva"),
+        _ => unreachable!(),
+    }
+    send(
+        &mut s_ws,
+        &ClientFrame::Send {
+            body: "Firefox".into(),
+            client_ref: "s1".into(),
+        },
+    )
+    .await;
+    let got = next_messages(&mut a_ws).await;
+    assert_eq!(got.last().unwrap().body, "Firefox");
+    assert_eq!(
+        got.last().unwrap().author_name.as_deref(),
+        Some("Sofía Silva")
+    );
+}
+
+#[tokio::test]
+async fn a_reconnect_resumes_with_nothing_missing() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let mut s_ws = open(&app, &silver, chat, 0).await;
+    let have = next_messages(&mut s_ws).await;
+    let last = have.last().unwrap().id;
+    s_ws.close(None).await.unwrap();
+    drop(s_ws);
+
+    let mut a_ws = open(&app, &agent, chat, 0).await;
+    for (i, body) in ["one", "two", "three"].iter().enumerate() {
+        send(
+            &mut a_ws,
+            &ClientFrame::Send {
+                body: body.to_string(),
+                client_ref: format!("r{i}"),
+            },
+        )
+        .await;
+        next_matching(&mut a_ws, "ack", |f| matches!(f, ServerFrame::Ack { .. })).await;
+    }
+    let mut s_ws = open(&app, &silver, chat, last).await;
+    let missed = next_messages(&mut s_ws).await;
+    let bodies: Vec<_> = missed.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["one", "two", "three"]);
+    assert!(missed.iter().all(|m| m.id > last));
+}
+
+#[tokio::test]
+async fn leaving_the_queue_moves_the_others_up() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let diamond = person(&app, "diamond").await;
+    let first = start_ok(&app, &silver, QUESTION).await;
+    let second = start_ok(&app, &diamond, "The invoice download button gives an error").await;
+    let mut d_ws = open(&app, &diamond, second, 0).await;
+    next_state(&mut d_ws, |_, pos| pos == Some(2)).await;
+    let res = call(&app, &silver, "end_chat", &[("id", &first.to_string())]).await;
+    assert_eq!(res.status(), 200);
+    next_state(&mut d_ws, |_, pos| pos == Some(1)).await;
+    let v = view(&app, &silver, first).await;
+    assert_eq!(v.head.status, ChatStatus::Ended);
+    assert!(v
+        .messages
+        .iter()
+        .any(|m| m.system == Some(SystemNote::MemberLeft)));
+    // Ending twice is a clear conflict.
+    let res = call(&app, &silver, "end_chat", &[("id", &first.to_string())]).await;
+    assert_eq!(res.status(), 409);
+}
+
+#[tokio::test]
+async fn no_agent_or_a_long_wait_offers_a_ticket_with_the_chat_text() {
+    let app = spawn_app_with(|c| c.chat_max_wait = Duration::from_secs(0)).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    let q = view(&app, &silver, chat).await.queue.unwrap();
+    assert_eq!(q.agents_online, 0);
+    assert_eq!(q.estimated_wait_secs, None);
+    assert!(q.offer_ticket);
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    // An agent is online now, but the (zero) maximum wait has passed.
+    let q = view(&app, &silver, chat).await.queue.unwrap();
+    assert_eq!(q.agents_online, 1);
+    assert!(q.offer_ticket);
+
+    let res = call(
+        &app,
+        &silver,
+        "chat_to_ticket",
+        &[("id", &chat.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let ticket: i64 = res.json().await.unwrap();
+    let (_, lists) = app
+        .call(&silver.http, "my_tickets", &[])
+        .await
+        .json::<(serde_json::Value, TicketLists)>()
+        .await
+        .unwrap();
+    let t = lists
+        .open
+        .iter()
+        .find(|t| t.id == ticket)
+        .expect("in Open Tech Issues");
+    assert!(t.title.contains("My order page stays blank"));
+    let v = view(&app, &silver, chat).await;
+    assert_eq!(v.head.status, ChatStatus::Ended);
+    assert_eq!(v.head.ticket_id, Some(ticket));
+}
+
+#[tokio::test]
+async fn a_question_in_another_language_gets_the_ticket_offer_first() {
+    let app = spawn_app().await;
+    let silver = person(&app, "silver").await;
+    let res = start(
+        &app,
+        &silver,
+        "No puedo procesar el pedido, la página se queda en blanco",
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<ChatStart>().await.unwrap(),
+        ChatStart::NotEnglish {
+            language: "es".into()
+        }
+    );
+    let mine: Vec<ChatHead> = call(&app, &silver, "my_chats", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine.is_empty(), "no chat was created");
+    // "Continue in English" goes ahead.
+    let res = silver
+        .http
+        .post(app.url("/api/start_chat"))
+        .form(&[
+            ("name", "Sofía"),
+            ("email", "sofia@example.com"),
+            (
+                "question",
+                "No puedo procesar el pedido, la página se queda en blanco",
+            ),
+            ("continue_in_english", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(
+        res.json::<ChatStart>().await.unwrap(),
+        ChatStart::Started { .. }
+    ));
+}
+
+#[tokio::test]
+async fn one_open_chat_per_member_and_a_per_member_hourly_limit() {
+    let app = spawn_app_with(|c| c.chat_max_per_hour = 2).await;
+    let silver = person(&app, "silver").await;
+    let a = start_ok(&app, &silver, QUESTION).await;
+    assert_eq!(
+        start_ok(&app, &silver, QUESTION).await,
+        a,
+        "the open chat is returned"
+    );
+    call(&app, &silver, "end_chat", &[("id", &a.to_string())]).await;
+    let b = start_ok(&app, &silver, QUESTION).await;
+    call(&app, &silver, "end_chat", &[("id", &b.to_string())]).await;
+    let res = start(&app, &silver, QUESTION).await;
+    assert_eq!(res.status(), 429);
+    assert!(matches!(app_error(res).await, AppError::RateLimited { .. }));
+    // Another member (possibly on the same address) is not affected.
+    let diamond = person(&app, "diamond").await;
+    start_ok(&app, &diamond, QUESTION).await;
+
+    // Bad form input is a field error.
+    let res = diamond
+        .http
+        .post(app.url("/api/start_chat"))
+        .form(&[
+            ("name", "D"),
+            ("email", "not-an-email"),
+            ("question", QUESTION),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(matches!(app_error(res).await, AppError::Validation { field, .. } if field == "email"));
+}
+
+#[tokio::test]
+async fn someone_elses_chat_is_refused_everywhere() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    let id = chat.to_string();
+    let diamond = person(&app, "diamond").await;
+    assert_eq!(connect(&app, &diamond, chat).await.err(), Some(404));
+    for endpoint in ["get_chat", "end_chat", "chat_to_ticket"] {
+        let res = call(&app, &diamond, endpoint, &[("id", &id)]).await;
+        assert_eq!(res.status(), 404, "{endpoint}");
+    }
+    let res = app
+        .upload(
+            &diamond.http,
+            "send_chat_files",
+            &[("chat", &id), ("body", "hi")],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    // Staff only reach chats they accepted.
+    assert_eq!(connect(&app, &agent, chat).await.err(), Some(404));
+    let admin = person(&app, "admin").await;
+    call(&app, &agent, "accept_chat", &[("id", &id)]).await;
+    assert_eq!(connect(&app, &admin, chat).await.err(), Some(404));
+    assert!(connect(&app, &agent, chat).await.is_ok());
+    // Members and managers cannot work the queue; managers cannot chat at all.
+    assert_eq!(
+        call(&app, &silver, "load_chat_console", &[]).await.status(),
+        403
+    );
+    assert_eq!(call(&app, &silver, "accept_chat", &[]).await.status(), 403);
+    let manager = person(&app, "manager").await;
+    let res = start(&app, &manager, QUESTION).await;
+    assert!(matches!(app_error(res).await, AppError::TierTooLow { .. }));
+    assert_eq!(connect(&app, &manager, chat).await.err(), Some(401));
+    let anonymous = Person {
+        http: app.client(),
+        cookie: "nope".into(),
+    };
+    assert_eq!(connect(&app, &anonymous, chat).await.err(), Some(401));
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_frames_get_an_error_frame_and_the_socket_lives_on() {
+    let app = spawn_app().await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    let mut ws = open(&app, &silver, chat, 0).await;
+    for bad in [
+        Message::Text("{not json".into()),
+        Message::Text(r#"{"type":"shout","body":"x"}"#.into()),
+        Message::Binary(vec![0u8, 1, 2].into()),
+    ] {
+        ws.send(bad).await.unwrap();
+        next_matching(&mut ws, "error", |f| matches!(f, ServerFrame::Error { .. })).await;
+    }
+    let long = "x".repeat(2001);
+    send(
+        &mut ws,
+        &ClientFrame::Send {
+            body: long,
+            client_ref: "big".into(),
+        },
+    )
+    .await;
+    match next_matching(&mut ws, "error", |f| matches!(f, ServerFrame::Error { .. })).await {
+        ServerFrame::Error { message } => assert!(message.contains("2000"), "{message}"),
+        _ => unreachable!(),
+    }
+    send(
+        &mut ws,
+        &ClientFrame::Send {
+            body: "   ".into(),
+            client_ref: "empty".into(),
+        },
+    )
+    .await;
+    next_matching(&mut ws, "error", |f| matches!(f, ServerFrame::Error { .. })).await;
+    // Still usable: a member may write while waiting.
+    send(
+        &mut ws,
+        &ClientFrame::Send {
+            body: "Still here".into(),
+            client_ref: "ok".into(),
+        },
+    )
+    .await;
+    next_matching(
+        &mut ws,
+        "ack",
+        |f| matches!(f, ServerFrame::Ack { client_ref, .. } if client_ref == "ok"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn agents_have_a_cap_and_a_canned_answer_for_other_languages() {
+    let app = spawn_app_with(|c| c.chat_agent_cap = 1).await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let diamond = person(&app, "diamond").await;
+    let first = start_ok(&app, &silver, QUESTION).await;
+    let second = start_ok(&app, &diamond, "The invoice download button gives an error").await;
+    assert_eq!(call(&app, &agent, "accept_chat", &[]).await.status(), 200);
+    let res = call(&app, &agent, "accept_chat", &[("id", &second.to_string())]).await;
+    assert_eq!(res.status(), 409);
+    assert!(matches!(app_error(res).await, AppError::Conflict { .. }));
+
+    let mut s_ws = open(&app, &silver, first, 0).await;
+    next_messages(&mut s_ws).await;
+    let res = call(
+        &app,
+        &agent,
+        "ask_for_ticket",
+        &[("id", &first.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let got = next_messages(&mut s_ws).await;
+    assert_eq!(got.last().unwrap().system, Some(SystemNote::AskForTicket));
+
+    // The agent turns the chat into a ticket: the member finds it in Open Tech Issues.
+    let res = call(
+        &app,
+        &agent,
+        "chat_to_ticket",
+        &[("id", &first.to_string())],
+    )
+    .await;
+    let ticket: i64 = res.json().await.unwrap();
+    let (_, lists) = app
+        .call(&silver.http, "my_tickets", &[])
+        .await
+        .json::<(serde_json::Value, TicketLists)>()
+        .await
+        .unwrap();
+    assert!(lists.open.iter().any(|t| t.id == ticket));
+    // The cap is free again.
+    assert_eq!(call(&app, &agent, "accept_chat", &[]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn screenshots_in_chat_go_through_the_upload_pipeline() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let mut a_ws = open(&app, &agent, chat, 0).await;
+    next_messages(&mut a_ws).await;
+    let res = app
+        .upload(
+            &silver.http,
+            "send_chat_files",
+            &[("chat", &chat.to_string()), ("body", "see")],
+            &[("shot.png", png_bytes())],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let got = next_messages(&mut a_ws).await;
+    let file = &got.last().unwrap().attachments[0];
+    assert_eq!(file.file_name, "shot.png");
+    let url = format!("/chat-files/{}", file.id);
+    assert_eq!(
+        agent.http.get(app.url(&url)).send().await.unwrap().status(),
+        200
+    );
+    let res = silver.http.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let diamond = person(&app, "diamond").await;
+    assert_eq!(
+        diamond
+            .http
+            .get(app.url(&url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let res = app
+        .upload(
+            &silver.http,
+            "send_chat_files",
+            &[("chat", &chat.to_string()), ("body", "")],
+            &[("fake.png", b"<html>".to_vec())],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn on_postgres_two_instances_behave_as_one() {
+    if !backend_is_postgres() {
+        eprintln!("SQLite run: the two-instance chat test runs with TEST_DATABASE=postgres");
+        return;
+    }
+    let a = spawn_app().await;
+    let url = a.database_url.clone();
+    let b = spawn_app_with(move |c| c.database_url = url).await;
+    let agent_b = person(&b, "agent").await;
+    online(&b, &agent_b).await;
+    let silver_a = person(&a, "silver").await;
+    let diamond_b = person(&b, "diamond").await;
+    let first = start_ok(&a, &silver_a, QUESTION).await;
+    let second = start_ok(&b, &diamond_b, "The invoice download button gives an error").await;
+    // Positions agree on both instances.
+    assert_eq!(view(&a, &silver_a, first).await.queue.unwrap().position, 1);
+    assert_eq!(
+        view(&b, &diamond_b, second).await.queue.unwrap().position,
+        2
+    );
+    let mut d_ws = open(&b, &diamond_b, second, 0).await;
+    let mut s_ws = open(&a, &silver_a, first, 0).await;
+    next_state(&mut s_ws, |_, pos| pos == Some(1)).await;
+
+    // Accepted on B: gone from the queue everywhere, the member on A hears it.
+    assert_eq!(call(&b, &agent_b, "accept_chat", &[]).await.status(), 200);
+    next_state(&mut s_ws, |h, _| h.status == ChatStatus::Active).await;
+    next_state(&mut d_ws, |_, pos| pos == Some(1)).await;
+    let (_, console): (serde_json::Value, app::domain::ChatConsole) =
+        call(&a, &person(&a, "admin").await, "load_chat_console", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(console.waiting.len(), 1);
+
+    let mut a_ws = open(&b, &agent_b, first, 0).await;
+    next_messages(&mut a_ws).await;
+    send(
+        &mut s_ws,
+        &ClientFrame::Send {
+            body: "from A".into(),
+            client_ref: "x".into(),
+        },
+    )
+    .await;
+    let got = next_messages(&mut a_ws).await;
+    assert_eq!(got.last().unwrap().body, "from A");
+    send(
+        &mut a_ws,
+        &ClientFrame::Send {
+            body: "from B".into(),
+            client_ref: "y".into(),
+        },
+    )
+    .await;
+    loop {
+        let got = next_messages(&mut s_ws).await;
+        if got.iter().any(|m| m.body == "from B") {
+            break;
+        }
+    }
+}
