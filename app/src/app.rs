@@ -5,6 +5,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::i18n::*;
 use crate::pages::agent::AgentPage;
+use crate::pages::chat_console::ChatConsolePage;
+use crate::pages::chat_room::ChatRoomPage;
+use crate::pages::chat_start::ChatStartPage;
+use crate::pages::chats::ChatsPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
@@ -55,6 +59,10 @@ fn Chrome() -> impl IntoView {
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/agent") view=AgentPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent/chats") view=ChatConsolePage ssr=SsrMode::Async/>
+                <Route path=path!("/chat") view=ChatStartPage ssr=SsrMode::Async/>
+                <Route path=path!("/chat/:id") view=ChatRoomPage ssr=SsrMode::Async/>
+                <Route path=path!("/chats") view=ChatsPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/new") view=SubmitPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/:id") view=TicketPage ssr=SsrMode::Async/>
             </Routes>

@@ -6,7 +6,12 @@ use crate::i18n::*;
 
 /// Files of a message: images as thumbnails that open the full picture, others as download links.
 #[component]
-pub fn AttachmentList(files: Vec<AttachmentInfo>) -> impl IntoView {
+pub fn AttachmentList(
+    files: Vec<AttachmentInfo>,
+    /// Where the files are served: ticket files by default, `/chat-files` for chats.
+    #[prop(optional)]
+    base: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if files.is_empty() {
         return None;
@@ -14,7 +19,7 @@ pub fn AttachmentList(files: Vec<AttachmentInfo>) -> impl IntoView {
     let items = files
         .into_iter()
         .map(|f| {
-            let url = f.url();
+            let url = format!("{}/{}", base.unwrap_or("/attachments"), f.id);
             let label = format!("{} ({})", f.file_name, size_label(f.size as u64));
             if f.kind.is_image() {
                 let alt = t_string!(i18n, attachment_image, name = f.file_name.clone()).to_string();

@@ -18,6 +18,8 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
             {staff.then(|| view! {
                 <nav aria-label=move || t_string!(i18n, staff_nav).to_string()>
                     <a href="/agent">{t!(i18n, agent_heading)}</a>
+                    " "
+                    <a href="/agent/chats">{t!(i18n, chat_console_heading)}</a>
                 </nav>
             })}
             <div class="account" role="group" aria-label=move || t_string!(i18n, account_menu).to_string()>

@@ -1,4 +1,5 @@
 pub mod attachments;
+pub mod chat_socket;
 pub mod file_picker;
 pub mod header;
 pub mod labels;

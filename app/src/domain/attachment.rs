@@ -160,6 +160,7 @@ pub struct AttachmentInfo {
 }
 
 impl AttachmentInfo {
+    /// Where a ticket's file is served.
     pub fn url(&self) -> String {
         format!("/attachments/{}", self.id)
     }

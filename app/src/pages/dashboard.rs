@@ -107,6 +107,7 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
                     <span>{t!(i18n, chat_button)}</span>
                     <small class="hint">{t!(i18n, chat_english_only)}</small>
                 </a>
+                <a href="/chats">{t!(i18n, chats_heading)}</a>
             </div>
             <nav class="tabs" aria-label=move || t_string!(i18n, ticket_lists).to_string()>
                 <ul>{tab_links}</ul>

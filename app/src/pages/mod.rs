@@ -1,4 +1,8 @@
 pub mod agent;
+pub mod chat_console;
+pub mod chat_room;
+pub mod chat_start;
+pub mod chats;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;

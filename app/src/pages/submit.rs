@@ -72,8 +72,18 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
 
     let submit = upload_action(submit_ticket);
 
+    // Carried over from a chat ("open a ticket in your language"): the query fills the form.
+    let query = leptos_router::hooks::use_query_map();
     Effect::new(move |_| {
-        if let Some(d) = load_draft() {
+        let carried = query.with_untracked(|q| {
+            q.get("description").map(|d| Draft {
+                step: 1,
+                title: q.get("title").unwrap_or_default(),
+                language: q.get("language").unwrap_or_default(),
+                description: d,
+            })
+        });
+        if let Some(d) = carried.or_else(load_draft) {
             title.set(d.title);
             if parse_language(&d.language).is_ok() {
                 language.set(d.language);

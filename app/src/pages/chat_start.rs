@@ -1,0 +1,149 @@
+//! "Tech Support Chat" (opens in a new tab): the pre-chat form. The chat is English only: a
+//! question in another language gets the offer of a ticket in that language first.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{chat_form, StartChat};
+use crate::components::submit_button::SubmitButton;
+use crate::domain::{non_english_language, ChatStart, CurrentUser, LANGUAGES};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::pages::refusal::PageError;
+use crate::pages::ticket::action_error_text;
+
+#[component]
+pub fn ChatStartPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| chat_form());
+    view! {
+        <Title text=move || t_string!(i18n, chat_heading).to_string()/>
+        <main id="main" class="page chat-page">
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok((user, open)) => view! { <PreChatForm user open/> }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// Link to the ticket form with the chat question carried over.
+pub fn ticket_link(question: &str, language: &str) -> String {
+    let title: String = question.chars().take(80).collect();
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    format!(
+        "/tickets/new?language={}&title={}&description={}",
+        enc(language),
+        enc(title.trim()),
+        enc(question)
+    )
+}
+
+#[component]
+fn PreChatForm(user: CurrentUser, open: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let start = ServerAction::<StartChat>::new();
+    let name = RwSignal::new(user.display_name.clone());
+    let email = RwSignal::new(user.email.clone());
+    let question = RwSignal::new(String::new());
+    // Without JavaScript the button's own name/value says the same thing.
+    let continue_in_english = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        start.dispatch(StartChat {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            question: question.get_untracked(),
+            continue_in_english: Some("1".into()),
+        });
+    };
+    // The language the browser sees while typing, or the one the server answered with.
+    let other_language = Memo::new(move |_| {
+        if let Some(Ok(ChatStart::NotEnglish { language })) = start.value().get() {
+            return Some(language);
+        }
+        non_english_language(&question.get()).map(str::to_string)
+    });
+    let language_name = move || {
+        let code = other_language.get().unwrap_or_default();
+        LANGUAGES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_default()
+    };
+    let error = move |field: &'static str| {
+        move || match start.value().get()?.err()? {
+            AppError::Validation { field: f, .. } if f != field => None,
+            e @ AppError::Validation { .. } => Some(action_error_text(i18n, &e)),
+            e if field == "form" => Some(action_error_text(i18n, &e)),
+            _ => None,
+        }
+    };
+    let member_number = user.member_number.clone().unwrap_or_default();
+    view! {
+        <h1>{t!(i18n, chat_heading)}</h1>
+        <p class="intro">{t!(i18n, chat_intro)}</p>
+        <p class="hint">{t!(i18n, chat_english_only_note)}</p>
+        {open.map(|id| view! {
+            <p class="banner" role="note">
+                {t!(i18n, chat_already_open)} " "
+                <a href=format!("/chat/{id}")>{t!(i18n, chat_return)}</a>
+            </p>
+        })}
+        <ActionForm action=start attr:class="stack">
+            <label for="chat-name">{t!(i18n, chat_name)}</label>
+            <input id="chat-name" name="name" type="text" required maxlength="100"
+                value=user.display_name.clone() on:input=move |ev| name.set(event_target_value(&ev))
+                autocomplete="name"/>
+            <p class="form-error" role="alert">{error("name")}</p>
+
+            <label for="chat-member">{t!(i18n, chat_member_id)}</label>
+            <p class="hint" id="chat-member-hint">{t!(i18n, chat_member_id_hint)}</p>
+            <input id="chat-member" type="text" value=member_number readonly
+                aria-describedby="chat-member-hint"/>
+
+            <label for="chat-email">{t!(i18n, chat_email)}</label>
+            <input id="chat-email" name="email" type="email" required autocomplete="email"
+                value=user.email.clone() on:input=move |ev| email.set(event_target_value(&ev))/>
+            <p class="form-error" role="alert">{error("email")}</p>
+
+            <label for="chat-question">{t!(i18n, chat_question)}</label>
+            <textarea id="chat-question" name="question" rows="4" required
+                placeholder=move || t_string!(i18n, chat_question_placeholder).to_string()
+                on:input=move |ev| question.set(event_target_value(&ev))></textarea>
+            <p class="form-error" role="alert">{error("question")}</p>
+
+            {move || other_language.get().map(|code| {
+                let link = ticket_link(&question.get(), &code);
+                view! {
+                    <section class="language-offer" role="alert">
+                        <p>{move || t_string!(i18n, chat_not_english, language = language_name()).to_string()}</p>
+                        <a class="button primary" href=link>{t!(i18n, chat_open_ticket)}</a>
+                        <button type="submit" class="button secondary" name="continue_in_english" value="1"
+                            on:click=continue_in_english>
+                            {t!(i18n, chat_continue_english)}
+                        </button>
+                    </section>
+                }
+            })}
+            <p class="form-error" role="alert">{error("form")}</p>
+            <div hidden=move || other_language.get().is_some()>
+                <SubmitButton pending=start.pending()
+                    label=Signal::derive(move || t_string!(i18n, chat_start).to_string())
+                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,47 @@
+//! The member's chats (`/chats`): any chat still open, and the transcripts of ended ones.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::my_chats;
+use crate::components::labels::lang_code;
+use crate::domain::{format_day_time, ChatStatus};
+use crate::i18n::*;
+use crate::pages::refusal::PageError;
+
+#[component]
+pub fn ChatsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| my_chats());
+    view! {
+        <Title text=move || t_string!(i18n, chats_heading).to_string()/>
+        <main id="main" class="page">
+            <a class="back" href="/">{t!(i18n, back_to_list)}</a>
+            <h1>{t!(i18n, chats_heading)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(chats) if chats.is_empty() => view! { <p class="empty">{t!(i18n, chats_empty)}</p> }.into_any(),
+                        Ok(chats) => view! {
+                            <ul class="ticket-list">
+                                {chats.into_iter().map(|c| {
+                                    let at = c.created_at;
+                                    let ended = c.status == ChatStatus::Ended;
+                                    view! {
+                                        <li class="ticket-row">
+                                            <a class="title" href=format!("/chat/{}", c.id)>{c.question}</a>
+                                            <span class="date">{move || format_day_time(at, lang_code(i18n))}</span>
+                                            <span class="status">
+                                                {move || if ended { t_string!(i18n, chat_ended).to_string() } else { t_string!(i18n, chat_open).to_string() }}
+                                            </span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
