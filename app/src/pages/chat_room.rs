@@ -2,7 +2,7 @@
 //! waiting, then the live conversation; afterwards the transcript.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_chat, send_chat_files, AskForTicket, ChatToTicket, EndChat};
 use crate::components::attachments::AttachmentList;
@@ -21,14 +21,7 @@ use crate::pages::ticket::action_error_text;
 #[component]
 pub fn ChatRoomPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::pages::route_id();
     let data = Resource::new(id, get_chat);
     view! {
         <Title text=move || t_string!(i18n, chat_heading).to_string()/>

@@ -9,3 +9,17 @@ pub mod not_found;
 pub mod refusal;
 pub mod submit;
 pub mod ticket;
+
+/// The numeric `:id` of the current route (0 when missing or not a number: the server then
+/// answers "not found").
+pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    use leptos::prelude::Read;
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}

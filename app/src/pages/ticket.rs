@@ -4,7 +4,6 @@
 //! information, internal note, close, reopen. The page follows changes live.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{
     get_ticket, get_upload_limits, reply_ticket, AddNote, CloseTicket, ReopenTicket, RequestInfo,
@@ -57,18 +56,9 @@ struct Actions {
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::pages::route_id();
     let live = use_live_version(move |e| match e {
-        LiveEvent::Ticket { ticket_id, .. } => {
-            params.with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()) == Some(*ticket_id))
-        }
+        LiveEvent::Ticket { ticket_id, .. } => *ticket_id == untrack(id),
         _ => false,
     });
     let actions = Actions {

@@ -55,6 +55,21 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     user_from_session(&state(), &session().await?).await
 }
 
+/// For plain axum handlers (files, live events, chat sockets): the signed-in person who may use
+/// the desk, or the response to send instead (401 for nobody or a member below the gate).
+pub async fn handler_user(
+    state: &AppState,
+    session: &Session,
+) -> Result<CurrentUser, axum::response::Response> {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    match user_from_session(state, session).await {
+        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => Ok(u),
+        Ok(_) => Err((StatusCode::UNAUTHORIZED, "sign in first").into_response()),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
 /// The session's user, for plain axum handlers (attachments, live events) as well.
 pub async fn user_from_session(
     state: &AppState,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::auth::user_from_session;
+use super::auth::handler_user;
 use super::chat::{announce, may_use, parse_chat_text, queue_info, ONLINE_WINDOW_MS};
 use super::db::now_ms;
 use super::state::AppState;
@@ -27,10 +27,9 @@ pub async fn chat_socket(
     Path(id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let user = match user_from_session(&state, &session).await {
-        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
-        Ok(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let user = match handler_user(&state, &session).await {
+        Ok(u) => u,
+        Err(response) => return response,
     };
     let Ok(id) = id.parse::<i64>() else {
         return (StatusCode::NOT_FOUND, "not found").into_response();

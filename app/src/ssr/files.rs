@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use tower_sessions::Session;
 
-use super::auth::user_from_session;
+use super::auth::handler_user;
 use super::state::AppState;
 use crate::domain::FileKind;
 
@@ -18,10 +18,9 @@ pub async fn serve_attachment(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "not found").into_response();
-    let user = match user_from_session(&state, &session).await {
-        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
-        Ok(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let user = match handler_user(&state, &session).await {
+        Ok(u) => u,
+        Err(response) => return response,
     };
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
@@ -48,10 +47,9 @@ pub async fn serve_chat_file(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "not found").into_response();
-    let user = match user_from_session(&state, &session).await {
-        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
-        Ok(_) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let user = match handler_user(&state, &session).await {
+        Ok(u) => u,
+        Err(response) => return response,
     };
     let Ok(id) = id.parse::<i64>() else {
         return not_found();

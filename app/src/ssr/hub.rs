@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use tokio::sync::{broadcast, watch};
 use tower_sessions::Session;
 
-use super::auth::user_from_session;
+use super::auth::handler_user;
 use super::db::{Backend, Db};
 use super::state::AppState;
 use crate::domain::LiveEvent;
@@ -106,10 +106,9 @@ impl Hub {
 /// connected (and, after a reconnect, to refetch what it may have missed); `resync` says the same
 /// when this client fell behind.
 pub async fn events(State(state): State<AppState>, session: Session) -> Response {
-    let user = match user_from_session(&state, &session).await {
-        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => u,
-        Ok(_) => return axum::http::StatusCode::UNAUTHORIZED.into_response(),
-        Err(_) => return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let user = match handler_user(&state, &session).await {
+        Ok(u) => u,
+        Err(response) => return response,
     };
     let rx = state.hub.subscribe();
     let is_staff = user.role.is_staff();
