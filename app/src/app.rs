@@ -3,6 +3,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::components::language::LanguageSwitcher;
 use crate::i18n::*;
 use crate::pages::agent::AgentPage;
 use crate::pages::chat_console::ChatConsolePage;
@@ -11,7 +12,7 @@ use crate::pages::chat_start::ChatStartPage;
 use crate::pages::chats::ChatsPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
-use crate::pages::not_found::NotFoundPage;
+use crate::pages::not_found::{NotFoundPage, OfflinePage};
 use crate::pages::submit::SubmitPage;
 use crate::pages::ticket::TicketPage;
 
@@ -25,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4f7c"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/apple-touch-icon.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -53,11 +56,13 @@ fn Chrome() -> impl IntoView {
     view! {
         <Title formatter=move |page: String| format!("{page} · {}", t_string!(i18n, app_name))/>
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <LanguageSwitcher/>
         <Router>
             <Routes fallback=NotFoundPage>
                 // Async: the guard's answer (redirect, 403 page) must be known before the status line is sent.
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/offline") view=OfflinePage/>
                 <Route path=path!("/agent") view=AgentPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/chats") view=ChatConsolePage ssr=SsrMode::Async/>
                 <Route path=path!("/chat") view=ChatStartPage ssr=SsrMode::Async/>

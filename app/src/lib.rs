@@ -25,4 +25,8 @@ pub fn hydrate() {
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+    // Installable app and offline page (see server/src/assets/sw.js). Browsers without service
+    // workers (or over plain HTTP other than localhost) simply skip it.
+    let container = leptos::prelude::window().navigator().service_worker();
+    let _ = container.register("/sw.js");
 }

@@ -56,6 +56,7 @@ pub fn build_router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker))
         .route("/attachments/{id}", get(app::ssr::files::serve_attachment))
         .route("/events", get(app::ssr::hub::events))
         .route(
@@ -146,4 +147,26 @@ async fn require_multipart(req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
+}
+
+/// The service worker, stamped with this release's asset hash (cargo-leptos writes it next to the
+/// binary) so a new release installs a new worker and drops the old cache. Never cached itself.
+async fn service_worker() -> Response {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let script = SCRIPT.get_or_init(|| {
+        let version = std::env::current_exe()
+            .ok()
+            .and_then(|exe| std::fs::read_to_string(exe.with_file_name("hash.txt")).ok())
+            .map(|h| h.split_whitespace().collect::<Vec<_>>().join("-"))
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string());
+        include_str!("assets/sw.js").replace("__VERSION__", &version)
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        script.clone(),
+    )
+        .into_response()
 }

@@ -169,3 +169,24 @@ async fn members_add_reads_the_password_from_stdin() {
     );
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn the_service_worker_is_served_fresh_and_never_caches_member_data() {
+    let app = spawn_app().await;
+    let res = app.client().get(app.url("/sw.js")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let script = res.text().await.unwrap();
+    assert!(script.contains("desk-shell-"));
+    assert!(!script.contains("__VERSION__"), "version stamped");
+    // Only the offline page, static files and hashed /pkg assets are ever put in the cache.
+    assert!(script.contains(r#"const OFFLINE_URL = "/offline";"#));
+    assert!(!script.contains("/api/"));
+    let offline = app.page(&app.client(), "/offline").await;
+    assert_eq!(offline.status(), 200);
+    assert!(offline.text().await.unwrap().contains("You are offline"));
+}

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use leptos_meta::Title;
+
 use crate::i18n::*;
 
 #[component]
@@ -14,6 +16,21 @@ pub fn NotFoundPage() -> impl IntoView {
             <h1>{t!(i18n, not_found_heading)}</h1>
             <p>{t!(i18n, not_found_body)}</p>
             <a href="/">{t!(i18n, back_home)}</a>
+        </main>
+    }
+}
+
+/// What the service worker shows when there is no network. It carries no member data, so it is
+/// the one page the worker may keep.
+#[component]
+pub fn OfflinePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, offline_heading).to_string()/>
+        <main id="main" class="page">
+            <h1>{t!(i18n, offline_heading)}</h1>
+            <p>{t!(i18n, offline_body)}</p>
+            <a class="button primary" href="/">{t!(i18n, offline_retry)}</a>
         </main>
     }
 }
