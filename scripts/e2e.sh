@@ -11,7 +11,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "==> installing Debian chromium"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-if [ ! -d end2end/node_modules/@playwright/test ]; then
+if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
   echo "==> npm ci (end2end)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi

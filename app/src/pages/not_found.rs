@@ -12,6 +12,7 @@ pub fn NotFoundPage() -> impl IntoView {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
+        <Title text=move || t_string!(i18n, not_found_heading).to_string()/>
         <main id="main" class="page">
             <h1>{t!(i18n, not_found_heading)}</h1>
             <p>{t!(i18n, not_found_body)}</p>
