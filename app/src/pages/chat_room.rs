@@ -109,7 +109,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
         Some(view! {
             <section class="queue-status" aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{t!(i18n, chat_queue_heading)}</h2>
-                <p class="position">{t_string!(i18n, chat_position, position = q.position).to_string()}</p>
+                <p class="position" role="status">{t_string!(i18n, chat_position, position = q.position).to_string()}</p>
                 <p>{estimate}</p>
                 <p class="hint">{t_string!(i18n, chat_agents_online, count = q.agents_online).to_string()}</p>
                 {q.offer_ticket.then(|| view! {

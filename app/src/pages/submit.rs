@@ -115,6 +115,18 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
         _ => {}
     });
 
+    // Moving between steps puts focus on the new step's heading, so keyboard and screen-reader
+    // users start at the top of what changed (not on a button that just disappeared).
+    let step_ref = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |previous: Option<u8>| {
+        let now = step.get();
+        if previous.is_some_and(|p| p != now) {
+            if let Some(h) = step_ref.get_untracked() {
+                let _ = h.focus();
+            }
+        }
+        now
+    });
     let check_step = move |n: u8| -> Result<(), (&'static str, String)> {
         match n {
             1 => {
@@ -209,9 +221,9 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
         <main id="main" class="page submit-page">
             <a class="back" href="/">{t!(i18n, back_to_list)}</a>
             <h1>{t!(i18n, submit_heading)}</h1>
-            <p class="step-indicator" aria-live="polite" hidden=move || !interactive.get()>
+            <h2 class="step-indicator" tabindex="-1" node_ref=step_ref hidden=move || !interactive.get()>
                 {step_heading}
-            </p>
+            </h2>
             <form method="post" action="/api/submit_ticket" enctype="multipart/form-data"
                 class="stack" on:submit=on_submit on:paste=move |_ev: leptos::ev::ClipboardEvent| {
                     #[cfg(feature = "hydrate")]
