@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/.tools/node_modules/binaryen/bin:$(HOME)/.cargo/bin:$(P
 # The same LEPTOS_* values cargo-leptos bakes in, so `cargo test` reuses its build cache.
 export LEPTOS_OUTPUT_NAME := desk
 
-.PHONY: run test tools build release lint unit integration e2e
+.PHONY: run test tools build release lint unit integration e2e lighthouse
 
 tools:
 	@scripts/install-tools.sh
@@ -17,3 +17,7 @@ run: tools
 ## Everything: format, clippy, unit + integration on SQLite and PostgreSQL, end2end in Chromium.
 test: tools
 	@scripts/test.sh
+
+## Lighthouse (mobile) on the login page, the dashboard and the submit form; see BENCHMARKS.md.
+lighthouse: tools
+	@scripts/lighthouse.sh

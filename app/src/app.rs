@@ -35,6 +35,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                // Without JavaScript, multi-step forms show all their steps at once. (After the
+                // app, outside what hydration walks; in <head> it delayed the largest paint.)
+                <noscript>
+                    <style>"[data-step][hidden] { display: block !important; } [data-js-only] { display: none !important; }"</style>
+                </noscript>
             </body>
         </html>
     }

@@ -118,3 +118,24 @@ test('screenshots can be dropped onto the form or pasted from the clipboard', as
   await expect(page.getByRole('img', { name: 'Screenshot dropped.png' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Screenshot pasted.png' })).toHaveCount(0);
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('every step shows at once and the plain form files the issue', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('Username').fill('diamond');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+    await page.goto('/tickets/new');
+    await expect(page.getByLabel('Title')).toBeVisible();
+    await expect(page.getByLabel('Detailed description')).toBeVisible();
+    await expect(page.getByLabel('Screenshots and files')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Next' })).toBeHidden();
+    await page.getByLabel('Title').fill('Filed without JavaScript');
+    await page.getByLabel('Detailed description').fill('The old phone browser has scripts turned off.');
+    await page.getByRole('button', { name: 'Submit Tech Issue' }).click();
+    await expect(page).toHaveURL(/\/tickets\/\d+$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Filed without JavaScript' })).toBeVisible();
+  });
+});

@@ -67,7 +67,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
     let picked = PickedFiles::new(limits);
     // Client-side problems found before Next: (field, message).
     let step_error = RwSignal::new(None::<(&'static str, String)>);
-    // False while server-rendered and without JavaScript: then every step shows.
+    // Becomes true once the draft (if any) is restored; saving starts only then.
     let interactive = RwSignal::new(false);
 
     let submit = upload_action(submit_ticket);
@@ -179,7 +179,10 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
             }
         }
     };
-    let shows = move |n: u8| move || interactive.get() && step.get() != n;
+    // The server renders step 1 as the hydrated page will show it (no jump when the app starts);
+    // without JavaScript a <noscript> style in the shell shows every step (`data-step`) and hides
+    // what only works with it (`data-js-only`).
+    let shows = move |n: u8| move || step.get() != n;
     let on_title = move |ev| {
         let value = event_target_value(&ev);
         if let Some(code) = language_prefix(&value) {
@@ -221,7 +224,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
         <main id="main" class="page submit-page">
             <a class="back" href="/">{t!(i18n, back_to_list)}</a>
             <h1>{t!(i18n, submit_heading)}</h1>
-            <h2 class="step-indicator" tabindex="-1" node_ref=step_ref hidden=move || !interactive.get()>
+            <h2 class="step-indicator" tabindex="-1" node_ref=step_ref data-js-only="">
                 {step_heading}
             </h2>
             <form method="post" action="/api/submit_ticket" enctype="multipart/form-data"
@@ -231,7 +234,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
                         picked.add_list(_ev.clipboard_data().and_then(|d| d.files()));
                     }
                 }>
-                <fieldset hidden=shows(1)>
+                <fieldset data-step="" hidden=shows(1)>
                     <legend>{t!(i18n, step_title)}</legend>
                     <label for="title">{t!(i18n, title_label)}</label>
                     <p class="hint" id="title-hint">{t!(i18n, title_hint)}</p>
@@ -249,7 +252,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
                     <p class="form-error" role="alert">{field_error("language")}</p>
                 </fieldset>
 
-                <fieldset hidden=shows(2)>
+                <fieldset data-step="" hidden=shows(2)>
                     <legend>{t!(i18n, step_description)}</legend>
                     <label for="description">{t!(i18n, description_label)}</label>
                     <p class="hint" id="description-hint">{t!(i18n, description_hint)}</p>
@@ -260,15 +263,15 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
                     <p class="form-error" role="alert">{field_error("description")}</p>
                 </fieldset>
 
-                <fieldset hidden=shows(3)>
+                <fieldset data-step="" hidden=shows(3)>
                     <legend>{t!(i18n, step_files)}</legend>
                     <FilePicker picked id="files"/>
                     <p class="form-error" role="alert">{field_error("files")}</p>
                 </fieldset>
 
-                <section class="review" hidden=shows(4) aria-labelledby="review-heading">
-                    <h2 id="review-heading" hidden=move || !interactive.get()>{t!(i18n, step_review)}</h2>
-                    <dl hidden=move || !interactive.get()>
+                <section class="review" data-step="" hidden=shows(4) aria-labelledby="review-heading">
+                    <h2 id="review-heading" data-js-only="">{t!(i18n, step_review)}</h2>
+                    <dl data-js-only="">
                         <dt>{t!(i18n, title_label)}</dt>
                         <dd>{move || title.get()}</dd>
                         <dt>{t!(i18n, language_label)}</dt>
@@ -300,7 +303,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
                     </button>
                 </section>
 
-                <div class="step-nav" hidden=move || !interactive.get()>
+                <div class="step-nav" data-js-only="">
                     <button type="button" class="button secondary" on:click=back
                         hidden=move || step.get() == 1>{t!(i18n, back)}</button>
                     <button type="button" class="button primary" on:click=next
