@@ -1,6 +1,21 @@
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::domain::FileKind;
+use crate::domain::{AttachmentInfo, FileKind};
+
+/// An attachment row (`id, file_name, mime, size`) of either table, as pages show it.
+pub(super) fn attachment_info(r: &AnyRow) -> Result<AttachmentInfo, sqlx::Error> {
+    let mime: String = r.try_get("mime")?;
+    Ok(AttachmentInfo {
+        id: r.try_get("id")?,
+        file_name: r.try_get("file_name")?,
+        kind: FileKind::from_mime(&mime).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "mime".into(),
+            source: mime.clone().into(),
+        })?,
+        size: r.try_get("size")?,
+    })
+}
 
 pub struct AttachmentRepo<'a>(pub &'a AnyPool);
 

@@ -372,16 +372,9 @@ impl TicketRepo<'_> {
         .await?;
         let mut out: HashMap<Option<i64>, Vec<AttachmentInfo>> = HashMap::new();
         for r in rows {
-            let mime: String = r.try_get("mime")?;
             out.entry(r.try_get("message_id")?)
                 .or_default()
-                .push(AttachmentInfo {
-                    id: r.try_get("id")?,
-                    file_name: r.try_get("file_name")?,
-                    kind: FileKind::from_mime(&mime)
-                        .ok_or_else(|| decode_err("mime", mime.clone()))?,
-                    size: r.try_get("size")?,
-                });
+                .push(super::attachments::attachment_info(&r)?);
         }
         Ok(out)
     }
