@@ -49,6 +49,7 @@ pub async fn chat_socket(
                 chat_id: id,
                 sent_up_to: 0,
                 resumed: false,
+                queued: true,
             };
             run.serve(socket)
         })
@@ -62,6 +63,10 @@ struct ChatSocket {
     sent_up_to: i64,
     /// Nothing is pushed before the client says where it stands.
     resumed: bool,
+    /// Whether the chat was still queued when last read. Queue moves and the clock only matter
+    /// while it is, so an active or ended chat's socket skips those reads (every socket hears
+    /// every queue event).
+    queued: bool,
 }
 
 impl ChatSocket {
@@ -162,7 +167,7 @@ impl ChatSocket {
         }
         match event {
             LiveEvent::Chat { chat_id, .. } if chat_id == self.chat_id => self.catch_up().await,
-            LiveEvent::ChatQueue => self.state_frame(true).await,
+            LiveEvent::ChatQueue if self.queued => self.state_frame(true).await,
             LiveEvent::ChatTyping {
                 chat_id,
                 user_id,
@@ -184,7 +189,7 @@ impl ChatSocket {
             }
             return vec![];
         }
-        if self.resumed {
+        if self.resumed && self.queued {
             self.state_frame(true).await
         } else {
             vec![]
@@ -193,10 +198,11 @@ impl ChatSocket {
 
     /// The chat's state, and (while queued) where it stands. With `only_queued`, nothing is sent
     /// for a chat that is no longer in the queue.
-    async fn state_frame(&self, only_queued: bool) -> Vec<ServerFrame> {
+    async fn state_frame(&mut self, only_queued: bool) -> Vec<ServerFrame> {
         let Ok(Some(head)) = self.state.db.chats().head(self.chat_id).await else {
             return vec![];
         };
+        self.queued = head.status == ChatStatus::Queued;
         if only_queued && head.status != ChatStatus::Queued {
             return vec![];
         }
