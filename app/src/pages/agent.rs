@@ -55,7 +55,7 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
         for k in ["language", "tier", "q"] {
             let v = param(k);
             if !v.is_empty() {
-                parts.push(format!("{k}={}", encode(&v)));
+                parts.push(format!("{k}={}", crate::pages::query_value(&v)));
             }
         }
         format!("/agent?{}", parts.join("&"))
@@ -166,14 +166,4 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
             }}
         </main>
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -33,16 +33,7 @@ pub fn ChatStartPage() -> impl IntoView {
 /// Link to the ticket form with the chat question carried over.
 pub fn ticket_link(question: &str, language: &str) -> String {
     let title: String = question.chars().take(80).collect();
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    let enc = crate::pages::query_value;
     format!(
         "/tickets/new?language={}&title={}&description={}",
         enc(language),
