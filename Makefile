@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/.tools/node_modules/binaryen/bin:$(HOME)/.cargo/bin:$(P
 # The same LEPTOS_* values cargo-leptos bakes in, so `cargo test` reuses its build cache.
 export LEPTOS_OUTPUT_NAME := desk
 
-.PHONY: run test tools build release lint unit integration e2e lighthouse
+.PHONY: run test tools build release lint unit integration e2e lighthouse reliability
 
 tools:
 	@scripts/install-tools.sh
@@ -21,3 +21,8 @@ test: tools
 ## Lighthouse (mobile) on the login page, the dashboard and the submit form; see BENCHMARKS.md.
 lighthouse: tools
 	@scripts/lighthouse.sh
+
+## The long survival runs: SIGKILL mid-load, PostgreSQL cut under load, long fuzz; see BENCHMARKS.md.
+reliability: tools
+	@scripts/reliability.sh
+

@@ -18,6 +18,8 @@ use crate::pages::ticket::TicketPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::csp::provide_request_nonce();
     view! {
         <!DOCTYPE html>
         <html>

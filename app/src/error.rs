@@ -32,6 +32,13 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("the service is unavailable, try again shortly")]
     Unavailable,
+    /// The attachment disk is full: nothing was stored, the member may retry later or send
+    /// without files.
+    #[error("there is no room for files right now, try again later")]
+    StorageFull,
+    /// The request body stopped arriving (a stalled upload on a weak connection).
+    #[error("the upload stalled, try again")]
+    TimedOut,
     #[error("internal error")]
     Internal,
     /// Raised by the server-function machinery itself (network down, undecodable request...).
@@ -54,6 +61,8 @@ impl AppError {
             AppError::Forbidden | AppError::TierTooLow { .. } => 403,
             AppError::Validation { .. } | AppError::Transport(_) => 400,
             AppError::IllegalTransition { .. } | AppError::Conflict { .. } => 409,
+            AppError::TimedOut => 408,
+            AppError::StorageFull => 507,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,

@@ -9,8 +9,19 @@ import { logIn, waitForHydration } from './helpers';
 // to look at (end2end/screenshots/, git-ignored).
 const SHOTS = path.join(__dirname, '..', 'screenshots');
 
+// The Content-Security-Policy must not block anything our own pages do (a blocked script or
+// image shows up as a console error).
+const cspErrors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  cspErrors.length = 0;
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('Content Security Policy')) cspErrors.push(m.text());
+  });
+});
+
 async function check(page: Page, name: string) {
   await waitForHydration(page);
+  expect(cspErrors, `${name}: CSP violations`).toEqual([]);
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();

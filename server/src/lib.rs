@@ -1,8 +1,9 @@
 //! The server binary's pieces, as a library so integration tests drive the real thing.
 pub mod cli;
 pub mod router;
+pub mod security;
+pub mod serve;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,6 @@ use app::ssr::db::Db;
 use app::ssr::hub::Hub;
 use app::ssr::uploads::FileStore;
 use app::ssr::{AppState, Config};
-use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
@@ -53,7 +53,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     })
 }
 
-/// Serves until the future `shutdown` resolves.
+/// Serves until the future `shutdown` resolves; see [`serve::run`] for the connection rules.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -61,22 +61,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     spawn_housekeeping(state.clone());
     let hub = state.hub.clone();
+    // Live-event streams and chat sockets never end by themselves; closing the hub ends them
+    // (sockets with a "restarting, reconnect" close frame) so shutdown can finish.
+    let header_timeout = state.config.client_timeout;
     let app = build_router(state);
-    // Live-event streams never end by themselves; close them so shutdown can finish.
-    let shutdown = async move {
-        shutdown.await;
-        hub.close();
-    };
-    // Leptos streams a page in several writes: without NODELAY, Nagle + delayed ACK add ~40 ms.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve::run(app, header_timeout, listener, shutdown, move || hub.close()).await
 }
 
 /// Drops expired sessions and old login failures every few minutes.

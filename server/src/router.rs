@@ -19,6 +19,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::cookie::SameSite;
@@ -72,10 +73,17 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(axum::middleware::from_fn(require_multipart))
-        // Every file at its limit plus room for the text fields; larger bodies are cut off.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::refuse_cross_origin,
+        ))
+        // Every file at its limit plus room for the text fields; larger bodies are cut off, and so
+        // is a body that stalls (a slow client holding a connection and an upload slot).
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout))
         .layer(sessions)
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn(crate::security::security_headers))
         // One INFO line per request (method, path, status, latency); JSON with APP_LOG_FORMAT=json.
         .layer(
             TraceLayer::new_for_http()

@@ -152,13 +152,17 @@ pub fn estimate_wait(recent_waits_secs: &[i64], position: i64, agents_online: i6
     if agents_online <= 0 {
         return None;
     }
+    // Saturating: the inputs come from the database, and a wild value must not panic.
     let average = if recent_waits_secs.is_empty() {
         120
     } else {
-        recent_waits_secs.iter().sum::<i64>() / recent_waits_secs.len() as i64
+        recent_waits_secs
+            .iter()
+            .fold(0i64, |sum, w| sum.saturating_add(*w))
+            / recent_waits_secs.len() as i64
     };
-    let rounds = (position + agents_online - 1) / agents_online;
-    Some(average.max(30) * rounds.max(1))
+    let rounds = position.saturating_add(agents_online - 1) / agents_online;
+    Some(average.max(30).saturating_mul(rounds.max(1)))
 }
 
 /// The chat page: the chat, everything said so far, and (while queued) the queue.

@@ -4,6 +4,8 @@ mod attachment;
 mod chat;
 mod dates;
 mod live;
+#[cfg(test)]
+mod properties;
 mod queue;
 mod role;
 mod status;

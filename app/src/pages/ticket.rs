@@ -37,6 +37,8 @@ pub fn action_error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError)
             t_string!(i18n, login_throttled, minutes = minutes).to_string()
         }
         AppError::Unavailable => t_string!(i18n, error_unavailable).to_string(),
+        AppError::TimedOut => t_string!(i18n, error_timed_out).to_string(),
+        AppError::StorageFull => t_string!(i18n, error_storage_full).to_string(),
         _ => t_string!(i18n, error_generic).to_string(),
     }
 }

@@ -20,10 +20,29 @@ pub fn state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// Logs the real cause and returns the opaque variant the client may see.
-pub fn internal(err: impl std::fmt::Display) -> AppError {
+/// Logs the real cause and returns the opaque variant the client may see: `Unavailable` (503,
+/// "try again shortly") when the database is unreachable, `Internal` (500) for anything else.
+pub fn internal<E: std::error::Error + 'static>(err: E) -> AppError {
+    if database_unavailable(&err) {
+        tracing::warn!(error = %err, "database unavailable");
+        return AppError::Unavailable;
+    }
     tracing::error!(error = %err, "internal error");
     AppError::Internal
+}
+
+fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(sqlx) = e.downcast_ref::<sqlx::Error>() {
+            return super::db::is_unavailable(sqlx);
+        }
+        if e.to_string().contains(super::db::UNAVAILABLE_MARK) {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Sets the HTTP status that matches the error while a page renders (a Manager's dashboard is a

@@ -388,7 +388,7 @@ pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, Ap
         .await
         .map_err(internal)?;
     drop(files);
-    form.staged.promote().map_err(internal)?;
+    form.staged.promote();
     announce(&state(), &head, false).await;
     Ok(message_id)
 }

@@ -4,7 +4,7 @@
 //! and a client that reconnects says the last id it has and gets the rest.
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -75,6 +75,7 @@ impl ChatSocket {
         let closed = self.state.hub.closed();
         tokio::pin!(closed);
         let mut tick = tokio::time::interval(Duration::from_secs(15));
+        let mut restarting = false;
         loop {
             let frames = tokio::select! {
                 incoming = socket.recv() => match incoming {
@@ -90,7 +91,10 @@ impl ChatSocket {
                 },
                 // The queue's waited time and ticket offer move with the clock; agents stay online.
                 _ = tick.tick() => self.on_tick().await,
-                _ = &mut closed => break,
+                _ = &mut closed => {
+                    restarting = true;
+                    break;
+                }
             };
             for frame in frames {
                 let text = serde_json::to_string(&frame).unwrap_or_default();
@@ -99,7 +103,12 @@ impl ChatSocket {
                 }
             }
         }
-        let _ = socket.send(Message::Close(None)).await;
+        // 1012 "service restart": the client reconnects (to this or another instance) and resumes.
+        let close = restarting.then(|| CloseFrame {
+            code: close_code::RESTART,
+            reason: "server restarting, reconnect".into(),
+        });
+        let _ = socket.send(Message::Close(close)).await;
     }
 
     async fn on_frame(&mut self, text: &str) -> Vec<ServerFrame> {

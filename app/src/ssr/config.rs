@@ -32,6 +32,11 @@ pub struct Config {
     pub chat_agent_cap: i64,
     /// New chats one member may start per hour.
     pub chat_max_per_hour: i64,
+    /// Origins besides the request's own host whose pages may post to us (a proxy that
+    /// rewrites `Host`), e.g. `https://support.example.com`.
+    pub trusted_origins: Vec<String>,
+    /// A client that sends no request headers, or no body bytes, for this long is cut off.
+    pub client_timeout: Duration,
 }
 
 impl Default for Config {
@@ -54,6 +59,8 @@ impl Default for Config {
             chat_max_wait: Duration::from_secs(10 * 60),
             chat_agent_cap: 3,
             chat_max_per_hour: 5,
+            trusted_origins: Vec::new(),
+            client_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -113,6 +120,13 @@ impl Config {
             chat_max_wait: Duration::from_secs(60 * number("APP_CHAT_MAX_WAIT_MINUTES", 10)?),
             chat_agent_cap: number("APP_CHAT_AGENT_CAP", 3)? as i64,
             chat_max_per_hour: number("APP_CHAT_MAX_PER_HOUR", 5)? as i64,
+            trusted_origins: get("APP_TRUSTED_ORIGINS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            client_timeout: Duration::from_secs(number("APP_CLIENT_TIMEOUT_SECS", 15)?.max(1)),
         })
     }
 }

@@ -127,7 +127,13 @@ pub async fn events(State(state): State<AppState>, session: Session) -> Response
             }
         }
     });
-    let ready = futures::stream::once(async { Event::default().event("ready").data("{}") });
+    // `retry` tells the browser how soon to reconnect when the stream ends (a restart, a deploy).
+    let ready = futures::stream::once(async {
+        Event::default()
+            .event("ready")
+            .retry(Duration::from_secs(2))
+            .data("{}")
+    });
     let stream: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
         Box::pin(ready.chain(live).take_until(state.hub.closed()).map(Ok));
     Sse::new(stream)

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod chat;
 pub mod chat_socket;
 pub mod config;
+pub mod csp;
 pub mod db;
 pub mod files;
 pub mod hub;

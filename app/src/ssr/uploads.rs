@@ -106,11 +106,14 @@ impl Staged {
     }
 
     /// Moves every file into its content-addressed place. Call after the rows are committed.
-    pub fn promote(mut self) -> std::io::Result<()> {
+    /// The rows are already the truth, so a failure here is logged, not reported: the file
+    /// stays staged and start-up recovery moves it (the member does not send it twice).
+    pub fn promote(mut self) {
         for f in std::mem::take(&mut self.files) {
-            move_into_place(&f.temp, &self.store.path_of(&f.sha256))?;
+            if let Err(e) = move_into_place(&f.temp, &self.store.path_of(&f.sha256)) {
+                tracing::error!(error = %e, sha256 = %f.sha256, "committed file left staged");
+            }
         }
-        Ok(())
     }
 }
 
@@ -139,6 +142,19 @@ fn files_error(message: impl Into<String>) -> AppError {
 }
 
 fn unreadable(e: multer::Error) -> AppError {
+    // The router cuts off a body that stops arriving; that is a 408, not a malformed form.
+    // server_fn hands the body error over as text, so the cause is recognised by its message
+    // (tower-http's `TimeoutError`; the slow-client test notices if the wording changes).
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>()
+            || c.to_string()
+                .contains("not received within the designated timeout")
+        {
+            return AppError::TimedOut;
+        }
+        cause = c.source();
+    }
     AppError::validation("form", format!("the form could not be read ({e})"))
 }
 
@@ -199,7 +215,7 @@ pub async fn read_form(
         }
         let file = stage(store, file_name, kind, bytes)
             .await
-            .map_err(super::auth::internal)?;
+            .map_err(storage_error)?;
         staged.files.push(file);
     }
     Ok(UploadForm { fields, staged })
@@ -219,10 +235,16 @@ async fn stage(
     let path = temp.clone();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         use std::io::Write;
-        let mut f = std::fs::File::create(&path)?;
-        f.write_all(&bytes)?;
-        // On disk before the row that points at it is committed.
-        f.sync_all()
+        let written = std::fs::File::create(&path).and_then(|mut f| {
+            f.write_all(&bytes)?;
+            // On disk before the row that points at it is committed.
+            f.sync_all()
+        });
+        if written.is_err() {
+            // A half-written file (disk full) is not staged, so nothing else would delete it.
+            let _ = std::fs::remove_file(&path);
+        }
+        written
     })
     .await
     .map_err(std::io::Error::other)??;
@@ -233,6 +255,16 @@ async fn stage(
         sha256,
         temp,
     })
+}
+
+/// A full disk is the member's "try again later" (507), not an internal error.
+pub fn storage_error(e: std::io::Error) -> AppError {
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    if matches!(e.kind(), StorageFull | QuotaExceeded | FileTooLarge) {
+        tracing::error!(error = %e, "attachment storage is full");
+        return AppError::StorageFull;
+    }
+    super::auth::internal(e)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -23,7 +23,7 @@ pub struct TestApp {
     _stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
-mod tempdir {
+pub mod tempdir {
     /// Removes the test's SQLite folder when the test ends.
     pub struct TempDirGuard(pub std::path::PathBuf);
     impl Drop for TempDirGuard {
@@ -38,7 +38,7 @@ pub fn backend_is_postgres() -> bool {
 }
 
 /// A fresh database, and a temporary folder for its attachments (and, on SQLite, the file).
-async fn fresh_database() -> (String, tempdir::TempDirGuard) {
+pub async fn fresh_database() -> (String, tempdir::TempDirGuard) {
     let id: u64 = rand::random();
     let dir = std::env::temp_dir().join(format!("desk-test-{id:x}"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -247,4 +247,43 @@ pub fn session_cookie(res: &Response) -> Option<String> {
                 .trim_start_matches("desk_session=")
                 .to_string()
         })
+}
+
+/// A TCP relay between the app and PostgreSQL that the test can cut and restore.
+pub struct Relay {
+    pub port: u16,
+    up: tokio::sync::watch::Sender<bool>,
+}
+
+impl Relay {
+    pub async fn start(target: std::net::SocketAddr) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (up, up_rx) = tokio::sync::watch::channel(true);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    continue;
+                };
+                let mut up_rx = up_rx.clone();
+                if !*up_rx.borrow() {
+                    continue; // dropped: the database "is down"
+                }
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = up_rx.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Relay { port, up }
+    }
+
+    pub fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
 }

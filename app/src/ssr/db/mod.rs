@@ -51,7 +51,8 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(5))
+            // Short: when the database is down a request should fail fast (503), not hang.
+            .acquire_timeout(Duration::from_secs(3))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -130,6 +131,29 @@ fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// Marks a session-store error that came from an unreachable database (the store's error type
+/// only carries text).
+pub const UNAVAILABLE_MARK: &str = "database unavailable";
+
+/// The database cannot be reached right now (down, restarting, every connection busy), as
+/// opposed to a bug or bad data: the member gets "try again shortly" (503), not "internal error".
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's "connection exception" and "operator intervention" classes (shutting
+        // down, starting up, too many connections); SQLite's busy/locked after the busy timeout.
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || code == "5"
+                || code == "6"
+        }),
+        _ => false,
+    }
 }
 
 pub fn now_ms() -> i64 {

@@ -19,8 +19,12 @@ impl DbSessionStore {
     }
 }
 
-fn backend(e: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(e.to_string())
+fn backend(e: sqlx::Error) -> session_store::Error {
+    if super::is_unavailable(&e) {
+        session_store::Error::Backend(format!("{}: {e}", super::UNAVAILABLE_MARK))
+    } else {
+        session_store::Error::Backend(e.to_string())
+    }
 }
 
 fn encode(record: &Record) -> session_store::Result<String> {
@@ -80,7 +84,8 @@ impl SessionStore for DbSessionStore {
             id: *id,
             data: serde_json::from_str::<HashMap<String, serde_json::Value>>(&data)
                 .map_err(|e| session_store::Error::Decode(e.to_string()))?,
-            expiry_date: OffsetDateTime::from_unix_timestamp(expires_at).map_err(backend)?,
+            expiry_date: OffsetDateTime::from_unix_timestamp(expires_at)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
         }))
     }
 
