@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/.tools/node_modules/binaryen/bin:$(HOME)/.cargo/bin:$(P
 # The same LEPTOS_* values cargo-leptos bakes in, so `cargo test` reuses its build cache.
 export LEPTOS_OUTPUT_NAME := desk
 
-.PHONY: run test tools build release lint unit integration e2e lighthouse reliability
+.PHONY: run test tools build release lint unit integration e2e lighthouse reliability bench
 
 tools:
 	@scripts/install-tools.sh
@@ -26,3 +26,6 @@ lighthouse: tools
 reliability: tools
 	@scripts/reliability.sh
 
+## Load figures (release build): dashboard, submit, login, chat sockets, client sizes; see BENCHMARKS.md.
+bench: tools
+	@scripts/bench.sh

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::language::LanguageSwitcher;
+use crate::components::page_title::TitleFormat;
 use crate::i18n::*;
 use crate::pages::agent::AgentPage;
 use crate::pages::chat_console::ChatConsolePage;
@@ -61,7 +62,7 @@ pub fn App() -> impl IntoView {
 fn Chrome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title formatter=move |page: String| format!("{page} · {}", t_string!(i18n, app_name))/>
+        <TitleFormat/>
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <LanguageSwitcher/>
         <Router>

@@ -96,10 +96,19 @@ impl Picked {
     }
 }
 
+/// In the browser a picked file holds JavaScript objects, so the list lives in local storage.
+/// On the server it holds plain data and must not: a page's render may end on another worker
+/// thread than it started, and dropping a thread-local value there panics (found under load by
+/// `reliability::many_pages_rendered_at_once_all_succeed`).
+#[cfg(feature = "hydrate")]
+type PickedStorage = LocalStorage;
+#[cfg(not(feature = "hydrate"))]
+type PickedStorage = SyncStorage;
+
 /// The picked files of one form, and the message about the last refused one.
 #[derive(Clone, Copy)]
 pub struct PickedFiles {
-    pub files: RwSignal<Vec<Picked>, LocalStorage>,
+    pub files: RwSignal<Vec<Picked>, PickedStorage>,
     pub refusal: RwSignal<Option<String>>,
     pub limits: RwSignal<UploadLimits>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -109,7 +118,10 @@ pub struct PickedFiles {
 impl PickedFiles {
     pub fn new(limits: UploadLimits) -> PickedFiles {
         PickedFiles {
+            #[cfg(feature = "hydrate")]
             files: RwSignal::new_local(Vec::new()),
+            #[cfg(not(feature = "hydrate"))]
+            files: RwSignal::new(Vec::new()),
             refusal: RwSignal::new(None),
             limits: RwSignal::new(limits),
             i18n: use_i18n(),

@@ -5,5 +5,6 @@ pub mod header;
 pub mod labels;
 pub mod language;
 pub mod live;
+pub mod page_title;
 pub mod submit_button;
 pub mod ticket_list;

@@ -1,7 +1,7 @@
 //! The agent console (`/agent`): the queue by status with counts, filters by language and rank,
 //! and search. Plain links and a GET form, so it works before hydration; live afterwards.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::queue_page;
@@ -31,7 +31,7 @@ pub fn AgentPage() -> impl IntoView {
         |(status, language, tier, q, _)| queue_page(status, language, tier, q),
     );
     view! {
-        <Title text=move || t_string!(i18n, agent_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, agent_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -1,7 +1,7 @@
 //! The agent's chat console (`/agent/chats`): online/away, the waiting queue (live), accept the
 //! next chat or a chosen one, and the agent's open chats (up to the cap).
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::{load_chat_console, AcceptChat, SetPresence};
 use crate::components::header::SiteHeader;
@@ -48,7 +48,7 @@ pub fn ChatConsolePage() -> impl IntoView {
         });
     }
     view! {
-        <Title text=move || t_string!(i18n, chat_console_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, chat_console_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

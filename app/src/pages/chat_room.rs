@@ -1,7 +1,7 @@
 //! One chat (`/chat/{id}`), for its member and for the agent who took it: the queue while
 //! waiting, then the live conversation; afterwards the transcript.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_chat, send_chat_files, AskForTicket, ChatToTicket, EndChat};
@@ -24,7 +24,7 @@ pub fn ChatRoomPage() -> impl IntoView {
     let id = crate::pages::route_id();
     let data = Resource::new(id, get_chat);
     view! {
-        <Title text=move || t_string!(i18n, chat_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
         <main id="main" class="page chat-page">
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {

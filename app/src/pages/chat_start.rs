@@ -1,7 +1,7 @@
 //! "Tech Support Chat" (opens in a new tab): the pre-chat form. The chat is English only: a
 //! question in another language gets the offer of a ticket in that language first.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::{chat_form, StartChat};
 use crate::components::submit_button::SubmitButton;
@@ -16,7 +16,7 @@ pub fn ChatStartPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| chat_form());
     view! {
-        <Title text=move || t_string!(i18n, chat_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
         <main id="main" class="page chat-page">
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {

@@ -1,6 +1,6 @@
 //! The member's chats (`/chats`): any chat still open, and the transcripts of ended ones.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::my_chats;
 use crate::components::labels::lang_code;
@@ -13,7 +13,7 @@ pub fn ChatsPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| my_chats());
     view! {
-        <Title text=move || t_string!(i18n, chats_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, chats_heading).to_string()/>
         <main id="main" class="page">
             <a class="back" href="/">{t!(i18n, back_to_list)}</a>
             <h1>{t!(i18n, chats_heading)}</h1>

@@ -1,6 +1,6 @@
 //! "My Technical Issues": the seed's member dashboard.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::my_tickets;
@@ -44,7 +44,7 @@ pub fn DashboardPage() -> impl IntoView {
     provide_context(ListChanged(answered));
     let data = Resource::new(move || (live.get(), answered.get()), |_| my_tickets());
     view! {
-        <Title text=move || t_string!(i18n, dashboard_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, dashboard_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -1,5 +1,5 @@
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::Login;
 use crate::components::submit_button::SubmitButton;
@@ -25,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, login_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, login_heading).to_string()/>
         <main id="main" class="login-card">
             <p class="brand">{t!(i18n, app_name)}</p>
             <h1>{t!(i18n, login_heading)}</h1>

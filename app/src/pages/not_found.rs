@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use leptos_meta::Title;
+use crate::components::page_title::PageTitle;
 
 use crate::i18n::*;
 
@@ -12,7 +12,7 @@ pub fn NotFoundPage() -> impl IntoView {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=move || t_string!(i18n, not_found_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, not_found_heading).to_string()/>
         <main id="main" class="page">
             <h1>{t!(i18n, not_found_heading)}</h1>
             <p>{t!(i18n, not_found_body)}</p>
@@ -27,7 +27,7 @@ pub fn NotFoundPage() -> impl IntoView {
 pub fn OfflinePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, offline_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, offline_heading).to_string()/>
         <main id="main" class="page">
             <h1>{t!(i18n, offline_heading)}</h1>
             <p>{t!(i18n, offline_body)}</p>

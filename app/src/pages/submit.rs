@@ -2,8 +2,8 @@
 //! review. Without JavaScript every step shows at once in one plain multipart form. Once
 //! hydrated the steps show one at a time, each is checked with the server's own `parse()` before
 //! Next, and the text is kept as a draft in the browser until the issue is submitted.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::{new_ticket_form, submit_ticket};
 use crate::components::file_picker::{
@@ -26,7 +26,7 @@ pub fn SubmitPage() -> impl IntoView {
     let i18n = use_i18n();
     let access = Resource::new(|| (), |_| new_ticket_form());
     view! {
-        <Title text=move || t_string!(i18n, submit_heading).to_string()/>
+        <PageTitle text=move || t_string!(i18n, submit_heading).to_string()/>
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match access.await {

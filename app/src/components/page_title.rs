@@ -1,0 +1,33 @@
+//! The page's `<title>`, safe to render on the server under load.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::*;
+
+/// On the server the text is read once, while the page renders: leptos_meta reads titles when
+/// it writes the `<head>`, by which time the response's reactive owner may be gone, and reading
+/// a translation signal then panics (seen under concurrent load in `make bench`). In the browser
+/// the title follows the language switcher.
+#[component]
+pub fn PageTitle<F>(text: F) -> impl IntoView
+where
+    F: Fn() -> String + Send + Sync + 'static,
+{
+    #[cfg(feature = "ssr")]
+    let text = text();
+    view! { <Title text/> }
+}
+
+/// "<page> · <app name>" for every title, with the same care as [`PageTitle`].
+#[component]
+pub fn TitleFormat() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    let formatter = {
+        let app_name = t_string!(i18n, app_name).to_string();
+        move |page: String| format!("{page} · {app_name}")
+    };
+    #[cfg(not(feature = "ssr"))]
+    let formatter = move |page: String| format!("{page} · {}", t_string!(i18n, app_name));
+    view! { <Title formatter/> }
+}

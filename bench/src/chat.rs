@@ -1,0 +1,285 @@
+//! Chat at scale on one instance (SQLite): how many member sockets it holds and what each costs,
+//! how fast a message goes from a member's socket to the agent's at 2,000 messages/s, and how
+//! fast the waiting members hear that the queue moved.
+use std::time::{Duration, Instant};
+
+use app::domain::{ClientFrame, ServerFrame};
+use futures::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::{login, start_desk, Desk};
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+fn target_sockets() -> usize {
+    std::env::var("BENCH_SOCKETS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// Inserts `n` chats for `member` with the given status (and agent), returns their ids.
+async fn insert_chats(
+    desk: &Desk,
+    member: i64,
+    agent: Option<i64>,
+    status: &str,
+    n: usize,
+) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(n);
+    let now = app::ssr::db::now_ms();
+    let mut tx = desk.state.db.pool.begin().await.unwrap();
+    for i in 0..n {
+        let id: i64 = sqlx::query_scalar(
+            "insert into chats (member_id, display_name, member_number, email, question, language, \
+             status, agent_id, created_at, accepted_at) \
+             values ($1, 'Bench Member', '5550001', 'bench@example.com', 'My order page is blank', \
+             'en', $2, $3, $4, $5) returning id",
+        )
+        .bind(member)
+        .bind(status)
+        .bind(agent)
+        .bind(now + i as i64)
+        .bind(agent.map(|_| now))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn open(desk: &Desk, cookie: &str, chat: i64) -> Option<Ws> {
+    let mut req = format!("ws://{}/chats/{chat}/socket", desk.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.ok()?;
+    let resume = serde_json::to_string(&ClientFrame::Resume { after: 0 }).unwrap();
+    ws.send(Message::Text(resume.into())).await.ok()?;
+    // Held once the server has answered with the chat's state.
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                if matches!(
+                    serde_json::from_str(t.as_str()),
+                    Ok(ServerFrame::State { .. })
+                ) {
+                    return Some(ws);
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
+}
+
+async fn user_id(desk: &Desk, username: &str) -> i64 {
+    sqlx::query_scalar("select id from users where username = $1")
+        .bind(username)
+        .fetch_one(&desk.state.db.pool)
+        .await
+        .unwrap()
+}
+
+pub async fn run() {
+    let desk = start_desk("sqlite", |_| {}).await;
+    crate::add_member(&desk, "bench").await;
+    let member = user_id(&desk, "bench").await;
+    let agent = user_id(&desk, "agent").await;
+    let (_, member_cookie) = login(desk.addr, "bench", crate::PASSWORD).await;
+    let (agent_http, agent_cookie) = login(desk.addr, "agent", app::ssr::seed::DEMO_PASSWORD).await;
+    println!("\n### Chat, one instance, SQLite\n");
+
+    // 1. Capacity: member sockets on active chats, opened 200 at a time.
+    let want = target_sockets();
+    let chats = insert_chats(&desk, member, Some(agent), "active", want).await;
+    let before = rss_kib();
+    let started = Instant::now();
+    let mut held = Vec::with_capacity(want);
+    for batch in chats.chunks(200) {
+        let opened =
+            futures::future::join_all(batch.iter().map(|id| open(&desk, &member_cookie, *id)))
+                .await;
+        let ok: Vec<Ws> = opened.into_iter().flatten().collect();
+        let full = ok.len() < batch.len();
+        held.extend(ok);
+        if full {
+            break;
+        }
+    }
+    let after = rss_kib();
+    println!(
+        "- Member sockets held: {} of {} tried (opened in {:.1} s); process memory grew {:.1} MiB, \
+         {:.1} KiB per socket (this process holds both ends: server socket + client socket).",
+        held.len(),
+        want,
+        started.elapsed().as_secs_f64(),
+        (after.saturating_sub(before)) as f64 / 1024.0,
+        after.saturating_sub(before) as f64 / held.len().max(1) as f64
+    );
+    drop(held);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    // 2. Delivery: 50 chats, member → agent, 2,000 messages/s in all.
+    let pairs = 50usize;
+    let rate = 2000.0;
+    let secs = crate::seconds();
+    let chats = insert_chats(&desk, member, Some(agent), "active", pairs).await;
+    let epoch = Instant::now();
+    let mut receivers = Vec::new();
+    let mut senders = Vec::new();
+    for id in &chats {
+        let agent_ws = open(&desk, &agent_cookie, *id).await.expect("agent socket");
+        let member_ws = open(&desk, &member_cookie, *id)
+            .await
+            .expect("member socket");
+        receivers.push(agent_ws);
+        senders.push(member_ws);
+    }
+    let recv_tasks: Vec<_> = receivers
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move {
+                let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+                let deadline = Instant::now() + crate::seconds() + Duration::from_secs(5);
+                while let Ok(Some(Ok(msg))) =
+                    tokio::time::timeout_at(deadline.into(), ws.next()).await
+                {
+                    if let Message::Text(t) = msg {
+                        if let Ok(ServerFrame::Messages { messages }) =
+                            serde_json::from_str(t.as_str())
+                        {
+                            for m in messages {
+                                if let Some(sent) = m
+                                    .body
+                                    .strip_prefix("t=")
+                                    .and_then(|v| v.parse::<u64>().ok())
+                                {
+                                    let now = epoch.elapsed().as_micros() as u64;
+                                    hist.record(now.saturating_sub(sent).max(1)).unwrap();
+                                }
+                            }
+                        }
+                    }
+                }
+                hist
+            })
+        })
+        .collect();
+    let per_socket = Duration::from_secs_f64(pairs as f64 / rate);
+    let send_tasks: Vec<_> = senders
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut ws)| {
+            tokio::spawn(async move {
+                let start = Instant::now() + per_socket.mul_f64(i as f64 / pairs as f64);
+                let mut due = start;
+                let mut sent = 0u64;
+                while due < start + secs {
+                    tokio::time::sleep_until(due.into()).await;
+                    let body = format!("t={}", epoch.elapsed().as_micros());
+                    let frame = ClientFrame::Send {
+                        body,
+                        client_ref: format!("{i}-{sent}"),
+                    };
+                    if ws
+                        .send(Message::Text(serde_json::to_string(&frame).unwrap().into()))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                    sent += 1;
+                    due += per_socket;
+                    // Drain acks so the socket's buffer does not fill.
+                    while let Ok(Some(_)) =
+                        tokio::time::timeout(Duration::from_millis(0), ws.next()).await
+                    {
+                    }
+                }
+                sent
+            })
+        })
+        .collect();
+    let mut sent = 0;
+    for t in send_tasks {
+        sent += t.await.unwrap();
+    }
+    let mut all = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+    for t in recv_tasks {
+        all.add(t.await.unwrap()).unwrap();
+    }
+    println!(
+        "- Delivery member → agent, {pairs} chats, {rate:.0} messages/s offered for {} s: {} sent, {} delivered \
+         ({:.0}/s); latency p50 {:.2} ms, p99 {:.2} ms (stored before delivery).",
+        secs.as_secs(),
+        sent,
+        all.len(),
+        all.len() as f64 / secs.as_secs_f64(),
+        all.value_at_quantile(0.5) as f64 / 1000.0,
+        all.value_at_quantile(0.99) as f64 / 1000.0
+    );
+
+    // 3. Queue moves: 100 queued chats with open sockets; the agent accepts the first; time until
+    // every other member's socket shows its new position.
+    let queued = insert_chats(&desk, member, None, "queued", 100).await;
+    let mut sockets = Vec::new();
+    for id in &queued[1..] {
+        sockets.push(
+            open(&desk, &member_cookie, *id)
+                .await
+                .expect("queued socket"),
+        );
+    }
+    let t0 = Instant::now();
+    let res = agent_http
+        .post(format!("http://{}/api/accept_chat", desk.addr))
+        .form(&[("id", queued[0].to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "accept: {}", res.status());
+    let waits = futures::future::join_all(sockets.iter_mut().map(|ws| async move {
+        while let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await
+        {
+            if let Message::Text(t) = msg {
+                if let Ok(ServerFrame::State { queue: Some(q), .. }) =
+                    serde_json::from_str(t.as_str())
+                {
+                    let _ = q.position;
+                    return Some(t0.elapsed());
+                }
+            }
+        }
+        None
+    }))
+    .await;
+    let mut got: Vec<Duration> = waits.into_iter().flatten().collect();
+    got.sort();
+    if got.is_empty() {
+        println!("- Queue moves: no waiting socket heard the move within 10 s.");
+    } else {
+        println!(
+            "- Queue moves: 99 waiting members; {} heard their new position, median after {:.1} ms, last after {:.1} ms.",
+            got.len(),
+            got[got.len() / 2].as_secs_f64() * 1000.0,
+            got[got.len() - 1].as_secs_f64() * 1000.0
+        );
+    }
+}

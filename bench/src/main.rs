@@ -1,0 +1,333 @@
+//! `make bench`: starts the desk (release build, in this process, on SQLite and on PostgreSQL
+//! when it is reachable) and its two baselines, loads them with the same tool in the same run,
+//! and prints a table. `BENCH_SECONDS` sets the length of each measurement (default 10).
+mod baseline;
+mod chat;
+mod load;
+mod sizes;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use app::domain::{DisplayName, Email, MemberNumber, Role, Tier, Username};
+use app::ssr::db::NewUser;
+use app::ssr::{AppState, Config};
+use leptos::config::LeptosOptions;
+use load::{Figures, Target};
+
+const PASSWORD: &str = "bench-password";
+
+fn seconds() -> Duration {
+    Duration::from_secs(
+        std::env::var("BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10),
+    )
+}
+
+/// The desk, served from this process the way the binary serves it.
+pub struct Desk {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    _dir: TempDir,
+}
+
+struct TempDir(PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub async fn start_desk(backend: &str, tweak: impl FnOnce(&mut Config)) -> Desk {
+    let id: u64 = rand_id();
+    let dir = std::env::temp_dir().join(format!("desk-bench-{id:x}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database_url = if backend == "postgres" {
+        let admin = std::env::var("TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("desk_t_bench_{id:x}");
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("PostgreSQL");
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        format!("{base}/{name}")
+    } else {
+        format!("sqlite://{}/desk.db", dir.display())
+    };
+    let mut config = Config {
+        database_url,
+        attachments_dir: dir.join("attachments"),
+        // The harness logs in and chats far more than a member would.
+        login_max_failures_per_client: 1_000_000,
+        chat_max_per_hour: 1_000_000,
+        chat_agent_cap: 1_000_000,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let options = LeptosOptions::builder()
+        .output_name("desk")
+        .site_root("target/site")
+        .build();
+    let state = server::make_state(config, options).await.expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve(
+        state.clone(),
+        listener,
+        std::future::pending::<()>(),
+    ));
+    Desk {
+        addr,
+        state,
+        _dir: TempDir(dir),
+    }
+}
+
+fn rand_id() -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    t.as_nanos() as u64 ^ u64::from(std::process::id()) << 32
+}
+
+/// Adds a Gold member with the password the harness uses.
+async fn add_member(desk: &Desk, username: &str) {
+    let hash = app::ssr::passwords::hash_blocking(PASSWORD).unwrap();
+    desk.state
+        .db
+        .users()
+        .insert_all(
+            &[NewUser {
+                username: Username::parse(username).unwrap(),
+                display_name: DisplayName::parse("Bench Member").unwrap(),
+                email: Email::parse("bench@example.com").unwrap(),
+                member_number: Some(MemberNumber::parse("5550001").unwrap()),
+                tier: Tier::Gold,
+                role: Role::Member,
+                password_hash: hash,
+            }],
+            app::ssr::db::now_ms(),
+        )
+        .await
+        .unwrap();
+}
+
+/// A logged-in client and its session cookie.
+async fn login(addr: SocketAddr, username: &str, password: &str) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("http://{addr}/api/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("desk_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_string();
+    (client, cookie)
+}
+
+fn png_of(size: usize, salt: u64) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    v.extend((0..size as u64).map(|i| (i.wrapping_mul(2654435761) ^ salt) as u8));
+    v
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    addr: SocketAddr,
+    title: &str,
+    file: Option<Vec<u8>>,
+) -> bool {
+    let mut form = reqwest::multipart::Form::new()
+        .text("title", title.to_string())
+        .text("language", "en")
+        .text(
+            "description",
+            "The order page shows error 5 after I press Pay.",
+        );
+    if let Some(bytes) = file {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes).file_name("screen.png"),
+        );
+    }
+    client
+        .post(format!("http://{addr}/api/submit_ticket"))
+        .multipart(form)
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+}
+
+fn row(name: &str, f: &Figures, extra: &str) {
+    println!(
+        "| {name} | {:.0} | {:.2} | {:.2} | {} | {extra} |",
+        f.rps(),
+        f.p50_ms(),
+        f.p99_ms(),
+        f.errors
+    );
+}
+
+async fn dashboard(backend: &str) {
+    let desk = start_desk(backend, |_| {}).await;
+    add_member(&desk, "bench").await;
+    let (client, cookie) = login(desk.addr, "bench", PASSWORD).await;
+    for n in 0..50 {
+        assert!(submit(&client, desk.addr, &format!("Bench issue {n}"), None).await);
+    }
+    let page = client
+        .get(format!("http://{}/", desk.addr))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Bench issue 49"),
+        "the dashboard shows the 50 tickets"
+    );
+    let hand = baseline::serve_hand_written(desk.state.db.clone()).await;
+    let bare = baseline::serve_bare(page.clone()).await;
+    let hand_page = reqwest::Client::new()
+        .get(format!("http://{hand}/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        hand_page.contains("Bench issue 49"),
+        "the baseline shows the same tickets"
+    );
+
+    println!("\n### Member dashboard, 50 tickets, {backend} (page {} bytes; hand-written page {} bytes)\n", page.len(), hand_page.len());
+    println!("| server | saturation req/s (64 conns) | p50 ms | p99 ms | errors | at 50% of its saturation: p50 / p99 ms |");
+    println!("|---|---|---|---|---|---|");
+    let mut saturation = Vec::new();
+    for (name, addr) in [
+        ("desk (Leptos SSR)", desk.addr),
+        ("hand-written axum+sqlx", hand),
+        ("bare axum, fixed page", bare),
+    ] {
+        let target = Target {
+            addr,
+            path: "/".into(),
+            cookie: Some(cookie.clone()),
+        };
+        let sat = load::closed_loop(&target, 64, seconds()).await;
+        let half = load::fixed_rate(&target, 32, sat.rps() / 2.0, seconds()).await;
+        row(
+            name,
+            &sat,
+            &format!(
+                "{:.2} / {:.2} ({} errors)",
+                half.p50_ms(),
+                half.p99_ms(),
+                half.errors
+            ),
+        );
+        saturation.push(sat.rps());
+    }
+    println!(
+        "\nDesk / hand-written: {:.0}%. Desk / bare: {:.0}%.",
+        100.0 * saturation[0] / saturation[1],
+        100.0 * saturation[0] / saturation[2]
+    );
+
+    // Submitting with a 1 MB screenshot, 8 members at once.
+    let mut members = Vec::new();
+    for m in 0..8 {
+        add_member(&desk, &format!("bench{m}")).await;
+        members.push(login(desk.addr, &format!("bench{m}"), PASSWORD).await.0);
+    }
+    let addr = desk.addr;
+    let figures = load::closed_loop_with(8, seconds(), move |w, n| {
+        let client = members[w].clone();
+        async move {
+            let file = png_of(1024 * 1024, (w as u64) << 32 | n);
+            submit(&client, addr, &format!("Upload {w}-{n}"), Some(file)).await
+        }
+    })
+    .await;
+    println!("\n### Ticket submit with a 1 MB PNG, {backend}\n");
+    println!("| what | tickets/s | p50 ms | p99 ms | errors | |");
+    println!("|---|---|---|---|---|---|");
+    row("8 members submitting back to back", &figures, "");
+}
+
+async fn logins() {
+    let desk = start_desk("sqlite", |_| {}).await;
+    add_member(&desk, "bench").await;
+    let addr = desk.addr;
+    let figures = load::closed_loop_with(4, seconds(), move |_, _| async move {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/api/login"))
+            .form(&[("username", "bench"), ("password", PASSWORD)])
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    })
+    .await;
+    let params = argon2::Params::default();
+    println!(
+        "\n### Login (argon2id m = {} KiB, t = {}, p = {})\n",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost()
+    );
+    println!("| what | logins/s | p50 ms | p99 ms | errors | |");
+    println!("|---|---|---|---|---|---|");
+    row("4 clients logging in back to back", &figures, "");
+}
+
+#[tokio::main]
+async fn main() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("# make bench\n\n{cores} cores; each figure measured for {} s; load tool: bench/src/load.rs (hyper, HDR histogram).", seconds().as_secs());
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let wants = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
+    let pg = tokio::net::TcpStream::connect("127.0.0.1:5432")
+        .await
+        .is_ok();
+    if wants("dashboard") {
+        dashboard("sqlite").await;
+        if pg {
+            dashboard("postgres").await;
+        } else {
+            println!("\n(PostgreSQL not reachable at 127.0.0.1:5432: its figures were skipped)");
+        }
+    }
+    if wants("login") {
+        logins().await;
+    }
+    if wants("chat") {
+        chat::run().await;
+    }
+    if wants("client") {
+        sizes::print();
+    }
+}

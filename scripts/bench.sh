@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: release build, then the harness (bench/) starts the desk and its baselines on
+# SQLite and PostgreSQL, loads them and prints a Markdown table (kept in target/bench.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/node_modules/binaryen/bin:$HOME/.cargo/bin:$PATH"
+export LEPTOS_OUTPUT_NAME=desk LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-error}"
+PG_URL="${TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+drop_bench_dbs() {
+  command -v psql >/dev/null || return 0
+  psql "$PG_URL" -Atc "select datname from pg_database where datname like 'desk_t_bench_%'" 2>/dev/null \
+    | while read -r db; do psql "$PG_URL" -qc "drop database if exists $db" >/dev/null 2>&1 || true; done
+}
+trap drop_bench_dbs EXIT
+# 10,000 sockets need 20,000 descriptors in this one process (both ends).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+cargo leptos build --release --precompress
+cargo build --release -p bench
+target/release/bench | tee target/bench.md
