@@ -99,7 +99,7 @@ impl Picked {
 /// In the browser a picked file holds JavaScript objects, so the list lives in local storage.
 /// On the server it holds plain data and must not: a page's render may end on another worker
 /// thread than it started, and dropping a thread-local value there panics (found under load by
-/// `reliability::many_pages_rendered_at_once_all_succeed`).
+/// `concurrent_renders::many_pages_rendered_at_once_all_succeed`).
 #[cfg(feature = "hydrate")]
 type PickedStorage = LocalStorage;
 #[cfg(not(feature = "hydrate"))]
