@@ -178,6 +178,17 @@ async fn submit(
         .is_ok_and(|r| r.status() == 200)
 }
 
+/// The page a browser gets for `req`.
+async fn html(req: reqwest::RequestBuilder) -> String {
+    req.header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 fn row(name: &str, f: &Figures, extra: &str) {
     println!(
         "| {name} | {:.0} | {:.2} | {:.2} | {} | {extra} |",
@@ -195,30 +206,19 @@ async fn dashboard(backend: &str) {
     for n in 0..50 {
         assert!(submit(&client, desk.addr, &format!("Bench issue {n}"), None).await);
     }
-    let page = client
-        .get(format!("http://{}/", desk.addr))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = html(client.get(format!("http://{}/", desk.addr))).await;
     assert!(
         page.contains("Bench issue 49"),
         "the dashboard shows the 50 tickets"
     );
     let hand = baseline::serve_hand_written(desk.state.db.clone()).await;
     let bare = baseline::serve_bare(page.clone()).await;
-    let hand_page = reqwest::Client::new()
-        .get(format!("http://{hand}/"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let hand_page = html(
+        reqwest::Client::new()
+            .get(format!("http://{hand}/"))
+            .header("cookie", &cookie),
+    )
+    .await;
     assert!(
         hand_page.contains("Bench issue 49"),
         "the baseline shows the same tickets"
