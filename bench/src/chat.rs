@@ -259,10 +259,10 @@ pub async fn run() {
         while let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await
         {
             if let Message::Text(t) = msg {
-                if let Ok(ServerFrame::State { queue: Some(q), .. }) =
+                // A state frame with queue details is the position update.
+                if let Ok(ServerFrame::State { queue: Some(_), .. }) =
                     serde_json::from_str(t.as_str())
                 {
-                    let _ = q.position;
                     return Some(t0.elapsed());
                 }
             }

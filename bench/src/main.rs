@@ -48,17 +48,9 @@ pub async fn start_desk(backend: &str, tweak: impl FnOnce(&mut Config)) -> Desk 
     let database_url = if backend == "postgres" {
         let admin = std::env::var("TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("desk_t_bench_{id:x}");
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&admin)
+        app::ssr::db::create_postgres_database(&admin, &format!("desk_t_bench_{id:x}"))
             .await
-            .expect("PostgreSQL");
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        format!("{base}/{name}")
+            .expect("PostgreSQL reachable, bench database created")
     } else {
         format!("sqlite://{}/desk.db", dir.display())
     };

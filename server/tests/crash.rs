@@ -229,12 +229,7 @@ async fn postgres_cut_off_under_load_gives_only_503s_and_recovers() {
         eprintln!("skipped: needs TEST_DATABASE=postgres");
         return;
     }
-    let relay = Relay::start("127.0.0.1:5432".parse().unwrap()).await;
-    let port = relay.port;
-    let app = spawn_app_with(move |c| {
-        c.database_url = c.database_url.replace(":5432/", &format!(":{port}/"));
-    })
-    .await;
+    let (app, relay) = spawn_app_behind_relay().await;
     let silver = app.logged_in("silver").await;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut workers = tokio::task::JoinSet::new();

@@ -444,13 +444,7 @@ async fn postgres_outage_gives_a_clean_503_and_the_app_recovers_by_itself() {
         eprintln!("skipped: needs TEST_DATABASE=postgres");
         return;
     }
-    let relay = Relay::start("127.0.0.1:5432".parse().unwrap()).await;
-    let port = relay.port;
-    let app = spawn_app_with(move |c| {
-        c.database_url = c.database_url.replace(":5432/", &format!(":{port}/"));
-        assert!(c.database_url.contains(&format!(":{port}/")));
-    })
-    .await;
+    let (app, relay) = spawn_app_behind_relay().await;
     let silver = app.logged_in("silver").await;
     assert_eq!(app.page(&silver, "/").await.status(), 200);
 

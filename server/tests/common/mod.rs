@@ -46,17 +46,10 @@ pub async fn fresh_database() -> (String, tempdir::TempDirGuard) {
     if backend_is_postgres() {
         let admin = std::env::var("TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("desk_t_{id:x}");
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&admin)
+        let url = app::ssr::db::create_postgres_database(&admin, &format!("desk_t_{id:x}"))
             .await
-            .expect("PostgreSQL reachable");
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("create db");
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        (format!("{base}/{name}"), guard)
+            .expect("PostgreSQL reachable, test database created");
+        (url, guard)
     } else {
         (format!("sqlite://{}/desk.db", dir.display()), guard)
     }
@@ -247,6 +240,18 @@ pub fn session_cookie(res: &Response) -> Option<String> {
                 .trim_start_matches("desk_session=")
                 .to_string()
         })
+}
+
+/// An app whose PostgreSQL connections all go through a [`Relay`] the test can cut.
+pub async fn spawn_app_behind_relay() -> (TestApp, Relay) {
+    let relay = Relay::start("127.0.0.1:5432".parse().unwrap()).await;
+    let port = relay.port;
+    let app = spawn_app_with(move |c| {
+        c.database_url = c.database_url.replace(":5432/", &format!(":{port}/"));
+        assert!(c.database_url.contains(&format!(":{port}/")));
+    })
+    .await;
+    (app, relay)
 }
 
 /// A TCP relay between the app and PostgreSQL that the test can cut and restore.

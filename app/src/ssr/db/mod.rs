@@ -113,6 +113,22 @@ impl Db {
     }
 }
 
+/// Creates database `name` on the PostgreSQL server of `admin_url` (a URL to any database there,
+/// e.g. `postgres`) and returns the URL of the new one. Used by the tests and the bench harness,
+/// which each want a database of their own.
+pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut conn)
+        .await?;
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
+    Ok(format!("{base}/{name}"))
+}
+
 /// Creates the folder of a file-backed SQLite database and asks sqlx to create the file.
 fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     let rest = url
