@@ -12,8 +12,15 @@ drop_bench_dbs() {
     | while read -r db; do psql "$PG_URL" -qc "drop database if exists $db" >/dev/null 2>&1 || true; done
 }
 trap drop_bench_dbs EXIT
-# 10,000 sockets need 20,000 descriptors in this one process (both ends).
+# 10,000 sockets need 10,000 descriptors in the harness and as many in the server it starts.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# shellcheck source=browser-deps.sh
+source scripts/browser-deps.sh
 cargo leptos build --release --precompress
 cargo build --release -p bench
 target/release/bench | tee target/bench.md
+# Time to first byte and to hydrated in a real browser, against the release binary.
+SERVE_PORT=${BENCH_PORT:-3300}
+# shellcheck source=serve-build.sh
+source scripts/serve-build.sh
+node end2end/bench/hydration.mjs "http://127.0.0.1:$port" | tee -a target/bench.md

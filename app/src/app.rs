@@ -33,7 +33,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/apple-touch-icon.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Hydrate once the first paint is done (idle, or 2 s at most): fetching and
+                // compiling the WASM before it competed with the page's largest paint on phones.
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
             </head>
             <body>

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::domain::{TicketStatus, Tier};
+use crate::domain::{Invalid, TicketStatus, Tier};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -23,11 +23,16 @@ pub enum AppError {
         from: TicketStatus,
         to: TicketStatus,
     },
+    /// The chat ended (the other side left, or it was turned into a ticket) before this action.
+    #[error("this chat has ended")]
+    ChatEnded,
     /// Someone else acted first (an agent took the chat, the chat ended...).
     #[error("{message}")]
     Conflict { message: String },
-    #[error("{field}: {message}")]
-    Validation { field: String, message: String },
+    /// A field (or the form, or the files) was refused; pages word `problem` in the reader's
+    /// language next to that field.
+    #[error("{field}: {problem}")]
+    Validation { field: String, problem: Invalid },
     #[error("too many attempts, retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("the service is unavailable, try again shortly")]
@@ -47,11 +52,16 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn validation(field: &str, message: impl Into<String>) -> AppError {
+    pub fn validation(field: &str, problem: Invalid) -> AppError {
         AppError::Validation {
             field: field.to_string(),
-            message: message.into(),
+            problem,
         }
+    }
+
+    /// A request no page of ours sends; the reason stays in English for whoever wrote it.
+    pub fn malformed(field: &str, reason: impl Into<String>) -> AppError {
+        AppError::validation(field, Invalid::malformed(reason))
     }
 
     pub fn status_code(&self) -> u16 {
@@ -60,7 +70,9 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden | AppError::TierTooLow { .. } => 403,
             AppError::Validation { .. } | AppError::Transport(_) => 400,
-            AppError::IllegalTransition { .. } | AppError::Conflict { .. } => 409,
+            AppError::IllegalTransition { .. }
+            | AppError::Conflict { .. }
+            | AppError::ChatEnded => 409,
             AppError::TimedOut => 408,
             AppError::StorageFull => 507,
             AppError::RateLimited { .. } => 429,

@@ -1,6 +1,7 @@
-//! Chat at scale on one instance (SQLite): how many member sockets it holds and what each costs,
-//! how fast a message goes from a member's socket to the agent's at 2,000 messages/s, and how
-//! fast the waiting members hear that the queue moved.
+//! Chat at scale on one instance (SQLite), the release server in its own process: how many
+//! member sockets it holds and what each costs it, how fast a message goes from a member's
+//! socket to the agent's at 2,000 messages/s, and how fast the waiting members hear that the
+//! queue moved.
 use std::time::{Duration, Instant};
 
 use app::domain::{ClientFrame, ServerFrame};
@@ -9,7 +10,7 @@ use hdrhistogram::Histogram;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{login, start_desk, Desk};
+use crate::{login, rss_kib_of, start_desk_process, DeskProcess};
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -21,20 +22,9 @@ fn target_sockets() -> usize {
         .unwrap_or(10_000)
 }
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
 /// Inserts `n` chats for `member` with the given status (and agent), returns their ids.
 async fn insert_chats(
-    desk: &Desk,
+    desk: &DeskProcess,
     member: i64,
     agent: Option<i64>,
     status: &str,
@@ -42,7 +32,7 @@ async fn insert_chats(
 ) -> Vec<i64> {
     let mut ids = Vec::with_capacity(n);
     let now = app::ssr::db::now_ms();
-    let mut tx = desk.state.db.pool.begin().await.unwrap();
+    let mut tx = desk.db.pool.begin().await.unwrap();
     for i in 0..n {
         let id: i64 = sqlx::query_scalar(
             "insert into chats (member_id, display_name, member_number, email, question, language, \
@@ -64,7 +54,7 @@ async fn insert_chats(
     ids
 }
 
-async fn open(desk: &Desk, cookie: &str, chat: i64) -> Option<Ws> {
+async fn open(desk: &DeskProcess, cookie: &str, chat: i64) -> Option<Ws> {
     let mut req = format!("ws://{}/chats/{chat}/socket", desk.addr)
         .into_client_request()
         .unwrap();
@@ -89,17 +79,17 @@ async fn open(desk: &Desk, cookie: &str, chat: i64) -> Option<Ws> {
     }
 }
 
-async fn user_id(desk: &Desk, username: &str) -> i64 {
+async fn user_id(desk: &DeskProcess, username: &str) -> i64 {
     sqlx::query_scalar("select id from users where username = $1")
         .bind(username)
-        .fetch_one(&desk.state.db.pool)
+        .fetch_one(&desk.db.pool)
         .await
         .unwrap()
 }
 
 pub async fn run() {
-    let desk = start_desk("sqlite", |_| {}).await;
-    crate::add_member(&desk, "bench").await;
+    let desk = start_desk_process().await;
+    crate::add_member(&desk.db, "bench").await;
     let member = user_id(&desk, "bench").await;
     let agent = user_id(&desk, "agent").await;
     let (_, member_cookie) = login(desk.addr, "bench", crate::PASSWORD).await;
@@ -109,7 +99,7 @@ pub async fn run() {
     // 1. Capacity: member sockets on active chats, opened 200 at a time.
     let want = target_sockets();
     let chats = insert_chats(&desk, member, Some(agent), "active", want).await;
-    let before = rss_kib();
+    let (before, before_here) = (desk.rss_kib(), rss_kib_of("/proc/self/status"));
     let started = Instant::now();
     let mut held = Vec::with_capacity(want);
     for batch in chats.chunks(200) {
@@ -123,15 +113,19 @@ pub async fn run() {
             break;
         }
     }
-    let after = rss_kib();
+    let (after, after_here) = (desk.rss_kib(), rss_kib_of("/proc/self/status"));
+    let per = |grew: u64| grew as f64 / held.len().max(1) as f64;
     println!(
-        "- Member sockets held: {} of {} tried (opened in {:.1} s); process memory grew {:.1} MiB, \
-         {:.1} KiB per socket (this process holds both ends: server socket + client socket).",
+        "- Member sockets held: {} of {} tried (opened in {:.1} s); server memory grew {:.1} MiB, \
+         {:.1} KiB per socket (server alone: {:.1} MiB resident in all; the client side grew \
+         {:.1} KiB per socket).",
         held.len(),
         want,
         started.elapsed().as_secs_f64(),
-        (after.saturating_sub(before)) as f64 / 1024.0,
-        after.saturating_sub(before) as f64 / held.len().max(1) as f64
+        after.saturating_sub(before) as f64 / 1024.0,
+        per(after.saturating_sub(before)),
+        after as f64 / 1024.0,
+        per(after_here.saturating_sub(before_here)),
     );
     drop(held);
     tokio::time::sleep(Duration::from_secs(1)).await;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use app::domain::{DisplayName, Email, MemberNumber, Role, Tier, Username};
-use app::ssr::db::NewUser;
+use app::ssr::db::{Db, NewUser};
 use app::ssr::{AppState, Config};
 use leptos::config::LeptosOptions;
 use load::{Figures, Target};
@@ -90,12 +90,101 @@ fn rand_id() -> u64 {
     t.as_nanos() as u64 ^ u64::from(std::process::id()) << 32
 }
 
+/// The desk as its own process (the release binary, as deployed), so that its memory is
+/// measured without the load generator's and the two do not share a runtime. The harness keeps
+/// its own connection to the same database to set data up.
+pub struct DeskProcess {
+    pub addr: SocketAddr,
+    pub db: Db,
+    child: KillOnDrop,
+    _dir: TempDir,
+}
+
+impl DeskProcess {
+    /// The server process's resident memory, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        rss_kib_of(&format!("/proc/{}/status", self.child.0.id()))
+    }
+}
+
+/// The server stops with the harness, even when the harness panics.
+struct KillOnDrop(std::process::Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Resident memory from a `/proc/.../status` file, in KiB (0 when unreadable).
+pub fn rss_kib_of(status_file: &str) -> u64 {
+    std::fs::read_to_string(status_file)
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// Starts `target/release/server` (or `BENCH_SERVER_BIN`) on SQLite with demo accounts.
+pub async fn start_desk_process() -> DeskProcess {
+    let bin = std::env::var("BENCH_SERVER_BIN").unwrap_or_else(|_| "target/release/server".into());
+    let dir = TempDir(std::env::temp_dir().join(format!("desk-bench-{:x}", rand_id())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let database_url = format!("sqlite://{}/desk.db", dir.0.display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let log = std::fs::File::create(dir.0.join("server.log")).unwrap();
+    let child = std::process::Command::new(&bin)
+        .env("DATABASE_URL", &database_url)
+        .env("APP_LISTEN_ADDR", addr.to_string())
+        .env("APP_ATTACHMENTS_DIR", dir.0.join("attachments"))
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_OUTPUT_NAME", "desk")
+        // The harness logs in and chats far more than a member would.
+        .env("APP_LOGIN_MAX_FAILURES_CLIENT", "1000000")
+        .env("APP_CHAT_MAX_PER_HOUR", "1000000")
+        .env("APP_CHAT_AGENT_CAP", "1000000")
+        .env("RUST_LOG", "error")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{bin}: {e} (make bench builds it)"));
+    let mut child = KillOnDrop(child);
+    // The server migrates the database itself; the harness connects once it answers.
+    let health = format!("http://{addr}/healthz");
+    let mut up = false;
+    for _ in 0..300 {
+        if reqwest::get(&health)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            up = true;
+            break;
+        }
+        if let Ok(Some(status)) = child.0.try_wait() {
+            panic!("{bin} exited: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "{bin} did not become healthy");
+    DeskProcess {
+        addr,
+        db: Db::connect(&database_url).await.expect("bench database"),
+        child,
+        _dir: dir,
+    }
+}
+
 /// Adds a Gold member with the password the harness uses.
-async fn add_member(desk: &Desk, username: &str) {
+async fn add_member(db: &Db, username: &str) {
     let hash = app::ssr::passwords::hash_blocking(PASSWORD).unwrap();
-    desk.state
-        .db
-        .users()
+    db.users()
         .insert_all(
             &[NewUser {
                 username: Username::parse(username).unwrap(),
@@ -193,7 +282,7 @@ fn row(name: &str, f: &Figures, extra: &str) {
 
 async fn dashboard(backend: &str) {
     let desk = start_desk(backend, |_| {}).await;
-    add_member(&desk, "bench").await;
+    add_member(&desk.state.db, "bench").await;
     let (client, cookie) = login(desk.addr, "bench", PASSWORD).await;
     for n in 0..50 {
         assert!(submit(&client, desk.addr, &format!("Bench issue {n}"), None).await);
@@ -253,7 +342,7 @@ async fn dashboard(backend: &str) {
     // Submitting with a 1 MB screenshot, 8 members at once.
     let mut members = Vec::new();
     for m in 0..8 {
-        add_member(&desk, &format!("bench{m}")).await;
+        add_member(&desk.state.db, &format!("bench{m}")).await;
         members.push(login(desk.addr, &format!("bench{m}"), PASSWORD).await.0);
     }
     let addr = desk.addr;
@@ -273,7 +362,7 @@ async fn dashboard(backend: &str) {
 
 async fn logins() {
     let desk = start_desk("sqlite", |_| {}).await;
-    add_member(&desk, "bench").await;
+    add_member(&desk.state.db, "bench").await;
     let addr = desk.addr;
     let figures = load::closed_loop_with(4, seconds(), move |_, _| async move {
         reqwest::Client::new()

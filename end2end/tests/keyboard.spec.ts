@@ -27,7 +27,7 @@ test('the whole submit flow works with the keyboard alone; focus follows the ste
   await tabTo(page, page.getByRole('button', { name: 'Next' }));
   await page.keyboard.press('Enter');
   // The error is announced (role=alert) and nothing typed is lost.
-  await expect(page.getByRole('alert').filter({ hasText: 'description needs at least 10 characters' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Write at least 10 characters.' })).toBeVisible();
   await tabTo(page, page.getByLabel('Detailed description'));
   await page.keyboard.type(' and longer: the invoice page is blank after login');
   await tabTo(page, page.getByRole('button', { name: 'Next' }));

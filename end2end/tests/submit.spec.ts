@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { logIn, waitForHydration, SCREENSHOT } from './helpers';
+import { logIn, waitForHydration, PASSWORD, SCREENSHOT } from './helpers';
 
 test('the multi-step form checks each step, keeps everything on Back/Next, and files the issue', async ({ page }) => {
   await logIn(page, 'silver');
@@ -14,7 +14,7 @@ test('the multi-step form checks each step, keeps everything on Back/Next, and f
   const language = page.getByLabel('Language of your issue');
   await expect(language).toHaveValue('en');
   await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByText('Please check this field: title is empty')).toBeVisible();
+  await expect(page.getByText('This is empty.')).toBeVisible();
   await page.getByLabel('Title').fill('Español - No puedo procesar el pedido');
   await expect(language).toHaveValue('es');
   await page.getByRole('button', { name: 'Next' }).click();
@@ -24,7 +24,7 @@ test('the multi-step form checks each step, keeps everything on Back/Next, and f
   await expect(page.getByLabel('Title')).toBeHidden();
   await page.getByLabel('Detailed description').fill('short');
   await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByText(/description needs at least 10 characters/)).toBeVisible();
+  await expect(page.getByText('Write at least 10 characters.')).toBeVisible();
   await page.getByLabel('Detailed description').fill('1. Abro el carrito 2. Pulso «Procesar pedido» 3. No pasa nada');
   await page.getByRole('button', { name: 'Next' }).click();
 
@@ -140,5 +140,36 @@ test.describe('without JavaScript', () => {
     const form = page.locator('form[action="/api/submit_ticket"]');
     await expect(form).toHaveAttribute('method', 'post');
     await expect(form).toHaveAttribute('enctype', 'multipart/form-data');
+  });
+});
+
+test.describe('in Spanish', () => {
+  // The browser asks for Spanish (Accept-Language); no cookie has been chosen yet.
+  test.use({ locale: 'es-ES' });
+  test('refusals are worded in Spanish, whether the browser or the server refuses', async ({ page }) => {
+    await page.goto('/login');
+    await waitForHydration(page);
+    await page.getByLabel('Nombre de usuario').fill('diamond');
+    await page.getByLabel('Contraseña').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Mis problemas técnicos' })).toBeVisible();
+
+    // Checked in the browser, before Next.
+    await page.goto('/tickets/new');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: 'Siguiente' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Este campo está vacío.' })).toBeVisible();
+    await page.getByLabel('Título').fill('ab');
+    await page.getByRole('button', { name: 'Siguiente' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Escribe al menos 3 caracteres.' })).toBeVisible();
+
+    // Refused by the server (the browser does not check e-mail addresses).
+    await page.goto('/chat');
+    await waitForHydration(page);
+    await page.getByLabel('Correo electrónico').fill('member@localhost');
+    await page.getByLabel('¿En qué podemos ayudarte?').fill('My order page stays blank after I log in');
+    await page.getByRole('button', { name: 'Iniciar chat' }).click();
+    await expect(page.getByText('Escribe un correo electrónico como nombre@ejemplo.com.')).toBeVisible();
+    await expect(page.getByText(/not an email/)).toHaveCount(0);
   });
 });

@@ -1,4 +1,5 @@
 //! The whole HTTP surface in one `Router`, built from state so tests can serve it on port 0.
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use app::error::AppError;
@@ -13,7 +14,7 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -26,8 +27,17 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
+/// The app's routes, worked out once per process. Leptos marks "resources must not load" in a
+/// process-wide flag while it generates the list (leptos-rs/leptos#4773), so generating it again
+/// while another router in the process is rendering (tests and the bench start many) would leave
+/// that render's data waiting forever.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build_router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let pkg_path = format!("/{}", options.site_pkg_dir);
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
@@ -150,7 +160,7 @@ async fn require_multipart(req: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| multer::parse_boundary(ct).is_ok());
         if !ok {
-            let err = AppError::validation("form", "expected a multipart/form-data upload");
+            let err = AppError::malformed("form", "expected a multipart/form-data upload");
             return (StatusCode::BAD_REQUEST, Json(err)).into_response();
         }
     }

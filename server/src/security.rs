@@ -64,7 +64,7 @@ pub async fn refuse_cross_origin(
             origin = ?req.headers().get(header::ORIGIN),
             "refused a cross-origin request"
         );
-        let err = AppError::validation("origin", "requests from other sites are refused");
+        let err = AppError::malformed("origin", "requests from other sites are refused");
         return (StatusCode::FORBIDDEN, Json(err)).into_response();
     }
     next.run(req).await

@@ -332,6 +332,10 @@ async fn no_agent_or_a_long_wait_offers_a_ticket_with_the_chat_text() {
     assert_eq!(v.head.ticket_id, Some(ticket));
 }
 
+async fn chats_of(app: &TestApp, who: &Person) -> Vec<ChatHead> {
+    call(app, who, "my_chats", &[]).await.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_question_in_another_language_gets_the_ticket_offer_first() {
     let app = spawn_app().await;
@@ -349,12 +353,48 @@ async fn a_question_in_another_language_gets_the_ticket_offer_first() {
             language: "es".into()
         }
     );
-    let mine: Vec<ChatHead> = call(&app, &silver, "my_chats", &[])
-        .await
-        .json()
+    assert!(
+        chats_of(&app, &silver).await.is_empty(),
+        "no chat was created"
+    );
+
+    // Without JavaScript the browser posts the plain form: it comes back to the form with the
+    // question kept and the same offer, rendered by the server.
+    let question = "No puedo procesar el pedido, la página se queda en blanco";
+    let res = silver
+        .http
+        .post(app.url("/api/start_chat"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/chat"))
+        .form(&[
+            ("name", "Sofía"),
+            ("email", "sofia@example.com"),
+            ("question", question),
+        ])
+        .send()
         .await
         .unwrap();
-    assert!(mine.is_empty(), "no chat was created");
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/chat?question="), "{location}");
+    let html = app
+        .page(&silver.http, &location)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Our chat is in English only"), "no offer");
+    assert!(html.contains(question), "the question was lost");
+    assert!(
+        html.contains("/tickets/new?language=es&amp;title="),
+        "no ticket link in Spanish"
+    );
+    assert!(html.contains(r#"name="continue_in_english""#));
+    assert!(
+        chats_of(&app, &silver).await.is_empty(),
+        "no chat was created"
+    );
+
     // "Continue in English" goes ahead.
     let res = silver
         .http
@@ -483,7 +523,13 @@ async fn malformed_and_oversized_frames_get_an_error_frame_and_the_socket_lives_
     )
     .await;
     match next_matching(&mut ws, "error", |f| matches!(f, ServerFrame::Error { .. })).await {
-        ServerFrame::Error { message } => assert!(message.contains("2000"), "{message}"),
+        ServerFrame::Error { message, error } => {
+            assert!(message.contains("2000"), "{message}");
+            assert!(
+                matches!(error, Some(AppError::Validation { ref field, .. }) if field == "body"),
+                "{error:?}"
+            );
+        }
         _ => unreachable!(),
     }
     send(

@@ -168,9 +168,9 @@ async fn writes_from_another_sites_page_are_refused() {
         let res = submit(origin, site).await.unwrap();
         assert_eq!(res.status(), 403, "origin {origin:?} fetch-site {site:?}");
         match app_error(res).await {
-            AppError::Validation { field, message } => {
+            AppError::Validation { field, problem } => {
                 assert_eq!(field, "origin");
-                assert!(message.contains("other sites"), "{message}");
+                assert!(problem.to_string().contains("other sites"), "{problem}");
             }
             other => panic!("expected an origin refusal, got {other:?}"),
         }

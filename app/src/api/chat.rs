@@ -21,8 +21,15 @@ pub async fn start_chat(
         continue_in_english.is_some_and(|v| !v.is_empty()),
     )
     .await?;
-    if let ChatStart::Started { id } = &result {
-        leptos_axum::redirect(&format!("/chat/{id}"));
+    match &result {
+        ChatStart::Started { id } => leptos_axum::redirect(&format!("/chat/{id}")),
+        // Without JavaScript the form comes back with the question kept, and the page (which
+        // detects the language itself) shows the ticket offer.
+        ChatStart::NotEnglish { .. } if crate::ssr::auth::is_plain_form_post() => {
+            let q = crate::pages::query_value(&question);
+            leptos_axum::redirect(&format!("/chat?question={q}"));
+        }
+        ChatStart::NotEnglish { .. } => {}
     }
     Ok(result)
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::domain::{ChatHead, ChatMessage, ChatStatus, ChatView, QueueInfo, ServerFrame};
+use crate::error::AppError;
 
 #[derive(Clone, Copy)]
 pub struct ChatLive {
@@ -11,7 +12,7 @@ pub struct ChatLive {
     pub messages: RwSignal<Vec<ChatMessage>>,
     /// Who is typing, while they are.
     pub typing: RwSignal<Option<String>>,
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<AppError>>,
     pub connected: RwSignal<bool>,
     #[cfg(feature = "hydrate")]
     socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
@@ -60,7 +61,10 @@ impl ChatLive {
                     );
                 }
             }
-            ServerFrame::Error { message } => self.error.set(Some(message)),
+            // A server that does not say which error it was: the generic wording.
+            ServerFrame::Error { message, error } => self
+                .error
+                .set(Some(error.unwrap_or(AppError::Transport(message)))),
         }
     }
 

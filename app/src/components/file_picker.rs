@@ -148,21 +148,25 @@ impl PickedFiles {
 
     #[cfg(feature = "hydrate")]
     async fn add_one(&self, file: web_sys::File) {
-        use crate::domain::{sanitize_file_name, sniff, SNIFF_LEN};
+        use crate::components::error_text::invalid_text;
+        use crate::domain::{sanitize_file_name, sniff, Invalid, SNIFF_LEN};
         let i18n = self.i18n;
         let name = sanitize_file_name(&file.name());
         let size = file.size() as u64;
         let limits = self.limits.get_untracked();
+        // The same refusals the server gives, worded the same way.
+        let refuse = |problem: Invalid| self.refusal.set(Some(invalid_text(i18n, &problem)));
         if self.files.with_untracked(Vec::len) >= limits.max_files {
-            let max = limits.max_files;
-            self.refusal
-                .set(Some(t_string!(i18n, files_too_many, max = max).to_string()));
+            refuse(Invalid::TooManyFiles {
+                max: limits.max_files,
+            });
             return;
         }
         if size > limits.max_file_bytes {
-            let mb = limits.max_megabytes();
-            let msg = t_string!(i18n, file_too_large, name = name.clone(), mb = mb).to_string();
-            self.refusal.set(Some(msg));
+            refuse(Invalid::FileTooLarge {
+                name: name.clone(),
+                max_mb: limits.max_megabytes(),
+            });
             return;
         }
         let head = file
@@ -175,10 +179,12 @@ impl PickedFiles {
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        let Ok(kind) = sniff(&bytes) else {
-            let msg = t_string!(i18n, file_wrong_type, name = name.clone()).to_string();
-            self.refusal.set(Some(msg));
-            return;
+        let kind = match sniff(&bytes) {
+            Ok(kind) => kind,
+            Err(why) => {
+                refuse(why.for_file(&name));
+                return;
+            }
         };
         let preview = kind.is_image().then(|| {
             std::rc::Rc::new(gloo_file::ObjectUrl::from(gloo_file::Blob::from(

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
 use crate::api::reply_ticket;
+use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action};
 use crate::components::labels::{lang_code, status_name};
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{format_day, TicketStatus, TicketSummary};
 use crate::i18n::*;
-use crate::pages::ticket::action_error_text;
 
 /// Bumped after an answer sent from the list, so the page holding the list refetches.
 #[derive(Clone, Copy)]

@@ -2,6 +2,7 @@
 //! can trust them.
 use serde::{Deserialize, Serialize};
 
+use super::invalid::{check_length, Invalid};
 use super::{Role, Tier};
 
 macro_rules! text_newtype {
@@ -28,25 +29,24 @@ text_newtype!(MemberNumber);
 
 impl Username {
     /// Usernames compare case-insensitively, so they are stored lower-case.
-    pub fn parse(input: &str) -> Result<Username, String> {
+    /// Letters, digits and `. _ - @` only.
+    pub fn parse(input: &str) -> Result<Username, Invalid> {
         let s = input.trim().to_lowercase();
-        if s.is_empty() {
-            return Err("username is empty".into());
-        }
-        if s.chars().count() > 64 {
-            return Err("username is longer than 64 characters".into());
-        }
+        check_length(&s, 1, 64)?;
         if !s.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
-            return Err("username may only contain letters, digits and . _ - @".into());
+            return Err(Invalid::BadCharacters);
         }
         Ok(Username(s))
     }
 }
 
 impl Email {
-    pub fn parse(input: &str) -> Result<Email, String> {
+    pub fn parse(input: &str) -> Result<Email, Invalid> {
         let s = input.trim();
-        let (local, domain) = s.split_once('@').ok_or("email needs an @")?;
+        if s.is_empty() {
+            return Err(Invalid::Empty);
+        }
+        let (local, domain) = s.split_once('@').ok_or(Invalid::NotEmail)?;
         let ok = !local.is_empty()
             && domain.contains('.')
             && !domain.starts_with('.')
@@ -56,22 +56,17 @@ impl Email {
         if ok {
             Ok(Email(s.to_string()))
         } else {
-            Err(format!("'{s}' is not an email address"))
+            Err(Invalid::NotEmail)
         }
     }
 }
 
 impl DisplayName {
-    pub fn parse(input: &str) -> Result<DisplayName, String> {
+    pub fn parse(input: &str) -> Result<DisplayName, Invalid> {
         let s = input.trim();
-        if s.is_empty() {
-            return Err("display name is empty".into());
-        }
-        if s.chars().count() > 120 {
-            return Err("display name is longer than 120 characters".into());
-        }
+        check_length(s, 1, 120)?;
         if s.chars().any(char::is_control) {
-            return Err("display name contains control characters".into());
+            return Err(Invalid::BadCharacters);
         }
         Ok(DisplayName(s.to_string()))
     }
@@ -79,10 +74,10 @@ impl DisplayName {
 
 impl MemberNumber {
     /// Member numbers are digits (leading zeros kept); optional for staff.
-    pub fn parse(input: &str) -> Result<MemberNumber, String> {
+    pub fn parse(input: &str) -> Result<MemberNumber, Invalid> {
         let s = input.trim();
         if s.is_empty() || s.len() > 20 || !s.chars().all(|c| c.is_ascii_digit()) {
-            return Err(format!("member number '{s}' must be 1 to 20 digits"));
+            return Err(Invalid::NotMemberNumber);
         }
         Ok(MemberNumber(s.to_string()))
     }

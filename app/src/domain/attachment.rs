@@ -3,6 +3,8 @@
 //! same checks before sending, the server again on what arrives.
 use serde::{Deserialize, Serialize};
 
+use super::invalid::Invalid;
+
 /// The kinds of file a member may attach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileKind {
@@ -53,9 +55,9 @@ pub const SNIFF_LEN: usize = 4096;
 /// Decides what a file is from its first bytes. Text is accepted only when it is UTF-8 with no
 /// control characters and does not look like HTML/XML/script (a "screenshot.png" that is really a
 /// web page is refused, not stored as text).
-pub fn sniff(head: &[u8]) -> Result<FileKind, String> {
+pub fn sniff(head: &[u8]) -> Result<FileKind, Unaccepted> {
     if head.is_empty() {
-        return Err("the file is empty".into());
+        return Err(Unaccepted::Empty);
     }
     if let Some(t) = infer::get(head) {
         return match t.mime_type() {
@@ -64,18 +66,31 @@ pub fn sniff(head: &[u8]) -> Result<FileKind, String> {
             "image/webp" => Ok(FileKind::Webp),
             "image/gif" => Ok(FileKind::Gif),
             "application/pdf" => Ok(FileKind::Pdf),
-            _ => Err(unsupported()),
+            _ => Err(Unaccepted::WrongType),
         };
     }
     if looks_like_plain_text(head) {
         Ok(FileKind::Text)
     } else {
-        Err(unsupported())
+        Err(Unaccepted::WrongType)
     }
 }
 
-fn unsupported() -> String {
-    "this type of file is not accepted; use PNG, JPEG, WebP, GIF, PDF or plain text".into()
+/// Why `sniff` refused a file (the caller knows its name and words the refusal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unaccepted {
+    Empty,
+    WrongType,
+}
+
+impl Unaccepted {
+    pub fn for_file(self, name: &str) -> Invalid {
+        let name = name.to_string();
+        match self {
+            Unaccepted::Empty => Invalid::FileEmpty { name },
+            Unaccepted::WrongType => Invalid::FileType { name },
+        }
+    }
 }
 
 fn looks_like_plain_text(head: &[u8]) -> bool {

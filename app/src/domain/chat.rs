@@ -237,8 +237,11 @@ pub enum ServerFrame {
     Typing {
         name: String,
     },
+    /// A frame was refused. `message` is English (for logs and scripts); the page words `error`.
     Error {
         message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<crate::error::AppError>,
     },
 }
 

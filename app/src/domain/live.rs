@@ -12,6 +12,10 @@ pub enum LiveEvent {
         chat_id: i64,
         member_id: i64,
         agent_id: Option<i64>,
+        /// Only a message was added (the chat's state did not change), so its sockets need not
+        /// read the state again. Absent (older instances) means anything may have changed.
+        #[serde(default)]
+        message_only: bool,
     },
     /// Someone is typing in a chat (only that chat's sockets pass it on).
     ChatTyping {
@@ -24,14 +28,37 @@ pub enum LiveEvent {
 }
 
 impl LiveEvent {
-    /// Whether this person may hear the event.
+    /// Whether this person's pages hear the event (over `/events`). A chat's messages and typing
+    /// travel over the chat's own socket; no page follows them.
     pub fn visible_to(&self, user_id: i64, is_staff: bool) -> bool {
         match self {
+            _ if !self.for_pages() => false,
             LiveEvent::Ticket { member_id, .. } | LiveEvent::Chat { member_id, .. } => {
                 is_staff || *member_id == user_id
             }
-            LiveEvent::ChatTyping { .. } => false,
             LiveEvent::ChatQueue => is_staff,
+            LiveEvent::ChatTyping { .. } => false,
+        }
+    }
+
+    /// Whether any page follows this kind of event.
+    pub fn for_pages(&self) -> bool {
+        !matches!(
+            self,
+            LiveEvent::Chat {
+                message_only: true,
+                ..
+            } | LiveEvent::ChatTyping { .. }
+        )
+    }
+
+    /// The chat this event is about, if it is about one.
+    pub fn chat_id(&self) -> Option<i64> {
+        match self {
+            LiveEvent::Chat { chat_id, .. } | LiveEvent::ChatTyping { chat_id, .. } => {
+                Some(*chat_id)
+            }
+            _ => None,
         }
     }
 }
@@ -51,5 +78,29 @@ mod tests {
         assert!(e.visible_to(2, true));
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(json, r#"{"type":"ticket","ticket_id":7,"member_id":1}"#);
+    }
+
+    #[test]
+    fn chat_messages_stay_on_the_chat_socket() {
+        let message = LiveEvent::Chat {
+            chat_id: 3,
+            member_id: 1,
+            agent_id: Some(9),
+            message_only: true,
+        };
+        assert!(!message.visible_to(1, false));
+        assert!(!message.visible_to(9, true));
+        // An instance that does not send the flag yet: anything may have changed.
+        let old: LiveEvent =
+            serde_json::from_str(r#"{"type":"chat","chat_id":3,"member_id":1,"agent_id":null}"#)
+                .unwrap();
+        assert!(matches!(
+            old,
+            LiveEvent::Chat {
+                message_only: false,
+                ..
+            }
+        ));
+        assert!(old.visible_to(1, false));
     }
 }

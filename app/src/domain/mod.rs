@@ -3,6 +3,7 @@ mod account;
 mod attachment;
 mod chat;
 mod dates;
+mod invalid;
 mod live;
 #[cfg(test)]
 mod properties;
@@ -15,10 +16,11 @@ mod tier;
 
 pub use account::*;
 pub use attachment::{
-    sanitize_file_name, sniff, AttachmentInfo, FileKind, UploadLimits, SNIFF_LEN,
+    sanitize_file_name, sniff, AttachmentInfo, FileKind, Unaccepted, UploadLimits, SNIFF_LEN,
 };
 pub use chat::*;
 pub use dates::{format_day, format_day_time};
+pub use invalid::{check_length, Invalid};
 pub use live::LiveEvent;
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
 pub use role::Role;

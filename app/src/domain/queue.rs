@@ -27,7 +27,11 @@ impl QueueFilter {
         Ok(QueueFilter {
             status: opt(status).map(|s| TicketStatus::parse(&s)).transpose()?,
             language: opt(language)
-                .map(|l| parse_language(&l).map(str::to_string))
+                .map(|l| {
+                    parse_language(&l)
+                        .map(str::to_string)
+                        .map_err(|_| format!("unknown language '{l}'"))
+                })
                 .transpose()?,
             tier: opt(tier).map(|t| Tier::parse(&t)).transpose()?,
             search: opt(search).map(|s| s.chars().take(100).collect()),

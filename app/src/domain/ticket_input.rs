@@ -2,6 +2,8 @@
 //! The same `parse` runs in the browser (to refuse early) and on the server (to refuse for real).
 use serde::{Deserialize, Serialize};
 
+use super::invalid::{check_length, Invalid};
+
 pub const TITLE_MAX: usize = 150;
 pub const DESCRIPTION_MIN: usize = 10;
 pub const BODY_MAX: usize = 10_000;
@@ -19,14 +21,10 @@ fn clean(input: &str) -> String {
 pub struct TicketTitle(String);
 
 impl TicketTitle {
-    pub fn parse(input: &str) -> Result<TicketTitle, String> {
+    pub fn parse(input: &str) -> Result<TicketTitle, Invalid> {
         let s: String = clean(input).replace(['\n', '\t'], " ");
-        match s.chars().count() {
-            0 => Err("title is empty".into()),
-            n if n < 3 => Err("title needs at least 3 characters".into()),
-            n if n > TITLE_MAX => Err(format!("title is longer than {TITLE_MAX} characters")),
-            _ => Ok(TicketTitle(s)),
-        }
+        check_length(&s, 3, TITLE_MAX)?;
+        Ok(TicketTitle(s))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -37,16 +35,10 @@ impl TicketTitle {
 pub struct Description(String);
 
 impl Description {
-    pub fn parse(input: &str) -> Result<Description, String> {
+    pub fn parse(input: &str) -> Result<Description, Invalid> {
         let s = clean(input);
-        match s.chars().count() {
-            0 => Err("description is empty".into()),
-            n if n < DESCRIPTION_MIN => Err(format!(
-                "description needs at least {DESCRIPTION_MIN} characters"
-            )),
-            n if n > BODY_MAX => Err(format!("description is longer than {BODY_MAX} characters")),
-            _ => Ok(Description(s)),
-        }
+        check_length(&s, DESCRIPTION_MIN, BODY_MAX)?;
+        Ok(Description(s))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -58,13 +50,10 @@ impl Description {
 pub struct MessageBody(String);
 
 impl MessageBody {
-    pub fn parse(input: &str) -> Result<MessageBody, String> {
+    pub fn parse(input: &str) -> Result<MessageBody, Invalid> {
         let s = clean(input);
-        match s.chars().count() {
-            0 => Err("message is empty".into()),
-            n if n > BODY_MAX => Err(format!("message is longer than {BODY_MAX} characters")),
-            _ => Ok(MessageBody(s)),
-        }
+        check_length(&s, 1, BODY_MAX)?;
+        Ok(MessageBody(s))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -87,12 +76,12 @@ pub const LANGUAGES: [(&str, &str); 12] = [
     ("ko", "한국어"),
 ];
 
-pub fn parse_language(code: &str) -> Result<&'static str, String> {
+pub fn parse_language(code: &str) -> Result<&'static str, Invalid> {
     LANGUAGES
         .iter()
         .find(|(c, _)| *c == code.trim())
         .map(|(c, _)| *c)
-        .ok_or_else(|| format!("unknown language '{}'", code.trim()))
+        .ok_or(Invalid::UnknownLanguage)
 }
 
 /// The seed asks members to start titles with their language ("Español - No puedo ...").

@@ -4,13 +4,13 @@ use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 
 use crate::api::{load_chat_console, AcceptChat, SetPresence};
+use crate::components::error_text::action_error_text;
 use crate::components::header::SiteHeader;
 use crate::components::labels::tier_name;
 use crate::components::live::use_live_version;
 use crate::domain::{waited, ChatConsole, CurrentUser, LiveEvent};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
-use crate::pages::ticket::action_error_text;
 
 #[component]
 pub fn ChatConsolePage() -> impl IntoView {

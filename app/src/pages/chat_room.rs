@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{get_chat, send_chat_files, AskForTicket, ChatToTicket, EndChat};
 use crate::components::attachments::AttachmentList;
 use crate::components::chat_socket::{is_open, ChatLive};
+use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action, FilePicker, PickedFiles};
 use crate::components::labels::lang_code;
 use crate::domain::{
@@ -16,7 +17,6 @@ use crate::domain::{
 use crate::i18n::*;
 use crate::pages::chat_start::ticket_link;
 use crate::pages::refusal::PageError;
-use crate::pages::ticket::action_error_text;
 
 #[component]
 pub fn ChatRoomPage() -> impl IntoView {
@@ -177,7 +177,9 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
         <p class="typing" aria-live="polite">
             {move || live.typing.get().map(|name| t_string!(i18n, chat_typing, name = name).to_string())}
         </p>
-        <p class="form-error" role="alert">{move || live.error.get()}</p>
+        <p class="form-error" role="alert">
+            {move || live.error.get().map(|e| action_error_text(i18n, &e))}
+        </p>
         <p class="form-error" role="alert">{action_error}</p>
         {move || {
             let head = live.head.get();

@@ -4,12 +4,12 @@ use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 
 use crate::api::{chat_form, StartChat};
+use crate::components::error_text::action_error_text;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{non_english_language, ChatStart, CurrentUser, LANGUAGES};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
-use crate::pages::ticket::action_error_text;
 
 #[component]
 pub fn ChatStartPage() -> impl IntoView {
@@ -48,7 +48,13 @@ fn PreChatForm(user: CurrentUser, open: Option<i64>) -> impl IntoView {
     let start = ServerAction::<StartChat>::new();
     let name = RwSignal::new(user.display_name.clone());
     let email = RwSignal::new(user.email.clone());
-    let question = RwSignal::new(String::new());
+    // A question carried back to the form (a post without JavaScript that got the ticket offer).
+    let carried: String = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("question")
+        .map(|q| q.chars().take(crate::domain::CHAT_MESSAGE_MAX).collect())
+        .unwrap_or_default();
+    let question = RwSignal::new(carried.clone());
     // Without JavaScript the button's own name/value says the same thing.
     let continue_in_english = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -113,7 +119,7 @@ fn PreChatForm(user: CurrentUser, open: Option<i64>) -> impl IntoView {
             <label for="chat-question">{t!(i18n, chat_question)}</label>
             <textarea id="chat-question" name="question" rows="4" required
                 placeholder=move || t_string!(i18n, chat_question_placeholder).to_string()
-                on:input=move |ev| question.set(event_target_value(&ev))></textarea>
+                on:input=move |ev| question.set(event_target_value(&ev))>{carried}</textarea>
             <p class="form-error" role="alert">{error("question")}</p>
 
             {move || other_language.get().map(|code| {

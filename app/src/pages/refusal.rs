@@ -4,10 +4,10 @@ use crate::components::header::LogoutButton;
 use crate::components::labels::tier_name;
 use leptos_router::components::Redirect;
 
+use crate::components::error_text::action_error_text;
 use crate::domain::Tier;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::ticket::action_error_text;
 
 /// What a member below the gate sees instead of Technical Issues: why, and where to go instead.
 #[component]

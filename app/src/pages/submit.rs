@@ -6,17 +6,17 @@ use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 
 use crate::api::{new_ticket_form, submit_ticket};
+use crate::components::error_text::{action_error_text, invalid_text};
 use crate::components::file_picker::{
     send_form, size_label, upload_action, FilePicker, PickedFiles,
 };
 use crate::components::labels::lang_code;
 use crate::domain::{
-    language_prefix, parse_language, Description, TicketTitle, UploadLimits, LANGUAGES,
+    language_prefix, parse_language, Description, Invalid, TicketTitle, UploadLimits, LANGUAGES,
 };
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
-use crate::pages::ticket::action_error_text;
 
 const DRAFT_KEY: &str = "desk.ticket-draft";
 const STEPS: u8 = 4;
@@ -66,7 +66,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
     let description = RwSignal::new(String::new());
     let picked = PickedFiles::new(limits);
     // Client-side problems found before Next: (field, message).
-    let step_error = RwSignal::new(None::<(&'static str, String)>);
+    let step_error = RwSignal::new(None::<(&'static str, Invalid)>);
     // Becomes true once the draft (if any) is restored; saving starts only then.
     let interactive = RwSignal::new(false);
 
@@ -127,7 +127,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
         }
         now
     });
-    let check_step = move |n: u8| -> Result<(), (&'static str, String)> {
+    let check_step = move |n: u8| -> Result<(), (&'static str, Invalid)> {
         match n {
             1 => {
                 TicketTitle::parse(&title.get_untracked()).map_err(|e| ("title", e))?;
@@ -167,9 +167,8 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
     // One error line per field: a check before Next, or the server's answer.
     let field_error = move |field: &'static str| {
         move || {
-            if let Some((f, msg)) = step_error.get() {
-                return (f == field)
-                    .then(|| t_string!(i18n, error_validation, message = msg).to_string());
+            if let Some((f, problem)) = step_error.get() {
+                return (f == field).then(|| invalid_text(i18n, &problem));
             }
             match submit.value().get()?.err()? {
                 AppError::Validation { field: f, .. } if f != field => None,

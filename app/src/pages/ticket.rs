@@ -9,6 +9,7 @@ use crate::api::{
     get_ticket, get_upload_limits, reply_ticket, AddNote, CloseTicket, ReopenTicket, RequestInfo,
 };
 use crate::components::attachments::AttachmentList;
+use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{
     send_form, upload_action, FilePicker, PickedFiles, UploadAction,
 };
@@ -22,26 +23,6 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
-
-/// The message a person sees for an error from a ticket action.
-pub fn action_error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String {
-    match err {
-        AppError::Validation { message, .. } => {
-            t_string!(i18n, error_validation, message = message.clone()).to_string()
-        }
-        AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
-        AppError::IllegalTransition { .. } => t_string!(i18n, error_conflict).to_string(),
-        AppError::Conflict { message } => message.clone(),
-        AppError::RateLimited { retry_after_secs } => {
-            let minutes = retry_after_secs.div_ceil(60);
-            t_string!(i18n, login_throttled, minutes = minutes).to_string()
-        }
-        AppError::Unavailable => t_string!(i18n, error_unavailable).to_string(),
-        AppError::TimedOut => t_string!(i18n, error_timed_out).to_string(),
-        AppError::StorageFull => t_string!(i18n, error_storage_full).to_string(),
-        _ => t_string!(i18n, error_generic).to_string(),
-    }
-}
 
 /// Everything the page's forms act through, created once so a live refresh keeps what is typed.
 #[derive(Clone, Copy)]

@@ -45,17 +45,22 @@ fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Sets the HTTP status that matches the error while a page renders (a Manager's dashboard is a
-/// polite 403 page). A plain HTML form post is left alone: Leptos answers it with a redirect back.
-pub fn fail(err: AppError) -> AppError {
-    let plain_form_post = use_context::<axum::http::request::Parts>().is_some_and(|p| {
+/// Is this server-function call a browser posting a form without JavaScript? Leptos answers
+/// such a post with a redirect (back to the page, or where the function says).
+pub fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>().is_some_and(|p| {
         p.method == axum::http::Method::POST
             && p.headers
                 .get(axum::http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form_post {
+    })
+}
+
+/// Sets the HTTP status that matches the error while a page renders (a Manager's dashboard is a
+/// polite 403 page). A plain HTML form post is left alone: Leptos answers it with a redirect back.
+pub fn fail(err: AppError) -> AppError {
+    if is_plain_form_post() {
         return err;
     }
     if let Some(res) = use_context::<ResponseOptions>() {

@@ -5,27 +5,23 @@ use super::auth::{fail, internal, require_desk_user, state};
 use super::db::{now_ms, NewChat};
 use super::state::AppState;
 use crate::domain::{
-    estimate_wait, non_english_language, ChatConsole, ChatHead, ChatStart, ChatStatus, ChatView,
-    CurrentUser, DisplayName, Email, EndReason, LiveEvent, MessageBody, QueueInfo, SystemNote,
-    WaitingChat, CHAT_MESSAGE_MAX,
+    check_length, estimate_wait, non_english_language, ChatConsole, ChatHead, ChatStart,
+    ChatStatus, ChatView, CurrentUser, DisplayName, Email, EndReason, Invalid, LiveEvent,
+    MessageBody, QueueInfo, SystemNote, WaitingChat, CHAT_MESSAGE_MAX,
 };
 use crate::error::AppError;
 
 /// An agent counts as online while their console has checked in this recently.
 pub const ONLINE_WINDOW_MS: i64 = 60_000;
 
-fn invalid(field: &str) -> impl Fn(String) -> AppError + '_ {
+fn invalid(field: &str) -> impl Fn(Invalid) -> AppError + '_ {
     move |msg| fail(AppError::validation(field, msg))
 }
 
 /// A chat message's text: not empty, not longer than a chat message may be.
-pub fn parse_chat_text(text: &str) -> Result<MessageBody, String> {
+pub fn parse_chat_text(text: &str) -> Result<MessageBody, Invalid> {
     let body = MessageBody::parse(text)?;
-    if body.as_str().chars().count() > CHAT_MESSAGE_MAX {
-        return Err(format!(
-            "message is longer than {CHAT_MESSAGE_MAX} characters"
-        ));
-    }
+    check_length(body.as_str(), 1, CHAT_MESSAGE_MAX)?;
     Ok(body)
 }
 
@@ -48,14 +44,24 @@ pub async fn head_for(user: &CurrentUser, id: i64) -> Result<ChatHead, AppError>
 
 pub async fn announce(st: &AppState, head: &ChatHead, queue_moved: bool) {
     let hub = &st.hub;
-    hub.publish(LiveEvent::Chat {
+    hub.publish(chat_event(head, false)).await;
+    if queue_moved {
+        hub.publish(LiveEvent::ChatQueue).await;
+    }
+}
+
+/// Tells the chat's sockets that a message was added and nothing else changed (no page follows
+/// that).
+pub async fn announce_message(st: &AppState, head: &ChatHead) {
+    st.hub.publish(chat_event(head, true)).await;
+}
+
+fn chat_event(head: &ChatHead, message_only: bool) -> LiveEvent {
+    LiveEvent::Chat {
         chat_id: head.id,
         member_id: head.member_id,
         agent_id: head.agent_id,
-    })
-    .await;
-    if queue_moved {
-        hub.publish(LiveEvent::ChatQueue).await;
+        message_only,
     }
 }
 
@@ -180,9 +186,7 @@ pub async fn end(id: i64) -> Result<(), AppError> {
         .await
         .map_err(internal)?;
     if !ended {
-        return Err(fail(AppError::Conflict {
-            message: "this chat has already ended".into(),
-        }));
+        return Err(fail(AppError::ChatEnded));
     }
     announce(&state(), &head, head.status == ChatStatus::Queued).await;
     Ok(())
@@ -195,9 +199,7 @@ pub async fn to_ticket(id: i64) -> Result<i64, AppError> {
     let user = require_desk_user().await?;
     let head = head_for(&user, id).await?;
     if head.status == ChatStatus::Ended {
-        return Err(fail(AppError::Conflict {
-            message: "this chat has already ended".into(),
-        }));
+        return Err(fail(AppError::ChatEnded));
     }
     let st = state();
     let messages = st
@@ -357,7 +359,7 @@ pub async fn ask_for_ticket(id: i64) -> Result<(), AppError> {
 pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, AppError> {
     let user = require_desk_user().await?;
     let Some(multipart) = data.into_inner() else {
-        return Err(fail(AppError::validation("form", "expected a form upload")));
+        return Err(fail(AppError::malformed("form", "expected a form upload")));
     };
     let st = state();
     let form = super::uploads::read_form(multipart, st.config.upload_limits, &st.files)
@@ -366,18 +368,18 @@ pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, Ap
     let id = form.text("chat").trim().parse::<i64>().unwrap_or(0);
     let head = head_for(&user, id).await?;
     if head.status == ChatStatus::Ended {
-        return Err(fail(AppError::Conflict {
-            message: "this chat has ended".into(),
-        }));
+        return Err(fail(AppError::ChatEnded));
     }
     let text = form.text("body").trim();
     if text.is_empty() && form.staged.files.is_empty() {
-        return Err(fail(AppError::validation("body", "message is empty")));
+        return Err(fail(AppError::validation("body", Invalid::Empty)));
     }
     if text.chars().count() > CHAT_MESSAGE_MAX {
         return Err(fail(AppError::validation(
             "body",
-            format!("message is longer than {CHAT_MESSAGE_MAX} characters"),
+            Invalid::TooLong {
+                max: CHAT_MESSAGE_MAX,
+            },
         )));
     }
     let files = form.staged.rows();
@@ -389,6 +391,6 @@ pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, Ap
         .map_err(internal)?;
     drop(files);
     form.staged.promote();
-    announce(&state(), &head, false).await;
+    announce_message(&state(), &head).await;
     Ok(message_id)
 }

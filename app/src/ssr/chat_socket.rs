@@ -12,10 +12,11 @@ use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
 use super::auth::handler_user;
-use super::chat::{announce, may_use, parse_chat_text, queue_info, ONLINE_WINDOW_MS};
+use super::chat::{announce_message, may_use, parse_chat_text, queue_info, ONLINE_WINDOW_MS};
 use super::db::now_ms;
 use super::state::AppState;
 use crate::domain::{ChatStatus, ClientFrame, CurrentUser, LiveEvent, ServerFrame};
+use crate::error::AppError;
 
 /// Frames larger than this are refused by the socket itself (a chat message is at most 2000
 /// characters).
@@ -71,7 +72,7 @@ struct ChatSocket {
 
 impl ChatSocket {
     async fn serve(mut self, mut socket: WebSocket) {
-        let mut events = self.state.hub.subscribe();
+        let mut events = self.state.hub.subscribe_chat(self.chat_id);
         let closed = self.state.hub.closed();
         tokio::pin!(closed);
         let mut tick = tokio::time::interval(Duration::from_secs(15));
@@ -80,7 +81,7 @@ impl ChatSocket {
             let frames = tokio::select! {
                 incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Text(text))) => self.on_frame(text.as_str()).await,
-                    Some(Ok(Message::Binary(_))) => vec![error("send JSON text frames")],
+                    Some(Ok(Message::Binary(_))) => vec![refuse(AppError::malformed("frame", "send JSON text frames"))],
                     Some(Ok(_)) => vec![],
                     Some(Err(_)) | None => break,
                 },
@@ -114,7 +115,7 @@ impl ChatSocket {
     async fn on_frame(&mut self, text: &str) -> Vec<ServerFrame> {
         let frame = match serde_json::from_str::<ClientFrame>(text) {
             Ok(f) => f,
-            Err(_) => return vec![error("malformed frame")],
+            Err(_) => return vec![refuse(AppError::malformed("frame", "malformed frame"))],
         };
         match frame {
             ClientFrame::Resume { after } => {
@@ -140,24 +141,24 @@ impl ChatSocket {
     async fn send(&mut self, body: &str, client_ref: String) -> Vec<ServerFrame> {
         let body = match parse_chat_text(body) {
             Ok(b) => b,
-            Err(e) => return vec![error(&e)],
+            Err(e) => return vec![refuse(AppError::validation("body", e))],
         };
         // Checked again on every message: the chat may have ended or changed hands.
         let chats = self.state.db.chats();
         let head = match chats.head(self.chat_id).await {
             Ok(Some(h)) if may_use(&self.user, &h) => h,
-            Ok(_) => return vec![error("this chat is not yours")],
-            Err(_) => return vec![error("could not store the message; try again")],
+            Ok(_) => return vec![refuse(AppError::Forbidden)],
+            Err(_) => return vec![refuse(AppError::Internal)],
         };
         if head.status == ChatStatus::Ended {
-            return vec![error("this chat has ended")];
+            return vec![refuse(AppError::ChatEnded)];
         }
         match chats
             .add_message(self.chat_id, self.user.id, body.as_str(), &[], now_ms())
             .await
         {
             Ok(message_id) => {
-                announce(&self.state, &head, false).await;
+                announce_message(&self.state, &head).await;
                 vec![ServerFrame::Ack {
                     client_ref,
                     message_id,
@@ -165,7 +166,7 @@ impl ChatSocket {
             }
             Err(e) => {
                 tracing::error!(error = %e, "chat message not stored");
-                vec![error("could not store the message; try again")]
+                vec![refuse(AppError::Internal)]
             }
         }
     }
@@ -175,7 +176,17 @@ impl ChatSocket {
             return vec![];
         }
         match event {
-            LiveEvent::Chat { chat_id, .. } if chat_id == self.chat_id => self.catch_up().await,
+            LiveEvent::Chat {
+                chat_id,
+                message_only,
+                ..
+            } if chat_id == self.chat_id => {
+                if message_only {
+                    self.new_messages().await
+                } else {
+                    self.catch_up().await
+                }
+            }
             LiveEvent::ChatQueue if self.queued => self.state_frame(true).await,
             LiveEvent::ChatTyping {
                 chat_id,
@@ -216,7 +227,7 @@ impl ChatSocket {
             return vec![];
         }
         if !may_use(&self.user, &head) {
-            return vec![error("this chat is no longer yours")];
+            return vec![refuse(AppError::Forbidden)];
         }
         let queue = queue_info(&self.state, &head).await.ok().flatten();
         vec![ServerFrame::State {
@@ -228,6 +239,12 @@ impl ChatSocket {
     /// The state and every message this client does not have yet.
     async fn catch_up(&mut self) -> Vec<ServerFrame> {
         let mut frames = self.state_frame(false).await;
+        frames.extend(self.new_messages().await);
+        frames
+    }
+
+    /// Every message this client does not have yet.
+    async fn new_messages(&mut self) -> Vec<ServerFrame> {
         match self
             .state
             .db
@@ -237,17 +254,20 @@ impl ChatSocket {
         {
             Ok(messages) if !messages.is_empty() => {
                 self.sent_up_to = messages.last().map(|m| m.id).unwrap_or(self.sent_up_to);
-                frames.push(ServerFrame::Messages { messages });
+                vec![ServerFrame::Messages { messages }]
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "chat catch-up failed"),
+            Ok(_) => vec![],
+            Err(e) => {
+                tracing::error!(error = %e, "chat catch-up failed");
+                vec![]
+            }
         }
-        frames
     }
 }
 
-fn error(message: &str) -> ServerFrame {
+fn refuse(error: AppError) -> ServerFrame {
     ServerFrame::Error {
-        message: message.to_string(),
+        message: error.to_string(),
+        error: Some(error),
     }
 }

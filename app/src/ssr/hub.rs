@@ -2,8 +2,9 @@
 //! (server-sent events). On PostgreSQL every event goes through `NOTIFY`, and each instance's
 //! listener re-broadcasts it locally, so a member connected to instance A hears an agent acting
 //! on instance B. On SQLite (one instance by nature) events go straight to the local channel.
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -20,9 +21,15 @@ use crate::domain::LiveEvent;
 
 const CHANNEL: &str = "desk_live";
 
+/// One channel per chat with a socket open on this instance, so a message wakes the two sockets
+/// of its chat and not every socket on the instance.
+type ChatChannels = Arc<Mutex<HashMap<i64, broadcast::Sender<LiveEvent>>>>;
+
 #[derive(Clone, Debug)]
 pub struct Hub {
+    /// What pages hear (server-sent events), and the queue moves chat sockets follow.
     local: broadcast::Sender<LiveEvent>,
+    chats: ChatChannels,
     db: Db,
     /// Set at shutdown: open event streams end, so a graceful shutdown does not wait forever.
     closing: Arc<watch::Sender<bool>>,
@@ -34,21 +41,20 @@ impl Hub {
         let (local, _) = broadcast::channel(1024);
         let hub = Hub {
             local,
+            chats: ChatChannels::default(),
             db,
             closing: Arc::new(watch::Sender::new(false)),
         };
         if hub.db.backend == Backend::Postgres {
             let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
             listener.listen(CHANNEL).await?;
-            let local = hub.local.clone();
+            let (local, chats) = (hub.local.clone(), hub.chats.clone());
             tokio::spawn(async move {
                 loop {
                     // recv() reconnects by itself after a dropped connection.
                     match listener.recv().await {
                         Ok(n) => match serde_json::from_str::<LiveEvent>(n.payload()) {
-                            Ok(event) => {
-                                let _ = local.send(event);
-                            }
+                            Ok(event) => deliver(&local, &chats, event),
                             Err(e) => tracing::warn!(error = %e, "undecodable live event"),
                         },
                         Err(e) => {
@@ -66,9 +72,7 @@ impl Hub {
     /// pages also refetch on reconnect.
     pub async fn publish(&self, event: LiveEvent) {
         match self.db.backend {
-            Backend::Sqlite => {
-                let _ = self.local.send(event);
-            }
+            Backend::Sqlite => deliver(&self.local, &self.chats, event),
             Backend::Postgres => {
                 let payload = serde_json::to_string(&event).unwrap_or_default();
                 let sent = sqlx::query("select pg_notify($1, $2)")
@@ -78,7 +82,7 @@ impl Hub {
                     .await;
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "pg_notify failed; delivering locally only");
-                    let _ = self.local.send(event);
+                    deliver(&self.local, &self.chats, event);
                 }
             }
         }
@@ -86,6 +90,21 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.local.subscribe()
+    }
+
+    /// What one chat's socket follows: that chat's events, and (through the page channel) the
+    /// queue moving.
+    pub fn subscribe_chat(&self, chat_id: i64) -> ChatFeed {
+        let own = lock(&self.chats)
+            .entry(chat_id)
+            .or_insert_with(|| broadcast::channel(256).0)
+            .subscribe();
+        ChatFeed {
+            chat_id,
+            own: Some(own),
+            pages: self.local.subscribe(),
+            chats: self.chats.clone(),
+        }
     }
 
     /// Ends every open event stream (server shutdown).
@@ -98,6 +117,70 @@ impl Hub {
         let mut rx = self.closing.subscribe();
         async move {
             let _ = rx.wait_for(|closing| *closing).await;
+        }
+    }
+}
+
+fn lock(
+    chats: &ChatChannels,
+) -> std::sync::MutexGuard<'_, HashMap<i64, broadcast::Sender<LiveEvent>>> {
+    // The map stays consistent even if a holder panicked (each step is one insert or remove).
+    chats
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Hands an event to this instance's listeners: the chat's own channel for chat events, and the
+/// page channel for what pages follow (a chat's messages and typing are not among them).
+fn deliver(local: &broadcast::Sender<LiveEvent>, chats: &ChatChannels, event: LiveEvent) {
+    if let Some(chat_id) = event.chat_id() {
+        if let Some(channel) = lock(chats).get(&chat_id) {
+            let _ = channel.send(event.clone());
+        }
+    }
+    if event.for_pages() {
+        let _ = local.send(event);
+    }
+}
+
+/// A chat socket's subscription; the chat's channel goes away with its last socket.
+pub struct ChatFeed {
+    chat_id: i64,
+    own: Option<broadcast::Receiver<LiveEvent>>,
+    pages: broadcast::Receiver<LiveEvent>,
+    chats: ChatChannels,
+}
+
+impl ChatFeed {
+    /// The next event for this chat: its own, or a queue move. `Err(Lagged)` means some were
+    /// missed (read the chat again); `Err(Closed)` that the hub is gone.
+    pub async fn recv(&mut self) -> Result<LiveEvent, broadcast::error::RecvError> {
+        let Some(own) = self.own.as_mut() else {
+            return Err(broadcast::error::RecvError::Closed);
+        };
+        loop {
+            tokio::select! {
+                event = own.recv() => return event,
+                event = self.pages.recv() => match event {
+                    Ok(LiveEvent::ChatQueue) => return Ok(LiveEvent::ChatQueue),
+                    // The chat's own events also reach pages; they came through `own` already.
+                    Ok(_) => continue,
+                    Err(e) => return Err(e),
+                },
+            }
+        }
+    }
+}
+
+impl Drop for ChatFeed {
+    fn drop(&mut self) {
+        self.own.take();
+        let mut chats = lock(&self.chats);
+        if chats
+            .get(&self.chat_id)
+            .is_some_and(|c| c.receiver_count() == 0)
+        {
+            chats.remove(&self.chat_id);
         }
     }
 }

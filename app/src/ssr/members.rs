@@ -2,7 +2,9 @@
 //! Every row is checked first; one bad row means nothing is written.
 use super::db::{now_ms, Db, NewUser};
 use super::passwords;
-use crate::domain::{DisplayName, Email, MemberNumber, Role, Tier, Username, MIN_PASSWORD_LEN};
+use crate::domain::{
+    DisplayName, Email, Invalid, MemberNumber, Role, Tier, Username, MIN_PASSWORD_LEN,
+};
 
 /// One account as typed by an admin, before parsing.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -32,13 +34,17 @@ pub fn parse_member(raw: &RawMember) -> Result<NewUser, Vec<String>> {
             keep(&mut errors, $e)
         };
     }
-    let username = take!(Username::parse(&raw.username));
-    let display_name = take!(DisplayName::parse(&raw.display_name));
-    let email = take!(Email::parse(&raw.email));
+    // The admin reads these in English, with the column named.
+    let named = |column: &'static str| move |e: Invalid| format!("{column} {e}");
+    let username = take!(Username::parse(&raw.username).map_err(named("username")));
+    let display_name = take!(DisplayName::parse(&raw.display_name).map_err(named("display_name")));
+    let email = take!(Email::parse(&raw.email).map_err(named("email")));
     let member_number = if raw.member_number.trim().is_empty() {
         Some(None)
     } else {
-        take!(MemberNumber::parse(&raw.member_number).map(Some))
+        take!(MemberNumber::parse(&raw.member_number)
+            .map(Some)
+            .map_err(named("member_number")))
     };
     let tier = take!(Tier::parse(&raw.tier));
     let role = take!(Role::parse(&raw.role));

@@ -3,12 +3,12 @@ use super::auth::{fail, internal, require_desk_user, state};
 use super::db::{now_ms, TicketChange, TicketHead};
 use super::uploads::{read_form, Staged, UploadForm};
 use crate::domain::{
-    parse_language, Actor, AgentQueue, CurrentUser, Description, EntryKind, LiveEvent, MessageBody,
-    QueueFilter, TicketDetail, TicketStatus, TicketTitle,
+    parse_language, Actor, AgentQueue, CurrentUser, Description, EntryKind, Invalid, LiveEvent,
+    MessageBody, QueueFilter, TicketDetail, TicketStatus, TicketTitle,
 };
 use crate::error::AppError;
 
-fn invalid(field: &str) -> impl Fn(String) -> AppError + '_ {
+fn invalid(field: &str) -> impl Fn(Invalid) -> AppError + '_ {
     move |msg| fail(AppError::validation(field, msg))
 }
 
@@ -41,7 +41,7 @@ fn require_staff_user(user: &CurrentUser) -> Result<(), AppError> {
 /// Reads a multipart request through the upload pipeline with this server's limits.
 async fn upload_form(data: server_fn::codec::MultipartData) -> Result<UploadForm, AppError> {
     let Some(multipart) = data.into_inner() else {
-        return Err(fail(AppError::validation("form", "expected a form upload")));
+        return Err(fail(AppError::malformed("form", "expected a form upload")));
     };
     let st = state();
     read_form(multipart, st.config.upload_limits, &st.files)
@@ -163,10 +163,7 @@ pub async fn reply(data: server_fn::codec::MultipartData) -> Result<(), AppError
             let window = state().config.reopen_window.as_millis() as i64;
             let closed_at = head.closed_at.unwrap_or(0);
             if now_ms() - closed_at > window {
-                return Err(fail(AppError::validation(
-                    "body",
-                    "this issue was closed too long ago to reopen; please submit a new tech issue",
-                )));
+                return Err(fail(AppError::validation("body", Invalid::TooLateToReopen)));
             }
             Some((head.status, TicketStatus::Open))
         }
@@ -238,7 +235,8 @@ pub async fn queue(
 ) -> Result<(CurrentUser, AgentQueue), AppError> {
     let user = require_desk_user().await?;
     require_staff_user(&user)?;
-    let filter = QueueFilter::parse(status, language, tier, search).map_err(invalid("filter"))?;
+    let filter = QueueFilter::parse(status, language, tier, search)
+        .map_err(|e| fail(AppError::malformed("filter", e)))?;
     let queue = state()
         .db
         .tickets()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use multer::Multipart;
 use sha2::{Digest, Sha256};
 
-use crate::domain::{sanitize_file_name, sniff, FileKind, UploadLimits, SNIFF_LEN};
+use crate::domain::{sanitize_file_name, sniff, FileKind, Invalid, UploadLimits, SNIFF_LEN};
 use crate::error::AppError;
 
 /// Text fields larger than this are refused (descriptions are far shorter; this bounds memory).
@@ -137,8 +137,8 @@ impl UploadForm {
     }
 }
 
-fn files_error(message: impl Into<String>) -> AppError {
-    AppError::validation("files", message)
+fn files_error(problem: Invalid) -> AppError {
+    AppError::validation("files", problem)
 }
 
 fn unreadable(e: multer::Error) -> AppError {
@@ -155,7 +155,7 @@ fn unreadable(e: multer::Error) -> AppError {
         }
         cause = c.source();
     }
-    AppError::validation("form", format!("the form could not be read ({e})"))
+    AppError::malformed("form", format!("the form could not be read ({e})"))
 }
 
 /// Reads the whole form. Files come in fields named `files`; an empty file part (a browser's
@@ -178,11 +178,16 @@ pub async fn read_form(
             while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
                 text.extend_from_slice(&chunk);
                 if text.len() > MAX_TEXT_FIELD {
-                    return Err(AppError::validation(&name, "this field is far too long"));
+                    return Err(AppError::validation(
+                        &name,
+                        Invalid::TooLong {
+                            max: MAX_TEXT_FIELD,
+                        },
+                    ));
                 }
             }
             let text = String::from_utf8(text)
-                .map_err(|_| AppError::validation(&name, "this field is not valid text"))?;
+                .map_err(|_| AppError::validation(&name, Invalid::NotText))?;
             fields.insert(name, text);
             continue;
         };
@@ -191,10 +196,10 @@ pub async fn read_form(
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > limits.max_file_bytes {
-                return Err(files_error(format!(
-                    "“{file_name}” is larger than {} MB",
-                    limits.max_megabytes()
-                )));
+                return Err(files_error(Invalid::FileTooLarge {
+                    name: file_name,
+                    max_mb: limits.max_megabytes(),
+                }));
             }
         }
         if bytes.is_empty() && raw_name.is_empty() {
@@ -202,16 +207,18 @@ pub async fn read_form(
         }
         count += 1;
         if count > limits.max_files {
-            return Err(files_error(format!(
-                "at most {} files per message",
-                limits.max_files
-            )));
+            return Err(files_error(Invalid::TooManyFiles {
+                max: limits.max_files,
+            }));
         }
         let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])
-            .map_err(|why| files_error(format!("“{file_name}”: {why}")))?;
+            .map_err(|why| files_error(why.for_file(&file_name)))?;
         if kind == FileKind::Jpeg {
-            bytes = strip_jpeg_metadata(bytes)
-                .map_err(|_| files_error(format!("“{file_name}” is not a readable JPEG")))?;
+            bytes = strip_jpeg_metadata(bytes).map_err(|_| {
+                files_error(Invalid::BadJpeg {
+                    name: file_name.clone(),
+                })
+            })?;
         }
         let file = stage(store, file_name, kind, bytes)
             .await

@@ -1,0 +1,17 @@
+# Sourced by the scripts that drive the built app in a browser (e2e.sh, lighthouse.sh, bench.sh):
+# starts target/$SERVE_PROFILE/server (default release) with demo data on $SERVE_PORT (default
+# 3200) on a fresh SQLite database in a temporary folder, waits until it answers, and stops it
+# (and removes the folder) when the caller exits. Sets $port.
+data=$(mktemp -d)
+port=${SERVE_PORT:-3200}
+LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD LEPTOS_OUTPUT_NAME=desk \
+  APP_LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/desk.db" \
+  APP_ATTACHMENTS_DIR="$data/attachments" RUST_LOG=warn \
+  "target/${SERVE_PROFILE:-release}/server" >"$data/server.log" 2>&1 &
+server_pid=$!
+# On exit: stop the server, remove its folder, then whatever the caller already does on exit.
+eval "set -- $(trap -p EXIT)"
+caller_exit_trap=${3:-}
+trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$data" || true; eval "$caller_exit_trap"' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log" >&2; exit 1; }
