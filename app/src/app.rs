@@ -3,6 +3,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::components::hydration_script::HydrationScript;
 use crate::components::language::LanguageSwitcher;
 use crate::components::page_title::TitleFormat;
 use crate::i18n::*;
@@ -35,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // Hydrate once the first paint is done (idle, or 2 s at most): fetching and
                 // compiling the WASM before it competed with the page's largest paint on phones.
-                <HydrationScripts options defer=true/>
+                <HydrationScript options/>
                 <MetaTags/>
             </head>
             <body>

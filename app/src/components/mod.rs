@@ -3,6 +3,7 @@ pub mod chat_socket;
 pub mod error_text;
 pub mod file_picker;
 pub mod header;
+pub mod hydration_script;
 pub mod labels;
 pub mod language;
 pub mod live;
