@@ -10,10 +10,13 @@ use leptos::prelude::*;
 pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = bundle_names(&options);
     let pkg = format!("/{}", options.site_pkg_dir);
-    // `timeout`: a page that never goes idle still comes alive within 2 s.
+    // `timeout`: a page that never goes idle still comes alive within 2 s. The pause between
+    // starting the module and hydrating splits one long main-thread task in two, so a slow phone
+    // can handle a tap in between.
     let script = format!(
         "(() => {{ const start = () => import('{pkg}/{js}.js')\
-         .then(m => m.default({{ module_or_path: '{pkg}/{wasm}.wasm' }}).then(() => m.hydrate())); \
+         .then(m => m.default({{ module_or_path: '{pkg}/{wasm}.wasm' }})\
+         .then(() => new Promise(r => setTimeout(r, 0))).then(() => m.hydrate())); \
          if ('requestIdleCallback' in window) requestIdleCallback(start, {{ timeout: 2000 }}); \
          else start(); }})()"
     );
