@@ -7,10 +7,38 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("i18n");
+    // Every `locales/<code>.json` is a language (English is the default): adding a language is
+    // adding its file. A new file changes the folder, which reruns this script.
+    println!("cargo::rerun-if-changed=locales");
+    let mut codes: Vec<String> = std::fs::read_dir("locales")?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".json").map(str::to_string))
+        .filter(|code| code != "en")
+        .collect();
+    codes.sort();
+    // leptos_i18n only warns about a missing key (and shows English there); a language file
+    // that forgets one is refused here instead.
+    let keys = |code: &str| -> Result<Vec<String>, Box<dyn Error>> {
+        let text = std::fs::read_to_string(format!("locales/{code}.json"))?;
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)?;
+        Ok(map.keys().cloned().collect())
+    };
+    let english = keys("en")?;
+    for code in &codes {
+        let have = keys(code)?;
+        let missing: Vec<&String> = english.iter().filter(|k| !have.contains(k)).collect();
+        if !missing.is_empty() {
+            return Err(
+                format!("locales/{code}.json lacks {missing:?} (see locales/en.json)").into(),
+            );
+        }
+    }
     // `interpolate_display` lets `t_string!` fill placeholders, for attributes and titles.
-    let cfg = Config::new("en")?
-        .add_locale("es")?
-        .parse_options(ParseOptions::default().interpolate_display(true));
+    let mut cfg = Config::new("en")?;
+    for code in &codes {
+        cfg = cfg.add_locale(code)?;
+    }
+    let cfg = cfg.parse_options(ParseOptions::default().interpolate_display(true));
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();

@@ -7,6 +7,9 @@ use std::fmt::Write;
 use std::net::SocketAddr;
 
 use app::domain::{format_day, TicketLists, TicketSummary};
+
+/// The month names of `app/locales/en.json`, as the hand-written page writes them.
+const ENGLISH_MONTHS: &str = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec";
 use app::ssr::db::{Db, DbSessionStore};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -108,14 +111,14 @@ fn row(html: &mut String, t: &TicketSummary) {
          <span class=\"date\">Date Opened: {}</span><span class=\"status\">{:?}</span>",
         t.id,
         escape(&t.title),
-        format_day(t.opened_at, "en"),
+        format_day(t.opened_at, ENGLISH_MONTHS),
         t.status
     );
     if let Some(closed) = t.closed_at {
         let _ = write!(
             html,
             "<span class=\"date\">Date Closed: {}</span>",
-            format_day(closed, "en")
+            format_day(closed, ENGLISH_MONTHS)
         );
     }
     if let Some(q) = &t.question {

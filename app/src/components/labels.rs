@@ -31,8 +31,15 @@ pub fn status_name(i18n: I18nContext<Locale>, status: TicketStatus) -> String {
 
 /// The locale code used for date formatting.
 pub fn lang_code(i18n: I18nContext<Locale>) -> &'static str {
-    match i18n.get_locale() {
-        Locale::es => "es",
-        Locale::en => "en",
-    }
+    leptos_i18n::Locale::as_str(i18n.get_locale())
+}
+
+/// A day ("6 mar 2020") in the reader's language.
+pub fn day(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
+    crate::domain::format_day(unix_ms, t_string!(i18n, months))
+}
+
+/// A day and time ("6 mar 2020, 14:05 UTC") in the reader's language.
+pub fn day_time(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
+    crate::domain::format_day_time(unix_ms, t_string!(i18n, months))
 }

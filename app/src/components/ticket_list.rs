@@ -3,9 +3,9 @@ use leptos::prelude::*;
 use crate::api::reply_ticket;
 use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action};
-use crate::components::labels::{lang_code, status_name};
+use crate::components::labels::{day, status_name};
 use crate::components::submit_button::SubmitButton;
-use crate::domain::{format_day, TicketStatus, TicketSummary};
+use crate::domain::{TicketStatus, TicketSummary};
 use crate::i18n::*;
 
 /// Bumped after an answer sent from the list, so the page holding the list refetches.
@@ -27,15 +27,11 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
                 .question
                 .clone()
                 .map(|q| view! { <InlineAnswer id=t.id title=t.title.clone() question=q/> });
-            let date = move || {
-                let lang = lang_code(i18n);
-                match (status, t.closed_at) {
-                    (TicketStatus::Closed, Some(at)) => {
-                        t_string!(i18n, date_closed, date = format_day(at, lang)).to_string()
-                    }
-                    _ => t_string!(i18n, date_opened, date = format_day(t.opened_at, lang))
-                        .to_string(),
+            let date = move || match (status, t.closed_at) {
+                (TicketStatus::Closed, Some(at)) => {
+                    t_string!(i18n, date_closed, date = day(i18n, at)).to_string()
                 }
+                _ => t_string!(i18n, date_opened, date = day(i18n, t.opened_at)).to_string(),
             };
             view! {
                 <li class="ticket-row">

@@ -1,36 +1,30 @@
 //! Day-level dates as the seed shows them ("6 Mar 2020"). Always UTC so the server-rendered HTML
-//! and the hydrated client print the same text.
+//! and the hydrated client print the same text. The month names come from the locale file
+//! (`months`: twelve short names separated by spaces), so a language is one file.
 use time::OffsetDateTime;
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const MONTHS_ES: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
-];
-
-/// `lang` is a UI locale code ("en", "es").
-pub fn format_day(unix_ms: i64, lang: &str) -> String {
+/// `months`: "Jan Feb Mar ... Dec" in the reader's language.
+pub fn format_day(unix_ms: i64, months: &str) -> String {
     let Ok(dt) = OffsetDateTime::from_unix_timestamp_nanos(unix_ms as i128 * 1_000_000) else {
         return String::new();
     };
-    let months = if lang == "es" { &MONTHS_ES } else { &MONTHS_EN };
-    format!(
-        "{} {} {}",
-        dt.day(),
-        months[dt.month() as usize - 1],
-        dt.year()
-    )
+    let month = dt.month() as usize;
+    let name = months
+        .split_whitespace()
+        .nth(month - 1)
+        .map(str::to_string)
+        .unwrap_or_else(|| month.to_string());
+    format!("{} {} {}", dt.day(), name, dt.year())
 }
 
 /// "6 Mar 2020, 14:05 UTC": for conversation entries, where the hour matters.
-pub fn format_day_time(unix_ms: i64, lang: &str) -> String {
+pub fn format_day_time(unix_ms: i64, months: &str) -> String {
     let Ok(dt) = OffsetDateTime::from_unix_timestamp_nanos(unix_ms as i128 * 1_000_000) else {
         return String::new();
     };
     format!(
         "{}, {:02}:{:02} UTC",
-        format_day(unix_ms, lang),
+        format_day(unix_ms, months),
         dt.hour(),
         dt.minute()
     )
@@ -44,8 +38,12 @@ mod tests {
     fn seed_format() {
         // 2020-03-06T12:00:00Z
         let ms = 1_583_496_000_000;
-        assert_eq!(format_day(ms, "en"), "6 Mar 2020");
-        assert_eq!(format_day(ms, "es"), "6 mar 2020");
-        assert_eq!(format_day_time(ms, "en"), "6 Mar 2020, 12:00 UTC");
+        let en = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec";
+        let es = "ene feb mar abr may jun jul ago sept oct nov dic";
+        assert_eq!(format_day(ms, en), "6 Mar 2020");
+        assert_eq!(format_day(ms, es), "6 mar 2020");
+        assert_eq!(format_day_time(ms, en), "6 Mar 2020, 12:00 UTC");
+        // A locale file with too few names still gives a readable date.
+        assert_eq!(format_day(ms, "Jan"), "6 3 2020");
     }
 }

@@ -9,10 +9,9 @@ use crate::components::attachments::AttachmentList;
 use crate::components::chat_socket::{is_open, ChatLive};
 use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action, FilePicker, PickedFiles};
-use crate::components::labels::lang_code;
+use crate::components::labels::day_time;
 use crate::domain::{
-    format_day_time, non_english_language, ChatMessage, ChatStatus, ChatView, SystemNote,
-    UploadLimits,
+    non_english_language, ChatMessage, ChatStatus, ChatView, SystemNote, UploadLimits,
 };
 use crate::i18n::*;
 use crate::pages::chat_start::ticket_link;
@@ -226,7 +225,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
 fn ChatLine(m: ChatMessage, staff: bool, ticket_href: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let at = m.at;
-    let time = move || format_day_time(at, lang_code(i18n));
+    let time = move || day_time(i18n, at);
     if let Some(note) = m.system {
         let text = move || match note {
             SystemNote::AgentJoined => t_string!(i18n, chat_sys_joined).to_string(),

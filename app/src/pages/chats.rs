@@ -3,8 +3,8 @@ use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 
 use crate::api::my_chats;
-use crate::components::labels::lang_code;
-use crate::domain::{format_day_time, ChatStatus};
+use crate::components::labels::day_time;
+use crate::domain::ChatStatus;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 
@@ -29,7 +29,7 @@ pub fn ChatsPage() -> impl IntoView {
                                     view! {
                                         <li class="ticket-row">
                                             <a class="title" href=format!("/chat/{}", c.id)>{c.question}</a>
-                                            <span class="date">{move || format_day_time(at, lang_code(i18n))}</span>
+                                            <span class="date">{move || day_time(i18n, at)}</span>
                                             <span class="status">
                                                 {move || if ended { t_string!(i18n, chat_ended).to_string() } else { t_string!(i18n, chat_open).to_string() }}
                                             </span>

@@ -13,12 +13,11 @@ use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{
     send_form, upload_action, FilePicker, PickedFiles, UploadAction,
 };
-use crate::components::labels::{lang_code, status_name, tier_name};
+use crate::components::labels::{day, day_time, status_name, tier_name};
 use crate::components::live::use_live_version;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{
-    format_day, format_day_time, EntryKind, LiveEvent, TicketDetail, TicketStatus, TimelineItem,
-    UploadLimits, LANGUAGES,
+    EntryKind, LiveEvent, TicketDetail, TicketStatus, TimelineItem, UploadLimits, LANGUAGES,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -144,7 +143,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
                             <span class="who">{who}</span>
                             {label.map(|l| view! { " · " <strong class="kind">{l}</strong> })}
                             " · "
-                            <time>{move || format_day_time(at, lang_code(i18n))}</time>
+                            <time>{move || day_time(i18n, at)}</time>
                         </p>
                         <p class="body">{e.body}</p>
                         <AttachmentList files=e.attachments/>
@@ -163,7 +162,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
                         }
                     }}
                     " · "
-                    <time>{move || format_day_time(at, lang_code(i18n))}</time>
+                    <time>{move || day_time(i18n, at)}</time>
                 </li>
             }
             .into_any(),
@@ -181,7 +180,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         <p class="ticket-number">
             {move || t_string!(i18n, ticket_number, id = id).to_string()}
             " · "
-            {move || format_day(opened, lang_code(i18n))}
+            {move || day(i18n, opened)}
             " · "
             {move || t_string!(i18n, ticket_language, lang = lang_name).to_string()}
         </p>
