@@ -18,18 +18,27 @@ fn main() -> Result<(), Box<dyn Error>> {
     codes.sort();
     // leptos_i18n only warns about a missing key (and shows English there); a language file
     // that forgets one is refused here instead.
-    let keys = |code: &str| -> Result<Vec<String>, Box<dyn Error>> {
+    let read = |code: &str| -> Result<serde_json::Map<String, serde_json::Value>, Box<dyn Error>> {
         let text = std::fs::read_to_string(format!("locales/{code}.json"))?;
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)?;
-        Ok(map.keys().cloned().collect())
+        Ok(serde_json::from_str(&text)?)
     };
-    let english = keys("en")?;
-    for code in &codes {
-        let have = keys(code)?;
-        let missing: Vec<&String> = english.iter().filter(|k| !have.contains(k)).collect();
+    let english = read("en")?;
+    for code in std::iter::once("en").chain(codes.iter().map(String::as_str)) {
+        let file = read(code)?;
+        let missing: Vec<&String> = english.keys().filter(|k| !file.contains_key(*k)).collect();
         if !missing.is_empty() {
             return Err(
                 format!("locales/{code}.json lacks {missing:?} (see locales/en.json)").into(),
+            );
+        }
+        let months = file["months"]
+            .as_str()
+            .unwrap_or("")
+            .split_whitespace()
+            .count();
+        if months != 12 {
+            return Err(
+                format!("locales/{code}.json: `months` needs 12 names, has {months}").into(),
             );
         }
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: release build, then the harness (bench/) starts the desk and its baselines on
-# SQLite and PostgreSQL, loads them and prints a Markdown table (kept in target/bench.md).
+# SQLite and PostgreSQL, loads them and prints Markdown tables (kept in target/bench.md); last,
+# end2end/bench/hydration.mjs times the dashboard in chromium against the release server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/binaryen/bin:$HOME/.cargo/bin:$PATH"

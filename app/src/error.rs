@@ -26,7 +26,7 @@ pub enum AppError {
     /// The chat ended (the other side left, or it was turned into a ticket) before this action.
     #[error("this chat has ended")]
     ChatEnded,
-    /// Someone else acted first (an agent took the chat, the chat ended...).
+    /// Someone else acted first (another agent took the chat...). Only agents meet these.
     #[error("{message}")]
     Conflict { message: String },
     /// A field (or the form, or the files) was refused; pages word `problem` in the reader's

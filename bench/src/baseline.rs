@@ -7,9 +7,6 @@ use std::fmt::Write;
 use std::net::SocketAddr;
 
 use app::domain::{format_day, TicketLists, TicketSummary};
-
-/// The month names of `app/locales/en.json`, as the hand-written page writes them.
-const ENGLISH_MONTHS: &str = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec";
 use app::ssr::db::{Db, DbSessionStore};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -18,6 +15,11 @@ use axum::routing::get;
 use axum::Router;
 use tower_sessions::session::Id;
 use tower_sessions::SessionStore;
+
+/// The month names of `app/locales/en.json`, as the real page writes them in English.
+fn english_months() -> &'static str {
+    app::components::labels::months_in(app::i18n::Locale::en)
+}
 
 pub async fn serve_bare(page: String) -> SocketAddr {
     let app = Router::new().route(
@@ -111,14 +113,14 @@ fn row(html: &mut String, t: &TicketSummary) {
          <span class=\"date\">Date Opened: {}</span><span class=\"status\">{:?}</span>",
         t.id,
         escape(&t.title),
-        format_day(t.opened_at, ENGLISH_MONTHS),
+        format_day(t.opened_at, english_months()),
         t.status
     );
     if let Some(closed) = t.closed_at {
         let _ = write!(
             html,
             "<span class=\"date\">Date Closed: {}</span>",
-            format_day(closed, ENGLISH_MONTHS)
+            format_day(closed, english_months())
         );
     }
     if let Some(q) = &t.question {

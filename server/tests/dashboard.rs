@@ -50,7 +50,7 @@ async fn closed_dates_come_from_the_status_history() {
         .find(|t| t.title == "Testing Submission From Canada")
         .unwrap();
     let closed = canada.closed_at.expect("closed date");
-    let english_months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec";
+    let english_months = app::components::labels::months_in(app::i18n::Locale::en);
     assert_eq!(
         app::domain::format_day(closed, english_months),
         "6 Mar 2020"

@@ -29,17 +29,22 @@ pub fn status_name(i18n: I18nContext<Locale>, status: TicketStatus) -> String {
     }
 }
 
-/// The locale code used for date formatting.
+/// The page's locale code ("en", "es").
 pub fn lang_code(i18n: I18nContext<Locale>) -> &'static str {
     leptos_i18n::Locale::as_str(i18n.get_locale())
 }
 
+/// The twelve short month names of a language, from its locale file.
+pub fn months_in(locale: Locale) -> &'static str {
+    td_string!(locale, months)
+}
+
 /// A day ("6 mar 2020") in the reader's language.
 pub fn day(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
-    crate::domain::format_day(unix_ms, t_string!(i18n, months))
+    crate::domain::format_day(unix_ms, months_in(i18n.get_locale()))
 }
 
 /// A day and time ("6 mar 2020, 14:05 UTC") in the reader's language.
 pub fn day_time(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
-    crate::domain::format_day_time(unix_ms, t_string!(i18n, months))
+    crate::domain::format_day_time(unix_ms, months_in(i18n.get_locale()))
 }

@@ -62,7 +62,8 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
     let i18n = use_i18n();
     let step = RwSignal::new(1u8);
     let title = RwSignal::new(String::new());
-    let language = RwSignal::new(lang_code(i18n).to_string());
+    // The page's language, when tickets can be written in it (a page language is not always one).
+    let language = RwSignal::new(parse_language(lang_code(i18n)).unwrap_or("en").to_string());
     let description = RwSignal::new(String::new());
     let picked = PickedFiles::new(limits);
     // Client-side problems found before Next: (field, message).

@@ -370,23 +370,24 @@ pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, Ap
     if head.status == ChatStatus::Ended {
         return Err(fail(AppError::ChatEnded));
     }
-    let text = form.text("body").trim();
-    if text.is_empty() && form.staged.files.is_empty() {
-        return Err(fail(AppError::validation("body", Invalid::Empty)));
-    }
-    if text.chars().count() > CHAT_MESSAGE_MAX {
-        return Err(fail(AppError::validation(
-            "body",
-            Invalid::TooLong {
-                max: CHAT_MESSAGE_MAX,
-            },
-        )));
-    }
+    // Files may go without text; text follows the socket's rules.
+    let text = form.text("body");
+    let body = if text.trim().is_empty() {
+        if form.staged.files.is_empty() {
+            return Err(fail(AppError::validation("body", Invalid::Empty)));
+        }
+        String::new()
+    } else {
+        parse_chat_text(text)
+            .map_err(invalid("body"))?
+            .as_str()
+            .to_string()
+    };
     let files = form.staged.rows();
     let message_id = st
         .db
         .chats()
-        .add_message(id, user.id, text, &files, now_ms())
+        .add_message(id, user.id, &body, &files, now_ms())
         .await
         .map_err(internal)?;
     drop(files);
