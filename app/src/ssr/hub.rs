@@ -21,15 +21,47 @@ use crate::domain::LiveEvent;
 
 const CHANNEL: &str = "desk_live";
 
-/// One channel per chat with a socket open on this instance, so a message wakes the two sockets
-/// of its chat and not every socket on the instance.
-type ChatChannels = Arc<Mutex<HashMap<i64, broadcast::Sender<LiveEvent>>>>;
+/// This instance's listeners, by what they follow.
+#[derive(Debug)]
+struct Channels {
+    /// What pages hear (server-sent events).
+    pages: broadcast::Sender<LiveEvent>,
+    /// Queue moves only: what a chat socket follows besides its own chat.
+    queue: broadcast::Sender<LiveEvent>,
+    /// One channel per chat with a socket open on this instance, so a message wakes the two
+    /// sockets of its chat and not every socket on the instance.
+    chats: Mutex<HashMap<i64, broadcast::Sender<LiveEvent>>>,
+}
+
+impl Channels {
+    fn chats(&self) -> std::sync::MutexGuard<'_, HashMap<i64, broadcast::Sender<LiveEvent>>> {
+        // The map stays consistent even if a holder panicked (each step is one insert or remove).
+        self.chats
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Hands an event to this instance's listeners: the chat's own channel for chat events, the
+    /// queue channel for queue moves, the page channel for what pages follow (a chat's messages
+    /// and typing are not among them).
+    fn deliver(&self, event: LiveEvent) {
+        if let Some(chat_id) = event.chat_id() {
+            if let Some(channel) = self.chats().get(&chat_id) {
+                let _ = channel.send(event.clone());
+            }
+        }
+        if event == LiveEvent::ChatQueue {
+            let _ = self.queue.send(LiveEvent::ChatQueue);
+        }
+        if event.for_pages() {
+            let _ = self.pages.send(event);
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Hub {
-    /// What pages hear (server-sent events), and the queue moves chat sockets follow.
-    local: broadcast::Sender<LiveEvent>,
-    chats: ChatChannels,
+    channels: Arc<Channels>,
     db: Db,
     /// Set at shutdown: open event streams end, so a graceful shutdown does not wait forever.
     closing: Arc<watch::Sender<bool>>,
@@ -38,23 +70,25 @@ pub struct Hub {
 impl Hub {
     /// Starts the PostgreSQL listener when the database is PostgreSQL.
     pub async fn start(db: Db, database_url: &str) -> Result<Hub, sqlx::Error> {
-        let (local, _) = broadcast::channel(1024);
         let hub = Hub {
-            local,
-            chats: ChatChannels::default(),
+            channels: Arc::new(Channels {
+                pages: broadcast::channel(1024).0,
+                queue: broadcast::channel(64).0,
+                chats: Mutex::default(),
+            }),
             db,
             closing: Arc::new(watch::Sender::new(false)),
         };
         if hub.db.backend == Backend::Postgres {
             let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
             listener.listen(CHANNEL).await?;
-            let (local, chats) = (hub.local.clone(), hub.chats.clone());
+            let channels = hub.channels.clone();
             tokio::spawn(async move {
                 loop {
                     // recv() reconnects by itself after a dropped connection.
                     match listener.recv().await {
                         Ok(n) => match serde_json::from_str::<LiveEvent>(n.payload()) {
-                            Ok(event) => deliver(&local, &chats, event),
+                            Ok(event) => channels.deliver(event),
                             Err(e) => tracing::warn!(error = %e, "undecodable live event"),
                         },
                         Err(e) => {
@@ -72,7 +106,7 @@ impl Hub {
     /// pages also refetch on reconnect.
     pub async fn publish(&self, event: LiveEvent) {
         match self.db.backend {
-            Backend::Sqlite => deliver(&self.local, &self.chats, event),
+            Backend::Sqlite => self.channels.deliver(event),
             Backend::Postgres => {
                 let payload = serde_json::to_string(&event).unwrap_or_default();
                 let sent = sqlx::query("select pg_notify($1, $2)")
@@ -82,28 +116,29 @@ impl Hub {
                     .await;
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "pg_notify failed; delivering locally only");
-                    deliver(&self.local, &self.chats, event);
+                    self.channels.deliver(event);
                 }
             }
         }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.local.subscribe()
+        self.channels.pages.subscribe()
     }
 
-    /// What one chat's socket follows: that chat's events, and (through the page channel) the
-    /// queue moving.
+    /// What one chat's socket follows: that chat's events, and the queue moving.
     pub fn subscribe_chat(&self, chat_id: i64) -> ChatFeed {
-        let own = lock(&self.chats)
+        let own = self
+            .channels
+            .chats()
             .entry(chat_id)
             .or_insert_with(|| broadcast::channel(256).0)
             .subscribe();
         ChatFeed {
             chat_id,
             own: Some(own),
-            pages: self.local.subscribe(),
-            chats: self.chats.clone(),
+            queue: self.channels.queue.subscribe(),
+            channels: self.channels.clone(),
         }
     }
 
@@ -121,34 +156,12 @@ impl Hub {
     }
 }
 
-fn lock(
-    chats: &ChatChannels,
-) -> std::sync::MutexGuard<'_, HashMap<i64, broadcast::Sender<LiveEvent>>> {
-    // The map stays consistent even if a holder panicked (each step is one insert or remove).
-    chats
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Hands an event to this instance's listeners: the chat's own channel for chat events, and the
-/// page channel for what pages follow (a chat's messages and typing are not among them).
-fn deliver(local: &broadcast::Sender<LiveEvent>, chats: &ChatChannels, event: LiveEvent) {
-    if let Some(chat_id) = event.chat_id() {
-        if let Some(channel) = lock(chats).get(&chat_id) {
-            let _ = channel.send(event.clone());
-        }
-    }
-    if event.for_pages() {
-        let _ = local.send(event);
-    }
-}
-
 /// A chat socket's subscription; the chat's channel goes away with its last socket.
 pub struct ChatFeed {
     chat_id: i64,
     own: Option<broadcast::Receiver<LiveEvent>>,
-    pages: broadcast::Receiver<LiveEvent>,
-    chats: ChatChannels,
+    queue: broadcast::Receiver<LiveEvent>,
+    channels: Arc<Channels>,
 }
 
 impl ChatFeed {
@@ -158,16 +171,9 @@ impl ChatFeed {
         let Some(own) = self.own.as_mut() else {
             return Err(broadcast::error::RecvError::Closed);
         };
-        loop {
-            tokio::select! {
-                event = own.recv() => return event,
-                event = self.pages.recv() => match event {
-                    Ok(LiveEvent::ChatQueue) => return Ok(LiveEvent::ChatQueue),
-                    // The chat's own events also reach pages; they came through `own` already.
-                    Ok(_) => continue,
-                    Err(e) => return Err(e),
-                },
-            }
+        tokio::select! {
+            event = own.recv() => event,
+            event = self.queue.recv() => event,
         }
     }
 }
@@ -175,7 +181,7 @@ impl ChatFeed {
 impl Drop for ChatFeed {
     fn drop(&mut self) {
         self.own.take();
-        let mut chats = lock(&self.chats);
+        let mut chats = self.channels.chats();
         if chats
             .get(&self.chat_id)
             .is_some_and(|c| c.receiver_count() == 0)
