@@ -92,16 +92,11 @@ fn bench_rounds() -> usize {
         .unwrap_or(3)
 }
 
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// The round whose rate is the median one (its latencies belong to that same round).
-fn median_by_rps(rounds: &[Figures]) -> &Figures {
-    let mut sorted: Vec<&Figures> = rounds.iter().collect();
-    sorted.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+/// The item whose `key` is the median one (for rounds: the median round, so its latencies
+/// belong to that same round).
+fn median_by<T>(items: &[T], key: impl Fn(&T) -> f64) -> &T {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by(|a, b| key(a).total_cmp(&key(b)));
     sorted[sorted.len() / 2]
 }
 
@@ -353,7 +348,7 @@ async fn dashboard(backend: &str) {
     println!("| server | saturation req/s (64 conns), median of rounds | p50 ms | p99 ms | errors | each round's req/s | at 50% of its median: p50 / p99 ms |");
     println!("|---|---|---|---|---|---|---|");
     for (i, (name, _)) in servers.iter().enumerate() {
-        let sat = median_by_rps(&rounds[i]);
+        let sat = median_by(&rounds[i], Figures::rps);
         let half = load::fixed_rate(&targets[i], 32, sat.rps() / 2.0, seconds()).await;
         let each: Vec<String> = rounds[i]
             .iter()
@@ -388,8 +383,8 @@ async fn dashboard(backend: &str) {
     println!(
         "\nDesk / hand-written, round by round: {}; median **{:.0}%**. Desk / bare: median {:.0}%.",
         listed(&to_hand),
-        median(&to_hand),
-        median(&to_bare)
+        median_by(&to_hand, |r| *r),
+        median_by(&to_bare, |r| *r)
     );
 
     // Submitting with a 1 MB screenshot, 8 members at once.
@@ -437,10 +432,6 @@ async fn logins() {
     println!("|---|---|---|---|---|---|");
     row("4 clients logging in back to back", &figures, "");
 }
-
-// The desk is served from this process, so it gets the allocator the server binary uses.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {

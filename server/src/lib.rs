@@ -16,6 +16,13 @@ use tokio::net::TcpListener;
 
 pub use router::build_router;
 
+// Rendering a page makes many small, short-lived allocations on two worker threads; mimalloc
+// serves them from per-thread pages where glibc's malloc spent a fifth of a dashboard request
+// (see BENCHMARKS.md). Declared in the library, so every program that serves the desk (the
+// binary, the bench harness, the integration tests) runs on the same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// config -> pool -> migrate -> state. Seeds demo data when asked and the database is empty.
 pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
     let db = Db::connect(&config.database_url)

@@ -6,12 +6,6 @@ use server::cli::{Cli, Command};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-// Rendering a page makes many small, short-lived allocations on two worker threads; mimalloc
-// serves them from per-thread pages where glibc's malloc spent a fifth of a dashboard request
-// (see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
