@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/.tools/node_modules/binaryen/bin:$(HOME)/.cargo/bin:$(P
 # The same LEPTOS_* values cargo-leptos bakes in, so `cargo test` reuses its build cache.
 export LEPTOS_OUTPUT_NAME := desk
 
-.PHONY: run test tools build release lint unit integration e2e lighthouse reliability bench
+.PHONY: run dev test tools lighthouse reliability bench
 
 tools:
 	@scripts/install-tools.sh
@@ -12,7 +12,11 @@ tools:
 ## Build and serve on http://127.0.0.1:3000 with SQLite at ./data/desk.db and demo data.
 run: tools
 	cargo leptos build --release --precompress
-	LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD target/release/server
+	APP_DEMO=1 LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD target/release/server
+
+## Watch loop for development: rebuilds and reloads on save (debug build, SQLite, demo data).
+dev: tools
+	APP_DEMO=1 cargo leptos watch
 
 ## Everything: format, clippy, unit + integration on SQLite and PostgreSQL, end2end in Chromium.
 test: tools

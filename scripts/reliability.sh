@@ -16,11 +16,11 @@ trap drop_test_dbs EXIT
 
 for db in sqlite postgres; do
   step "$db: SIGKILL during 1,000 submissions; database cut off under load"
-  TEST_DATABASE=$db TEST_PG_URL="$PG_URL" cargo test -q --workspace --test crash -- --ignored --nocapture --test-threads 1
+  TEST_DATABASE=$db TEST_PG_URL="$PG_URL" cargo test -q --workspace --test it -- crash:: --ignored --nocapture --test-threads 1
   step "$db: security headers, cross-origin, slow clients, SIGTERM, lock waits, outage, full disk"
-  TEST_DATABASE=$db TEST_PG_URL="$PG_URL" cargo test -q --workspace --test reliability -- --nocapture
+  TEST_DATABASE=$db TEST_PG_URL="$PG_URL" cargo test -q --workspace --test it -- reliability:: --nocapture
   step "$db: ${FUZZ_CASES:=150} random bodies per server function and person"
-  TEST_DATABASE=$db TEST_PG_URL="$PG_URL" FUZZ_CASES=$FUZZ_CASES cargo test -q --workspace --test fuzz -- --nocapture
+  TEST_DATABASE=$db TEST_PG_URL="$PG_URL" FUZZ_CASES=$FUZZ_CASES cargo test -q --workspace --test it -- fuzz:: --nocapture
 done
 step "property tests over every parse() type (4096 cases each)"
 PROPTEST_CASES=4096 cargo test -q --workspace --lib properties

@@ -6,7 +6,7 @@ data=$(mktemp -d)
 port=${SERVE_PORT:-3200}
 LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD LEPTOS_OUTPUT_NAME=desk \
   APP_LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/desk.db" \
-  APP_ATTACHMENTS_DIR="$data/attachments" RUST_LOG=warn \
+  APP_ATTACHMENTS_DIR="$data/attachments" APP_DEMO=1 RUST_LOG=warn \
   "target/${SERVE_PROFILE:-release}/server" >"$data/server.log" 2>&1 &
 server_pid=$!
 # On exit: stop the server, remove its folder, then whatever the caller already does on exit.

@@ -61,6 +61,10 @@ pub async fn start_desk(backend: &str, tweak: impl FnOnce(&mut Config)) -> Desk 
         login_max_failures_per_client: 1_000_000,
         chat_max_per_hour: 1_000_000,
         chat_agent_cap: 1_000_000,
+        uploads_per_minute: 1_000_000,
+        storage_quota_bytes: u64::MAX / 2,
+        max_streams_per_user: 1_000_000,
+        demo_seed: true,
         ..Config::default()
     };
     tweak(&mut config);
@@ -167,6 +171,8 @@ pub async fn start_desk_process() -> DeskProcess {
         .env("APP_LOGIN_MAX_FAILURES_CLIENT", "1000000")
         .env("APP_CHAT_MAX_PER_HOUR", "1000000")
         .env("APP_CHAT_AGENT_CAP", "1000000")
+        .env("APP_DEMO", "1")
+        .env("APP_MAX_STREAMS_PER_USER", "1000000")
         .env("RUST_LOG", "error")
         .stdout(log.try_clone().unwrap())
         .stderr(log)

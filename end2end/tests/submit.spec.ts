@@ -173,3 +173,27 @@ test.describe('in Spanish', () => {
     await expect(page.getByText(/not an email/)).toHaveCount(0);
   });
 });
+
+test('a draft belongs to its member and is gone after logging out', async ({ page }) => {
+  await logIn(page, 'silver');
+  await page.goto('/tickets/new');
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('Silver private draft title');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Step 2 of 4: Description')).toBeVisible();
+
+  // Another member on the same phone never sees it.
+  await page.evaluate(() => {
+    // What the old build kept: one shared key. It must not leak into anyone's form.
+    localStorage.setItem('desk.ticket-draft', JSON.stringify({ step: 1, title: 'Shared old draft', language: 'en', description: '' }));
+  });
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('desk.ticket-draft')))).toEqual([]);
+
+  await logIn(page, 'diamond');
+  await page.goto('/tickets/new');
+  await waitForHydration(page);
+  await expect(page.getByText('Step 1 of 4: Title and language')).toBeVisible();
+  await expect(page.getByLabel('Title')).toHaveValue('');
+});

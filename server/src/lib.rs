@@ -25,9 +25,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// config -> pool -> migrate -> state. Seeds demo data when asked and the database is empty.
 pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
-    let db = Db::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("cannot open database {}: {e}", redact(&config.database_url)))?;
+    let db = Db::connect(&config.database_url).await.map_err(|e| {
+        let url = &config.database_url;
+        format!("cannot open database {}: {}", redact(url), scrub(&e, url))
+    })?;
     if config.demo_seed {
         app::ssr::seed::seed_demo(&db).await?;
     }
@@ -50,13 +51,18 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     }
     let hub = Hub::start(db.clone(), &config.database_url)
         .await
-        .map_err(|e| format!("cannot start the live-updates listener: {e}"))?;
+        .map_err(|e| {
+            let cause = scrub(&e, &config.database_url);
+            format!("cannot start the live-updates listener: {cause}")
+        })?;
+    let limits = app::ssr::limits::Limits::new(&config);
     Ok(AppState {
         leptos_options,
         db,
         config: Arc::new(config),
         files,
         hub,
+        limits,
     })
 }
 
@@ -90,8 +96,14 @@ fn spawn_housekeeping(state: AppState) {
             if let Err(e) = state.db.throttle().forget_older_than(cutoff).await {
                 tracing::warn!(error = %e, "login failure cleanup failed");
             }
+            state.limits.forget_idle();
         }
     });
+}
+
+/// An error's text with the database URL in it (drivers quote it) shown without its password.
+pub fn scrub(err: &dyn std::fmt::Display, url: &str) -> String {
+    err.to_string().replace(url, &redact(url))
 }
 
 /// Hides a password in a database URL before it is logged.

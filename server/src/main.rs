@@ -47,9 +47,11 @@ async fn main() {
         let db = match app::ssr::db::Db::connect(&config.database_url).await {
             Ok(db) => db,
             Err(e) => {
+                let url = &config.database_url;
                 eprintln!(
-                    "cannot open database {}: {e}",
-                    server::redact(&config.database_url)
+                    "cannot open database {}: {}",
+                    server::redact(url),
+                    server::scrub(&e, url)
                 );
                 std::process::exit(2);
             }
@@ -79,10 +81,12 @@ async fn main() {
     };
     println!("Member Tech Support desk on http://{addr} (database {db_url})");
     if demo {
-        println!("Demo logins, password '{DEMO_PASSWORD}':");
+        println!("Demo logins, password '{DEMO_PASSWORD}' (APP_DEMO is on; never in production):");
         for (user, what) in DEMO_LOGINS {
             println!("  {user:<8} {what}");
         }
+    } else {
+        println!("No demo accounts (APP_DEMO=1 adds them to an empty database).");
     }
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();

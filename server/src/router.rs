@@ -21,7 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -45,7 +45,10 @@ pub fn build_router(state: AppState) -> Router {
     let body_limit = limits.max_files * limits.max_file_bytes as usize + 1024 * 1024;
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.pool.clone()))
-        .with_name("desk_session")
+        .with_name(app::ssr::auth::session_cookie_name(
+            state.config.cookie_secure,
+        ))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.cookie_secure)
@@ -93,11 +96,22 @@ pub fn build_router(state: AppState) -> Router {
         .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout))
         .layer(sessions)
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(axum::middleware::from_fn(crate::security::security_headers))
+        .layer(axum::middleware::from_fn(crate::security::drop_foreign_error_text))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::Hosts::new(&state.config),
+            crate::security::refuse_foreign_host,
+        ))
         // One INFO line per request (method, path, status, latency); JSON with APP_LOG_FORMAT=json.
+        // The path only: query strings carry what members type (a chat question, a search).
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|req: &Request| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
                 .on_request(())
                 .on_response(
                     DefaultOnResponse::new()

@@ -10,10 +10,23 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 /// Draws the page's CSP nonce before the handler runs, then sets the security headers that the
-/// handler did not set itself (attachments bring their own, stricter CSP).
-pub async fn security_headers(mut req: Request, next: Next) -> Response {
+/// handler did not set itself (attachments bring their own, stricter CSP). Pages and server
+/// function answers carry member data, so no cache (the browser's, a proxy's) may keep them;
+/// over https browsers are told to come back over https only (HSTS).
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let nonce = CspNonce::new();
     req.extensions_mut().insert(nonce.clone());
+    let dynamic = req.uri().path().starts_with("/api/") || req.uri().path() == "/events";
+    let https = state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+        || app::ssr::client_addr::forwarded_https(req.headers(), state.config.trust_proxy);
     let mut res = next.run(req).await;
     let is_page = res
         .headers()
@@ -26,6 +39,16 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         RESOURCE_POLICY.to_string()
     };
     let headers = res.headers_mut();
+    if is_page || dynamic {
+        set_default(headers, header::CACHE_CONTROL, "no-store");
+    }
+    if https {
+        set_default(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        );
+    }
     set_default(headers, header::CONTENT_SECURITY_POLICY, &policy);
     set_default(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set_default(headers, header::REFERRER_POLICY, "same-origin");
@@ -93,4 +116,154 @@ fn from_our_pages(req: &Request, trusted: &[String]) -> bool {
         headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
         Some("cross-site" | "same-site")
     )
+}
+
+/// The `Host` values this server answers to. A page from another name (DNS rebinding: the
+/// attacker's name pointed at our address) would be "same origin" with itself and pass the
+/// `Origin` check, so such requests are refused before anything else runs.
+#[derive(Clone, Debug)]
+pub struct Hosts {
+    /// Exact `host` or `host:port` values (lower case).
+    names: Vec<String>,
+    /// With nothing configured: local names only, on any port (development, tests).
+    local_only: bool,
+}
+
+impl Hosts {
+    pub fn new(config: &app::ssr::Config) -> Hosts {
+        let mut names: Vec<String> = config
+            .allowed_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        if let Some(url) = &config.public_url {
+            let authority = url
+                .split("://")
+                .nth(1)
+                .unwrap_or("")
+                .split('/')
+                .next()
+                .unwrap_or("");
+            names.push(authority.to_ascii_lowercase());
+        }
+        Hosts {
+            local_only: names.is_empty(),
+            names,
+        }
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        if self.local_only {
+            let name = match host.rsplit_once(':') {
+                Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+                _ => host.as_str(),
+            };
+            return matches!(name, "localhost" | "[::1]")
+                || name
+                    .parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+        }
+        self.names
+            .iter()
+            .any(|n| *n == host || host.strip_prefix(n.as_str()).is_some_and(is_port))
+    }
+}
+
+/// ":443" and the like: a name configured without a port matches it on any port.
+fn is_port(rest: &str) -> bool {
+    rest.strip_prefix(':')
+        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub async fn refuse_foreign_host(State(hosts): State<Hosts>, req: Request, next: Next) -> Response {
+    // Load balancers probe by address; the health check shows no member data.
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .unwrap_or("");
+    if hosts.allows(host) {
+        return next.run(req).await;
+    }
+    tracing::warn!(host, "refused a request for another host");
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        "this server does not answer for that host name (APP_PUBLIC_URL, APP_ALLOWED_HOSTS)",
+    )
+        .into_response()
+}
+
+/// Leptos shows an error that a plain form post left in the page URL (`__path`, `__err`). Such
+/// a URL can also come from a link on someone else's site, with text of their choosing ("call
+/// this number"), so the error is kept only when the browser says the page was reached from one
+/// of ours; otherwise the browser is sent to the same page without it.
+pub async fn drop_foreign_error_text(req: Request, next: Next) -> Response {
+    let query = req.uri().query().unwrap_or("");
+    let carries_error = query
+        .split('&')
+        .any(|p| p.starts_with("__err=") || p.starts_with("__path="));
+    let from_us = req
+        .headers()
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"same-origin");
+    if req.method() != Method::GET || !carries_error || from_us {
+        return next.run(req).await;
+    }
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.starts_with("__err=") && !p.starts_with("__path="))
+        .collect();
+    let mut target = req.uri().path().to_string();
+    if !kept.is_empty() {
+        target.push('?');
+        target.push_str(&kept.join("&"));
+    }
+    axum::response::Redirect::to(&target).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(public: Option<&str>, extra: &[&str]) -> Hosts {
+        Hosts::new(&app::ssr::Config {
+            public_url: public.map(str::to_string),
+            allowed_hosts: extra.iter().map(|h| h.to_string()).collect(),
+            ..app::ssr::Config::default()
+        })
+    }
+
+    #[test]
+    fn only_our_names_are_answered() {
+        let local = hosts(None, &[]);
+        for ok in [
+            "127.0.0.1:3000",
+            "localhost",
+            "LOCALHOST:80",
+            "[::1]:3000",
+            "127.0.0.2",
+        ] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for no in [
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.5:3000",
+            "",
+        ] {
+            assert!(!local.allows(no), "{no}");
+        }
+        let public = hosts(Some("https://Support.example.com"), &["desk.internal:8080"]);
+        assert!(public.allows("support.example.com"));
+        assert!(public.allows("support.example.com:443"));
+        assert!(public.allows("desk.internal:8080"));
+        assert!(!public.allows("desk.internal:9090"));
+        assert!(!public.allows("support.example.com.evil.example"));
+        assert!(!public.allows("127.0.0.1:3000"), "configured names only");
+    }
 }

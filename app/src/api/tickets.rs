@@ -23,15 +23,16 @@ pub async fn desk_user() -> Result<CurrentUser, AppError> {
     crate::ssr::auth::require_desk_user().await
 }
 
-/// Guards the "Submit a new tech issue" page (members only) and tells it the upload limits.
+/// Guards the "Submit a new tech issue" page (members only) and tells it the upload limits and
+/// whose draft to keep (a phone may be shared).
 #[server(prefix = "/api", endpoint = "new_ticket_form")]
-pub async fn new_ticket_form() -> Result<UploadLimits, AppError> {
+pub async fn new_ticket_form() -> Result<(UploadLimits, i64), AppError> {
     use crate::ssr::auth::{fail, require_desk_user, state};
     let user = require_desk_user().await?;
     if user.role.is_staff() {
         return Err(fail(AppError::Forbidden));
     }
-    Ok(state().config.upload_limits)
+    Ok((state().config.upload_limits, user.id))
 }
 
 /// The upload limits, for any page with a reply box.

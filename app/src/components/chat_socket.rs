@@ -18,6 +18,9 @@ pub struct ChatLive {
     socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
     #[cfg(feature = "hydrate")]
     last_typing_sent: StoredValue<f64>,
+    /// Reconnects tried since the server last answered (the backoff's attempt number).
+    #[cfg(feature = "hydrate")]
+    retries: StoredValue<u32>,
 }
 
 impl ChatLive {
@@ -33,6 +36,8 @@ impl ChatLive {
             socket: StoredValue::new_local(None),
             #[cfg(feature = "hydrate")]
             last_typing_sent: StoredValue::new(f64::MIN),
+            #[cfg(feature = "hydrate")]
+            retries: StoredValue::new(0),
         }
     }
 
@@ -158,22 +163,35 @@ fn open_socket(live: ChatLive) {
                 return;
             };
             if let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) {
+                // The server answers: the next drop starts the backoff again from the bottom.
+                let _ = live.retries.try_set_value(0);
                 live.apply(frame);
             }
         });
-    let on_close = Closure::<dyn FnMut()>::new(move || {
-        // A disposed page (signal gone) or an ended chat stays closed; otherwise resume.
-        if live.connected.try_set(false).is_some() {
-            return;
-        }
-        let ended = live
-            .head
-            .try_with_untracked(|h| h.status == ChatStatus::Ended)
-            .unwrap_or(true);
-        if !ended {
-            set_timeout(move || open_socket(live), std::time::Duration::from_secs(1));
-        }
-    });
+    let on_close =
+        Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |ev: web_sys::CloseEvent| {
+            // A disposed page (signal gone) or an ended chat stays closed; otherwise resume.
+            if live.connected.try_set(false).is_some() {
+                return;
+            }
+            // 1008: the session ended (logged out elsewhere, account changed): sign in again.
+            if ev.code() == 1008 {
+                let _ = window().location().set_href("/login");
+                return;
+            }
+            let ended = live
+                .head
+                .try_with_untracked(|h| h.status == ChatStatus::Ended)
+                .unwrap_or(true);
+            if !ended {
+                // Growing, randomised waits: after a deploy every phone loses its socket at once,
+                // and they should not all come back in the same second, again and again.
+                let attempt = live.retries.try_get_value().unwrap_or(0);
+                let _ = live.retries.try_set_value(attempt.saturating_add(1));
+                let wait = crate::domain::reconnect_delay(attempt, js_sys::Math::random());
+                set_timeout(move || open_socket(live), wait);
+            }
+        });
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));

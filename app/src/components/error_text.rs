@@ -48,6 +48,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, problem: &Invalid) -> String {
             t_string!(i18n, file_bad_jpeg, name = name.clone()).to_string()
         }
         Invalid::TooManyFiles { max } => t_string!(i18n, files_too_many, max = *max).to_string(),
+        Invalid::QuotaExceeded => t_string!(i18n, files_over_quota).to_string(),
         Invalid::TooLateToReopen => t_string!(i18n, invalid_reopen_too_late).to_string(),
         Invalid::Malformed { reason } => {
             t_string!(i18n, error_validation, message = reason.clone()).to_string()

@@ -39,7 +39,8 @@ pub fn LogoutButton() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <ActionForm action=logout attr:class="logout">
-            <button type="submit" class="button secondary">{t!(i18n, log_out)}</button>
+            <button type="submit" class="button secondary"
+                on:click=|_| crate::pages::submit::clear_all_drafts()>{t!(i18n, log_out)}</button>
         </ActionForm>
     }
 }

@@ -41,6 +41,18 @@ impl FileKind {
         .find(|k| k.mime() == mime)
     }
 
+    /// Extensions a file of this kind may carry; the first is the one given when it has none.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Png => &["png"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+            FileKind::Webp => &["webp"],
+            FileKind::Gif => &["gif"],
+            FileKind::Pdf => &["pdf"],
+            FileKind::Text => &["txt", "log"],
+        }
+    }
+
     pub fn is_image(self) -> bool {
         matches!(
             self,
@@ -105,12 +117,42 @@ fn looks_like_plain_text(head: &[u8]) -> bool {
     let controls = text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
-    let start = text.trim_start().to_ascii_lowercase();
-    let markup = start.starts_with('<')
-        || start.contains("<script")
-        || start.contains("<html")
-        || start.contains("<svg");
-    !controls && !markup
+    !controls && !has_markup(text)
+}
+
+/// Whether a browser could read this as HTML, XML or SVG: any tag, comment or declaration
+/// anywhere in the head (behind a byte-order mark, or after a line of ordinary text), not only
+/// at the start. A `<` followed by a space, digit or `=` (a comparison in a log) is not one.
+fn has_markup(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| {
+        *b == b'<'
+            && bytes.get(i + 1).is_some_and(|next| {
+                next.is_ascii_alphabetic() || matches!(next, b'!' | b'?' | b'/')
+            })
+    })
+}
+
+/// The name a file is stored and served under: the cleaned name with the extension of what the
+/// bytes are. "invoice.html" that is plain text becomes "invoice.txt", so an agent who opens a
+/// download gets a text editor, never a browser, a shell or a shortcut.
+pub fn safe_file_name(clean_name: &str, kind: FileKind) -> String {
+    let (stem, ext) = match clean_name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, Some(ext)),
+        _ => (clean_name.trim_start_matches('.'), None),
+    };
+    let stem = if stem.is_empty() { "file" } else { stem };
+    match ext {
+        Some(ext)
+            if kind
+                .extensions()
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(ext)) =>
+        {
+            clean_name.to_string()
+        }
+        _ => format!("{stem}.{}", kind.extensions()[0]),
+    }
 }
 
 /// A file name safe to show and to put in a `Content-Disposition` header: no path, no control
@@ -208,6 +250,34 @@ mod tests {
         assert!(sniff(b"MZ\x90\0\x03\0\0\0").is_err());
         assert!(sniff(b"abc\0def").is_err());
         assert!(sniff(b"").is_err());
+    }
+
+    #[test]
+    fn markup_behind_a_byte_order_mark_or_after_some_text_is_refused() {
+        assert!(sniff("\u{feff}<html><script>alert(1)</script>".as_bytes()).is_err());
+        assert!(sniff("\u{feff}  <svg onload=alert(1)>".as_bytes()).is_err());
+        assert!(sniff(b"Hello there\n<img src=x onerror=alert(1)>").is_err());
+        assert!(sniff(b"see this: <a href=javascript:alert(1)>link</a>").is_err());
+        assert!(sniff(b"note <!-- comment --> more").is_err());
+        // Comparisons and arrows in a log stay text.
+        assert_eq!(sniff(b"count < 5 and x -> y, 3<4"), Ok(FileKind::Text));
+    }
+
+    #[test]
+    fn stored_names_carry_the_extension_of_the_detected_type() {
+        assert_eq!(
+            safe_file_name("invoice.html", FileKind::Text),
+            "invoice.txt"
+        );
+        assert_eq!(safe_file_name("run.bat", FileKind::Text), "run.txt");
+        assert_eq!(safe_file_name("a.b.ps1", FileKind::Text), "a.b.txt");
+        assert_eq!(safe_file_name("log.TXT", FileKind::Text), "log.TXT");
+        assert_eq!(safe_file_name("shot.jpeg", FileKind::Jpeg), "shot.jpeg");
+        assert_eq!(safe_file_name("shot.jpg", FileKind::Jpeg), "shot.jpg");
+        assert_eq!(safe_file_name("shot.png", FileKind::Jpeg), "shot.jpg");
+        assert_eq!(safe_file_name("photo", FileKind::Png), "photo.png");
+        assert_eq!(safe_file_name("file", FileKind::Pdf), "file.pdf");
+        assert_eq!(safe_file_name("html", FileKind::Text), "html.txt");
     }
 
     #[test]

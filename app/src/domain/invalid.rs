@@ -30,6 +30,8 @@ pub enum Invalid {
     FileType { name: String },
     #[error("“{name}” is not a readable JPEG")]
     BadJpeg { name: String },
+    #[error("these files would go over your storage quota")]
+    QuotaExceeded,
     #[error("at most {max} files per message")]
     TooManyFiles { max: usize },
     #[error("this issue was closed too long ago to reopen; please submit a new tech issue")]

@@ -25,6 +25,12 @@ pub enum LiveEvent {
     },
     /// The chat queue changed (a chat joined, left or was accepted): positions move.
     ChatQueue,
+    /// Someone's sign-in changed (they logged out, their role or account changed): their open
+    /// sockets and event streams check their session again and end if it no longer stands.
+    Account { user_id: i64 },
+    /// This instance may have missed events (its database listener reconnected): everyone
+    /// reads again what they show.
+    Resync,
 }
 
 impl LiveEvent {
@@ -37,7 +43,8 @@ impl LiveEvent {
                 is_staff || *member_id == user_id
             }
             LiveEvent::ChatQueue => is_staff,
-            LiveEvent::ChatTyping { .. } => false,
+            LiveEvent::ChatTyping { .. } | LiveEvent::Account { .. } => false,
+            LiveEvent::Resync => true,
         }
     }
 
@@ -50,6 +57,11 @@ impl LiveEvent {
                 ..
             } | LiveEvent::ChatTyping { .. }
         )
+    }
+
+    /// Whether every open socket hears it (besides its own chat's events and queue moves).
+    pub fn for_every_socket(&self) -> bool {
+        matches!(self, LiveEvent::Account { .. } | LiveEvent::Resync)
     }
 
     /// The chat this event is about, if it is about one.

@@ -8,6 +8,7 @@ mod live;
 #[cfg(test)]
 mod properties;
 mod queue;
+mod reconnect;
 mod role;
 mod status;
 mod ticket;
@@ -16,13 +17,15 @@ mod tier;
 
 pub use account::*;
 pub use attachment::{
-    sanitize_file_name, sniff, AttachmentInfo, FileKind, Unaccepted, UploadLimits, SNIFF_LEN,
+    safe_file_name, sanitize_file_name, sniff, AttachmentInfo, FileKind, Unaccepted, UploadLimits,
+    SNIFF_LEN,
 };
 pub use chat::*;
 pub use dates::{format_day, format_day_time};
 pub use invalid::{check_length, Invalid};
 pub use live::LiveEvent;
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
+pub use reconnect::reconnect_delay;
 pub use role::Role;
 pub use status::{Actor, IllegalTransition, TicketStatus};
 pub use ticket::{

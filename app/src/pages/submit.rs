@@ -18,7 +18,8 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 
-const DRAFT_KEY: &str = "desk.ticket-draft";
+/// Drafts live under this prefix and the member's id; logging out removes them all.
+pub const DRAFT_PREFIX: &str = "desk.ticket-draft";
 const STEPS: u8 = 4;
 
 #[component]
@@ -30,7 +31,7 @@ pub fn SubmitPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match access.await {
-                    Ok(limits) => view! { <SubmitForm limits/> }.into_any(),
+                    Ok((limits, member_id)) => view! { <SubmitForm limits member_id/> }.into_any(),
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
@@ -58,8 +59,10 @@ fn step_of(field: &str) -> u8 {
 }
 
 #[component]
-fn SubmitForm(limits: UploadLimits) -> impl IntoView {
+fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let draft_key = format!("{DRAFT_PREFIX}.{member_id}");
+    let (load_key, save_key, clear_key) = (draft_key.clone(), draft_key.clone(), draft_key);
     let step = RwSignal::new(1u8);
     let title = RwSignal::new(String::new());
     // The page's language, when tickets can be written in it (a page language is not always one).
@@ -84,7 +87,7 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
                 description: d,
             })
         });
-        if let Some(d) = carried.or_else(load_draft) {
+        if let Some(d) = carried.or_else(|| load_draft(&load_key)) {
             title.set(d.title);
             if parse_language(&d.language).is_ok() {
                 language.set(d.language);
@@ -102,12 +105,12 @@ fn SubmitForm(limits: UploadLimits) -> impl IntoView {
             description: description.get(),
         };
         if interactive.get_untracked() {
-            save_draft(&draft);
+            save_draft(&save_key, &draft);
         }
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(id)) => {
-            clear_draft();
+            clear_draft(&clear_key);
             picked.clear();
             let navigate = leptos_router::hooks::use_navigate();
             navigate(&format!("/tickets/{id}"), Default::default());
@@ -319,26 +322,39 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-fn load_draft() -> Option<Draft> {
+fn load_draft(_key: &str) -> Option<Draft> {
     #[cfg(feature = "hydrate")]
     return storage()
-        .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
+        .and_then(|s| s.get_item(_key).ok().flatten())
         .and_then(|json| serde_json::from_str(&json).ok());
     #[cfg(not(feature = "hydrate"))]
     None
 }
 
-fn save_draft(_draft: &Draft) {
+fn save_draft(_key: &str, _draft: &Draft) {
     #[cfg(feature = "hydrate")]
     if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(_draft)) {
-        let _ = s.set_item(DRAFT_KEY, &json);
+        let _ = s.set_item(_key, &json);
     }
 }
 
-fn clear_draft() {
+fn clear_draft(_key: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(s) = storage() {
-        let _ = s.remove_item(DRAFT_KEY);
+        let _ = s.remove_item(_key);
     }
-    let _ = DRAFT_KEY;
+}
+
+/// Removes every draft kept on this device (at logout: the next person must not find one).
+pub fn clear_all_drafts() {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = storage() {
+        let keys: Vec<String> = (0..s.length().unwrap_or(0))
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with(DRAFT_PREFIX))
+            .collect();
+        for k in keys {
+            let _ = s.remove_item(&k);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Who is asking, and may they? Every server function goes through one of the guards here, so
 //! the tier gate is enforced on the server whatever the UI shows.
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
@@ -8,13 +8,32 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
-use super::db::{now_ms, ThrottleVerdict};
+use tower_sessions::session::Id;
+use tower_sessions::SessionStore;
+
+use super::db::{now_ms, DbSessionStore, ThrottleVerdict};
 use super::passwords;
 use super::state::AppState;
-use crate::domain::{CurrentUser, Username};
+use crate::domain::{CurrentUser, LiveEvent, Username};
 use crate::error::AppError;
 
 const USER_KEY: &str = "user_id";
+/// When the session was last seen in use; re-saving it then moves its idle expiry on.
+const SEEN_KEY: &str = "seen_ms";
+
+/// The session cookie's name: `__Host-` makes browsers keep it only when it is `Secure`, for
+/// this host alone and the whole path, so no sibling domain or plain-HTTP page can plant one.
+pub const SESSION_COOKIE: &str = "__Host-desk_session";
+/// Its name when `APP_COOKIE_SECURE=0` (plain HTTP on a non-local address, for development).
+pub const INSECURE_SESSION_COOKIE: &str = "desk_session";
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE
+    } else {
+        INSECURE_SESSION_COOKIE
+    }
+}
 
 pub fn state() -> AppState {
     expect_context::<AppState>()
@@ -102,7 +121,29 @@ pub async fn user_from_session(
     let Some(id) = session.get::<i64>(USER_KEY).await.map_err(internal)? else {
         return Ok(None);
     };
-    state.db.users().by_id(id).await.map_err(internal)
+    let user = state.db.users().by_id(id).await.map_err(internal)?;
+    if user.is_some() {
+        keep_alive(state, session).await?;
+    }
+    Ok(user)
+}
+
+/// Sessions end after `APP_SESSION_HOURS` without use. The store only learns of use when the
+/// session is saved, so a session in use is re-saved (moving its expiry and the cookie's on)
+/// whenever a good share of its lifetime has passed since the last time: often enough that an
+/// active person is never signed out, rarely enough that reading a page writes nothing.
+async fn keep_alive(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let now = now_ms();
+    let step = (state.config.session_ttl.as_millis() as i64 / 4).min(3_600_000);
+    let seen = session
+        .get::<i64>(SEEN_KEY)
+        .await
+        .map_err(internal)?
+        .unwrap_or(0);
+    if now - seen >= step {
+        session.insert(SEEN_KEY, now).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 pub async fn require_user() -> Result<CurrentUser, AppError> {
@@ -135,42 +176,50 @@ pub async fn require_staff() -> Result<CurrentUser, AppError> {
 }
 
 async fn client_addr() -> String {
-    let trust_proxy = state().config.trust_proxy;
-    if trust_proxy {
-        if let Ok(headers) = leptos_axum::extract::<HeaderMap>().await {
-            let forwarded = headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse::<IpAddr>().ok());
-            if let Some(ip) = forwarded {
-                return ip.to_string();
-            }
-        }
-    }
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".into(),
-    }
+    let cfg = state().config;
+    let peer = match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip(),
+        Err(_) => return "unknown".into(),
+    };
+    let headers = leptos_axum::extract::<HeaderMap>()
+        .await
+        .unwrap_or_default();
+    super::client_addr::client_ip(peer, &headers, cfg.trust_proxy, &cfg.trusted_proxies).to_string()
 }
 
-/// Checks the throttle, then the password; a new session id is issued on success so a session
-/// id planted before login is worthless after it.
+/// Failures on one account from all clients together past this many times the per-client
+/// limit slow every further attempt on it (never refuse it: see the README, "Sign-in").
+const SLOW_AFTER_FACTOR: i64 = 5;
+/// The longest an attempt on an account under attack is held back.
+const MAX_SLOWDOWN_SECS: i64 = 10;
+
+/// Counts the attempt first, then checks the throttle and the password; a new session id is
+/// issued on success so a session id planted before login is worthless after it.
+///
+/// Refusals are per account *and* client (a stranger cannot lock an agent out from elsewhere)
+/// and per client (one machine guessing many accounts). An account attacked from many clients
+/// is slowed down, not locked.
 pub async fn log_in(username: String, password: String) -> Result<CurrentUser, AppError> {
     let st = state();
     let cfg = &st.config;
     // Anything that cannot be a username gets the same answer as a wrong password.
     let name = Username::parse(&username).ok();
-    let account_key = format!("a:{}", name.as_ref().map(|n| n.as_str()).unwrap_or("?"));
-    let client_key = format!("c:{}", client_addr().await);
+    let account = name.as_ref().map(|n| n.as_str()).unwrap_or("?");
+    let client = client_addr().await;
+    let pair_key = format!("p:{account}|{client}");
+    let client_key = format!("c:{client}");
+    let account_key = format!("a:{account}");
     let now = now_ms();
     let window_ms = cfg.login_window.as_millis() as i64;
-    let verdict = st
-        .db
-        .throttle()
-        .check(
+    let throttle = st.db.throttle();
+    let rows = throttle
+        .record(&[&pair_key, &client_key, &account_key], now)
+        .await
+        .map_err(internal)?;
+    let verdict = throttle
+        .verdict(
             &[
-                (&account_key, cfg.login_max_failures_per_account),
+                (&pair_key, cfg.login_max_failures_per_account),
                 (&client_key, cfg.login_max_failures_per_client),
             ],
             window_ms,
@@ -179,7 +228,18 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
         .await
         .map_err(internal)?;
     if let ThrottleVerdict::Blocked { retry_after_secs } = verdict {
+        // Refused unchecked: not a guess, so it does not count against the account.
+        throttle.forget(&rows).await.map_err(internal)?;
         return Err(fail(AppError::RateLimited { retry_after_secs }));
+    }
+    let on_account = throttle
+        .count(&account_key, now - window_ms)
+        .await
+        .map_err(internal)?;
+    let slow_after = SLOW_AFTER_FACTOR * cfg.login_max_failures_per_account;
+    if on_account > slow_after {
+        let secs = (on_account - slow_after).min(MAX_SLOWDOWN_SECS) as u64;
+        tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
     }
 
     let record = match &name {
@@ -188,29 +248,57 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
     };
     let ok = passwords::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await;
     let Some(record) = record.filter(|_| ok) else {
-        st.db
-            .throttle()
-            .record_failure(&[&account_key, &client_key], now)
-            .await
-            .map_err(internal)?;
+        // The rows written above stay: they are this failure.
         return Err(fail(AppError::InvalidCredentials));
     };
 
-    st.db
-        .throttle()
-        .clear(&account_key)
-        .await
-        .map_err(internal)?;
+    throttle.forget(&rows).await.map_err(internal)?;
+    throttle.clear(&pair_key).await.map_err(internal)?;
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
     session
         .insert(USER_KEY, record.user.id)
         .await
         .map_err(internal)?;
+    session.insert(SEEN_KEY, now).await.map_err(internal)?;
     tracing::info!(user = %record.user.username, "signed in");
     Ok(record.user)
 }
 
 pub async fn log_out() -> Result<(), AppError> {
-    session().await?.flush().await.map_err(internal)
+    let session = session().await?;
+    let user = session.get::<i64>(USER_KEY).await.map_err(internal)?;
+    session.flush().await.map_err(internal)?;
+    if let Some(user_id) = user {
+        // Its sockets and event streams (on every instance) check their session and end.
+        state().hub.publish(LiveEvent::Account { user_id }).await;
+    }
+    Ok(())
+}
+
+/// Whether the session a socket or stream was opened with still stands for the same person
+/// with the same rights: not logged out or expired, the account not disabled, the role and
+/// the tier gate unchanged.
+pub async fn still_signed_in(state: &AppState, session_id: Option<Id>, user: &CurrentUser) -> bool {
+    let Some(id) = session_id else {
+        return false;
+    };
+    let store = DbSessionStore::new(state.db.pool.clone());
+    let Ok(Some(record)) = store.load(&id).await else {
+        return false;
+    };
+    let owner = record.data.get(USER_KEY).and_then(|v| v.as_i64());
+    if owner != Some(user.id) {
+        return false;
+    }
+    match state.db.users().by_id(user.id).await {
+        Ok(Some(now)) => {
+            now.role == user.role
+                && now.may_use_desk(state.config.min_tier)
+                    == user.may_use_desk(state.config.min_tier)
+        }
+        Ok(None) => false,
+        // The database is briefly away: keep the connection, ask again next time.
+        Err(_) => true,
+    }
 }

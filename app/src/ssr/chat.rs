@@ -2,12 +2,13 @@
 //! honest estimate; turning a chat into a ticket. Every change is stored first, then announced
 //! through the hub (which crosses instances on PostgreSQL).
 use super::auth::{fail, internal, require_desk_user, state};
-use super::db::{now_ms, NewChat};
+use super::db::{now_ms, AcceptOutcome, NewChat, NewTicketSeed, StartOutcome};
 use super::state::AppState;
 use crate::domain::{
-    check_length, estimate_wait, non_english_language, ChatConsole, ChatHead, ChatStart,
-    ChatStatus, ChatView, CurrentUser, DisplayName, Email, EndReason, Invalid, LiveEvent,
-    MessageBody, QueueInfo, SystemNote, WaitingChat, CHAT_MESSAGE_MAX,
+    check_length, estimate_wait, non_english_language, ChatConsole, ChatHead, ChatMessage,
+    ChatStart, ChatStatus, ChatView, CurrentUser, Description, DisplayName, Email, EndReason,
+    Invalid, LiveEvent, MessageBody, QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat,
+    BODY_MAX, CHAT_MESSAGE_MAX, TITLE_MAX,
 };
 use crate::error::AppError;
 
@@ -109,33 +110,31 @@ pub async fn start(
     }
     let st = state();
     let chats = st.db.chats();
-    if let Some(id) = chats.open_for_member(user.id).await.map_err(internal)? {
-        return Ok(ChatStart::Started { id });
-    }
     let now = now_ms();
-    let recent = chats
-        .started_since(user.id, now - 3_600_000)
+    let new_chat = NewChat {
+        member_id: user.id,
+        display_name: name.as_str(),
+        member_number: user.member_number.as_deref(),
+        email: email.as_str(),
+        question: question.as_str(),
+        language: "en",
+        at: now,
+    };
+    let outcome = chats
+        .start(&new_chat, now - 3_600_000, st.config.chat_max_per_hour)
         .await
         .map_err(internal)?;
-    if recent >= st.config.chat_max_per_hour {
-        return Err(fail(AppError::RateLimited {
-            retry_after_secs: 3600,
-        }));
-    }
-    let id = chats
-        .create(&NewChat {
-            member_id: user.id,
-            display_name: name.as_str(),
-            member_number: user.member_number.as_deref(),
-            email: email.as_str(),
-            question: question.as_str(),
-            language: "en",
-            at: now,
-        })
-        .await
-        .map_err(internal)?;
+    let id = match outcome {
+        StartOutcome::AlreadyOpen(id) => return Ok(ChatStart::Started { id }),
+        StartOutcome::OverHourlyCap => {
+            return Err(fail(AppError::RateLimited {
+                retry_after_secs: 3600,
+            }))
+        }
+        StartOutcome::Started(id) => id,
+    };
     if let Some(head) = chats.head(id).await.map_err(internal)? {
-        announce(&state(), &head, true).await;
+        announce(&st, &head, true).await;
     }
     Ok(ChatStart::Started { id })
 }
@@ -208,38 +207,24 @@ pub async fn to_ticket(id: i64) -> Result<i64, AppError> {
         .messages_after(id, 0)
         .await
         .map_err(internal)?;
-    let mut description = format!("{}\n", head.question);
-    for m in messages.iter().filter(|m| m.system.is_none()) {
-        let who = m.author_name.as_deref().unwrap_or("?");
-        description.push_str(&format!("\n{who}: {}", m.body));
-    }
-    let short: String = head.question.chars().take(100).collect();
-    let title = format!("Chat: {short}");
-    let ticket_id = st
+    let (title, description) = transcript_ticket(&head.question, &messages);
+    let seed = NewTicketSeed {
+        member_id: head.member_id,
+        title: title.as_str(),
+        language: &head.language,
+        description: description.as_str(),
+        history: vec![(head.member_id, TicketStatus::Open, now_ms())],
+    };
+    let Some(ticket_id) = st
         .db
-        .tickets()
-        .create(
-            head.member_id,
-            title.trim(),
-            &head.language,
-            description.trim(),
-            &[],
-            now_ms(),
-        )
-        .await
-        .map_err(internal)?;
-    st.db
         .chats()
-        .end(
-            id,
-            EndReason::Ticket,
-            SystemNote::TurnedIntoTicket,
-            Some(ticket_id),
-            now_ms(),
-        )
+        .end_into_ticket(id, &seed, now_ms())
         .await
-        .map_err(internal)?;
-    announce(&state(), &head, head.status == ChatStatus::Queued).await;
+        .map_err(internal)?
+    else {
+        return Err(fail(AppError::ChatEnded));
+    };
+    announce(&st, &head, head.status == ChatStatus::Queued).await;
     st.hub
         .publish(LiveEvent::Ticket {
             ticket_id,
@@ -247,6 +232,33 @@ pub async fn to_ticket(id: i64) -> Result<i64, AppError> {
         })
         .await;
     Ok(ticket_id)
+}
+
+/// A chat's ticket: "Chat: " and the question's first line as the title (one line, within the
+/// title's length), the question and the conversation as the description, cut to what a
+/// description may hold (the chat itself keeps the whole transcript).
+pub fn transcript_ticket(question: &str, messages: &[ChatMessage]) -> (TicketTitle, Description) {
+    let first_line: String = question.split_whitespace().collect::<Vec<_>>().join(" ");
+    let room = TITLE_MAX - "Chat: ".len();
+    let short: String = first_line.chars().take(room).collect();
+    let title = TicketTitle::parse(&format!("Chat: {short}"))
+        .unwrap_or_else(|_| TicketTitle::parse("Chat transcript").expect("a valid title"));
+    let mut text = format!("{question}\n");
+    for m in messages.iter().filter(|m| m.system.is_none()) {
+        let who = m.author_name.as_deref().unwrap_or("?");
+        text.push_str(&format!("\n{who}: {}", m.body));
+    }
+    let marker = "\n[…]";
+    if text.chars().count() > BODY_MAX {
+        text = text
+            .chars()
+            .take(BODY_MAX - marker.chars().count())
+            .collect();
+        text.push_str(marker);
+    }
+    let description = Description::parse(text.trim())
+        .unwrap_or_else(|_| Description::parse("Chat transcript (see the chat).").expect("valid"));
+    (title, description)
 }
 
 fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
@@ -290,13 +302,7 @@ pub async fn accept(id: Option<i64>) -> Result<i64, AppError> {
     require_staff(&user)?;
     let st = state();
     let chats = st.db.chats();
-    let open = chats.active_for_agent(user.id).await.map_err(internal)?;
     let cap = st.config.chat_agent_cap;
-    if open.len() as i64 >= cap {
-        return Err(fail(AppError::Conflict {
-            message: format!("you already have {cap} chats open; end one first"),
-        }));
-    }
     let id = match id {
         Some(id) => id,
         None => match chats.queued().await.map_err(internal)?.first() {
@@ -309,17 +315,30 @@ pub async fn accept(id: Option<i64>) -> Result<i64, AppError> {
         },
     };
     let now = now_ms();
-    if !chats.accept(id, user.id, now).await.map_err(internal)? {
-        return Err(fail(AppError::Conflict {
-            message: "this chat is no longer waiting (another agent took it, or it ended)".into(),
-        }));
+    match chats
+        .accept(id, user.id, cap, now)
+        .await
+        .map_err(internal)?
+    {
+        AcceptOutcome::Accepted => {}
+        AcceptOutcome::AtCap => {
+            return Err(fail(AppError::Conflict {
+                message: format!("you already have {cap} chats open; end one first"),
+            }))
+        }
+        AcceptOutcome::NotWaiting => {
+            return Err(fail(AppError::Conflict {
+                message: "this chat is no longer waiting (another agent took it, or it ended)"
+                    .into(),
+            }))
+        }
     }
     chats
         .set_presence(user.id, true, now)
         .await
         .map_err(internal)?;
     if let Some(head) = chats.head(id).await.map_err(internal)? {
-        announce(&state(), &head, true).await;
+        announce(&st, &head, true).await;
     }
     Ok(id)
 }
@@ -355,21 +374,33 @@ pub async fn ask_for_ticket(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A message with screenshots, through the same upload pipeline as tickets.
+/// A message with screenshots, through the same upload pipeline as tickets. The chat is checked
+/// (and the person's upload rate and quota) before any file is read: its id comes first.
 pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, AppError> {
     let user = require_desk_user().await?;
     let Some(multipart) = data.into_inner() else {
         return Err(fail(AppError::malformed("form", "expected a form upload")));
     };
     let st = state();
-    let form = super::uploads::read_form(multipart, st.config.upload_limits, &st.files)
+    let gate = {
+        let (st, user) = (st.clone(), user.clone());
+        Box::new(move |fields: &std::collections::HashMap<String, String>| {
+            let id = fields
+                .get("chat")
+                .and_then(|v| v.trim().parse::<i64>().ok());
+            Box::pin(async move {
+                let head = head_for(&user, id.unwrap_or(0)).await?;
+                if head.status == ChatStatus::Ended {
+                    return Err(AppError::ChatEnded);
+                }
+                super::uploads::allowance(&st, &user).await
+            }) as futures::future::BoxFuture<'static, Result<u64, AppError>>
+        }) as super::uploads::Gate<'static>
+    };
+    let form = super::uploads::read_form(multipart, st.config.upload_limits, &st.files, gate)
         .await
         .map_err(fail)?;
     let id = form.text("chat").trim().parse::<i64>().unwrap_or(0);
-    let head = head_for(&user, id).await?;
-    if head.status == ChatStatus::Ended {
-        return Err(fail(AppError::ChatEnded));
-    }
     // Files may go without text; text follows the socket's rules.
     let text = form.text("body");
     let body = if text.trim().is_empty() {
@@ -384,14 +415,41 @@ pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, Ap
             .to_string()
     };
     let files = form.staged.rows();
-    let message_id = st
-        .db
-        .chats()
-        .add_message(id, user.id, &body, &files, now_ms())
+    let message_id = post_message(&st, &user, id, &body, &files)
         .await
-        .map_err(internal)?;
+        .map_err(fail)?;
     drop(files);
     form.staged.promote();
-    announce_message(&state(), &head).await;
+    Ok(message_id)
+}
+
+/// Adds a message to a chat and tells its sockets: the one way a message is written, from the
+/// chat's socket and from the upload form alike. Checked on every message: the chat may have
+/// ended or changed hands, and one person may only send so fast.
+pub async fn post_message(
+    st: &AppState,
+    user: &CurrentUser,
+    chat_id: i64,
+    body: &str,
+    files: &[super::db::NewAttachment<'_>],
+) -> Result<i64, AppError> {
+    if let Err(wait) = st.limits.chat_message(user.id) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let chats = st.db.chats();
+    let head = match chats.head(chat_id).await.map_err(internal)? {
+        Some(h) if may_use(user, &h) => h,
+        _ => return Err(AppError::NotFound),
+    };
+    if head.status == ChatStatus::Ended {
+        return Err(AppError::ChatEnded);
+    }
+    let message_id = chats
+        .add_message(chat_id, user.id, body, files, now_ms())
+        .await
+        .map_err(internal)?;
+    announce_message(st, &head).await;
     Ok(message_id)
 }

@@ -11,9 +11,12 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::auth::handler_user;
-use super::chat::{announce_message, may_use, parse_chat_text, queue_info, ONLINE_WINDOW_MS};
+use tower_sessions::session::Id;
+
+use super::auth::{handler_user, still_signed_in};
+use super::chat::{may_use, parse_chat_text, post_message, queue_info, ONLINE_WINDOW_MS};
 use super::db::now_ms;
+use super::limits::SlotGuard;
 use super::state::AppState;
 use crate::domain::{ChatStatus, ClientFrame, CurrentUser, LiveEvent, ServerFrame};
 use crate::error::AppError;
@@ -35,6 +38,10 @@ pub async fn chat_socket(
     let Ok(id) = id.parse::<i64>() else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
+    let Some(slot) = state.limits.socket(user.id) else {
+        return super::hub::too_many_open();
+    };
+    let session_id = session.id();
     match state.db.chats().head(id).await {
         Ok(Some(head)) if may_use(&user, &head) => {}
         Ok(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
@@ -47,6 +54,8 @@ pub async fn chat_socket(
             let run = ChatSocket {
                 state,
                 user,
+                session_id,
+                _slot: slot,
                 chat_id: id,
                 sent_up_to: 0,
                 resumed: false,
@@ -59,6 +68,11 @@ pub async fn chat_socket(
 struct ChatSocket {
     state: AppState,
     user: CurrentUser,
+    /// The session the socket was opened with; when it ends (logout, a role change, a
+    /// disabled account) the socket closes.
+    session_id: Option<Id>,
+    /// This person's place among their open sockets, given back when the socket ends.
+    _slot: SlotGuard,
     chat_id: i64,
     /// The last message id this client has.
     sent_up_to: i64,
@@ -76,24 +90,62 @@ impl ChatSocket {
         let closed = self.state.hub.closed();
         tokio::pin!(closed);
         let mut tick = tokio::time::interval(Duration::from_secs(15));
-        let mut restarting = false;
+        let ping_every = self.state.config.socket_ping;
+        let mut ping = tokio::time::interval(ping_every);
+        let mut recheck = tokio::time::interval(self.state.config.session_recheck);
+        recheck.reset();
+        let mut heard = tokio::time::Instant::now();
+        let mut ending = None;
         loop {
             let frames = tokio::select! {
-                incoming = socket.recv() => match incoming {
-                    Some(Ok(Message::Text(text))) => self.on_frame(text.as_str()).await,
-                    Some(Ok(Message::Binary(_))) => vec![refuse(AppError::malformed("frame", "send JSON text frames"))],
-                    Some(Ok(_)) => vec![],
-                    Some(Err(_)) | None => break,
+                incoming = socket.recv() => {
+                    heard = tokio::time::Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => self.on_frame(text.as_str()).await,
+                        Some(Ok(Message::Binary(_))) => vec![refuse(AppError::malformed("frame", "send JSON text frames"))],
+                        Some(Ok(_)) => vec![],
+                        Some(Err(_)) | None => break,
+                    }
                 },
                 event = events.recv() => match event {
+                    Ok(LiveEvent::Account { user_id }) if user_id == self.user.id => {
+                        if !still_signed_in(&self.state, self.session_id, &self.user).await {
+                            ending = Some(signed_out());
+                            break;
+                        }
+                        vec![]
+                    }
                     Ok(e) => self.on_event(e).await,
                     Err(RecvError::Lagged(_)) => self.catch_up().await,
                     Err(RecvError::Closed) => break,
                 },
                 // The queue's waited time and ticket offer move with the clock; agents stay online.
                 _ = tick.tick() => self.on_tick().await,
+                // A phone that went away without closing answers no ping: after two silent
+                // rounds the socket (and its memory) is let go.
+                _ = ping.tick() => {
+                    if heard.elapsed() > 2 * ping_every {
+                        break;
+                    }
+                    if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        break;
+                    }
+                    vec![]
+                },
+                _ = recheck.tick() => {
+                    if !still_signed_in(&self.state, self.session_id, &self.user).await {
+                        ending = Some(signed_out());
+                        break;
+                    }
+                    vec![]
+                },
                 _ = &mut closed => {
-                    restarting = true;
+                    // 1012 "service restart": the client reconnects (to this or another
+                    // instance) and resumes.
+                    ending = Some(CloseFrame {
+                        code: close_code::RESTART,
+                        reason: "server restarting, reconnect".into(),
+                    });
                     break;
                 }
             };
@@ -104,12 +156,7 @@ impl ChatSocket {
                 }
             }
         }
-        // 1012 "service restart": the client reconnects (to this or another instance) and resumes.
-        let close = restarting.then(|| CloseFrame {
-            code: close_code::RESTART,
-            reason: "server restarting, reconnect".into(),
-        });
-        let _ = socket.send(Message::Close(close)).await;
+        let _ = socket.send(Message::Close(ending)).await;
     }
 
     async fn on_frame(&mut self, text: &str) -> Vec<ServerFrame> {
@@ -124,6 +171,10 @@ impl ChatSocket {
                 self.catch_up().await
             }
             ClientFrame::Typing => {
+                // Past its rate a typing signal is dropped without a word.
+                if !self.state.limits.typing(self.user.id) {
+                    return vec![];
+                }
                 self.state
                     .hub
                     .publish(LiveEvent::ChatTyping {
@@ -143,31 +194,14 @@ impl ChatSocket {
             Ok(b) => b,
             Err(e) => return vec![refuse(AppError::validation("body", e))],
         };
-        // Checked again on every message: the chat may have ended or changed hands.
-        let chats = self.state.db.chats();
-        let head = match chats.head(self.chat_id).await {
-            Ok(Some(h)) if may_use(&self.user, &h) => h,
-            Ok(_) => return vec![refuse(AppError::Forbidden)],
-            Err(_) => return vec![refuse(AppError::Internal)],
-        };
-        if head.status == ChatStatus::Ended {
-            return vec![refuse(AppError::ChatEnded)];
-        }
-        match chats
-            .add_message(self.chat_id, self.user.id, body.as_str(), &[], now_ms())
-            .await
-        {
-            Ok(message_id) => {
-                announce_message(&self.state, &head).await;
-                vec![ServerFrame::Ack {
-                    client_ref,
-                    message_id,
-                }]
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "chat message not stored");
-                vec![refuse(AppError::Internal)]
-            }
+        match post_message(&self.state, &self.user, self.chat_id, body.as_str(), &[]).await {
+            Ok(message_id) => vec![ServerFrame::Ack {
+                client_ref,
+                message_id,
+            }],
+            // Someone else's chat, or one taken over: the socket no longer belongs here.
+            Err(AppError::NotFound) => vec![refuse(AppError::Forbidden)],
+            Err(e) => vec![refuse(e)],
         }
     }
 
@@ -188,6 +222,8 @@ impl ChatSocket {
                 }
             }
             LiveEvent::ChatQueue if self.queued => self.state_frame(true).await,
+            // This instance may have missed events: send the state and anything new.
+            LiveEvent::Resync => self.catch_up().await,
             LiveEvent::ChatTyping {
                 chat_id,
                 user_id,
@@ -262,6 +298,14 @@ impl ChatSocket {
                 vec![]
             }
         }
+    }
+}
+
+/// 1008 "policy": the session ended. The page does not reconnect; it goes to the login page.
+fn signed_out() -> CloseFrame {
+    CloseFrame {
+        code: close_code::POLICY,
+        reason: "signed out".into(),
     }
 }
 

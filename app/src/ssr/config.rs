@@ -37,6 +37,25 @@ pub struct Config {
     pub trusted_origins: Vec<String>,
     /// A client that sends no request headers, or no body bytes, for this long is cut off.
     pub client_timeout: Duration,
+    /// The address members use, e.g. `https://support.example.com`: its host is the one
+    /// accepted in `Host`, and `https` there turns on HSTS.
+    pub public_url: Option<String>,
+    /// More `Host` values to accept (another name of the same site), `host` or `host:port`.
+    pub allowed_hosts: Vec<String>,
+    /// Proxies between the trusted one and the client (a CDN in front of the load balancer):
+    /// their hops in `X-Forwarded-For` are skipped too.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Bytes of files one member may have stored in all.
+    pub storage_quota_bytes: u64,
+    /// Requests carrying files one person may send per minute.
+    pub uploads_per_minute: u32,
+    /// Live-event streams, and chat sockets, one person may hold open at once (each).
+    pub max_streams_per_user: usize,
+    /// How often a chat socket is pinged; one silent for two of these is dropped.
+    pub socket_ping: Duration,
+    /// How often an open socket or stream checks that its session is still valid (logout on
+    /// this instance ends it at once; a change made elsewhere within this long).
+    pub session_recheck: Duration,
 }
 
 impl Default for Config {
@@ -44,9 +63,12 @@ impl Default for Config {
         Config {
             database_url: "sqlite://data/desk.db".into(),
             listen_addr: None,
-            demo_seed: true,
+            // Demo accounts share a published password: only when asked for (`make run` does).
+            demo_seed: false,
             min_tier: Tier::Silver,
-            cookie_secure: false,
+            // Browsers treat http://localhost and 127.0.0.1 as secure too, so this holds for
+            // local use; only plain HTTP on another address needs APP_COOKIE_SECURE=0.
+            cookie_secure: true,
             session_ttl: Duration::from_secs(14 * 24 * 3600),
             login_window: Duration::from_secs(15 * 60),
             login_max_failures_per_account: 5,
@@ -61,6 +83,14 @@ impl Default for Config {
             chat_max_per_hour: 5,
             trusted_origins: Vec::new(),
             client_timeout: Duration::from_secs(15),
+            public_url: None,
+            allowed_hosts: Vec::new(),
+            trusted_proxies: Vec::new(),
+            storage_quota_bytes: 200 * 1024 * 1024,
+            uploads_per_minute: 20,
+            max_streams_per_user: 10,
+            socket_ping: Duration::from_secs(20),
+            session_recheck: Duration::from_secs(30),
         }
     }
 }
@@ -120,15 +150,47 @@ impl Config {
             chat_max_wait: Duration::from_secs(60 * number("APP_CHAT_MAX_WAIT_MINUTES", 10)?),
             chat_agent_cap: number("APP_CHAT_AGENT_CAP", 3)? as i64,
             chat_max_per_hour: number("APP_CHAT_MAX_PER_HOUR", 5)? as i64,
-            trusted_origins: get("APP_TRUSTED_ORIGINS")
-                .unwrap_or_default()
-                .split(',')
-                .map(|o| o.trim().trim_end_matches('/').to_string())
-                .filter(|o| !o.is_empty())
+            trusted_origins: list(get("APP_TRUSTED_ORIGINS"))
+                .into_iter()
+                .map(|o| o.trim_end_matches('/').to_string())
                 .collect(),
             client_timeout: Duration::from_secs(number("APP_CLIENT_TIMEOUT_SECS", 15)?.max(1)),
+            public_url: match get("APP_PUBLIC_URL").filter(|v| !v.trim().is_empty()) {
+                Some(v) if v.starts_with("https://") || v.starts_with("http://") => {
+                    Some(v.trim().trim_end_matches('/').to_string())
+                }
+                Some(v) => {
+                    return Err(format!(
+                        "APP_PUBLIC_URL: expected http(s)://host, got '{v}'"
+                    ))
+                }
+                None => None,
+            },
+            allowed_hosts: list(get("APP_ALLOWED_HOSTS")),
+            trusted_proxies: list(get("APP_TRUSTED_PROXIES"))
+                .iter()
+                .map(|p| {
+                    p.parse()
+                        .map_err(|_| format!("APP_TRUSTED_PROXIES: '{p}' is not an IP address"))
+                })
+                .collect::<Result<_, _>>()?,
+            storage_quota_bytes: 1024 * 1024 * number("APP_STORAGE_QUOTA_MB", 200)?,
+            uploads_per_minute: number("APP_UPLOADS_PER_MINUTE", 20)?.max(1) as u32,
+            max_streams_per_user: number("APP_MAX_STREAMS_PER_USER", 10)?.max(1) as usize,
+            socket_ping: Duration::from_secs(number("APP_SOCKET_PING_SECS", 20)?.max(1)),
+            session_recheck: Duration::from_secs(number("APP_SESSION_RECHECK_SECS", 30)?.max(1)),
         })
     }
+}
+
+/// A comma-separated setting, blanks dropped.
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -149,15 +211,16 @@ mod tests {
         let c = cfg(&[]).unwrap();
         assert_eq!(c.database_url, "sqlite://data/desk.db");
         assert_eq!(c.min_tier, Tier::Silver);
-        assert!(c.demo_seed);
+        assert!(!c.demo_seed, "demo accounts only when asked for");
+        assert!(c.cookie_secure);
         assert_eq!(c.login_max_failures_per_account, 5);
     }
 
     #[test]
     fn overrides_and_errors() {
-        let c = cfg(&[("APP_MIN_TIER", "Gold"), ("APP_DEMO", "0")]).unwrap();
+        let c = cfg(&[("APP_MIN_TIER", "Gold"), ("APP_DEMO", "1")]).unwrap();
         assert_eq!(c.min_tier, Tier::Gold);
-        assert!(!c.demo_seed);
+        assert!(c.demo_seed);
         assert!(cfg(&[("APP_MIN_TIER", "bronze")]).is_err());
         assert!(cfg(&[("APP_DEMO", "maybe")]).is_err());
         assert!(cfg(&[("APP_LOGIN_WINDOW_MINUTES", "-3")]).is_err());

@@ -14,7 +14,7 @@ use futures::{Stream, StreamExt};
 use tokio::sync::{broadcast, watch};
 use tower_sessions::Session;
 
-use super::auth::handler_user;
+use super::auth::{handler_user, still_signed_in};
 use super::db::{Backend, Db};
 use super::state::AppState;
 use crate::domain::LiveEvent;
@@ -50,8 +50,8 @@ impl Channels {
                 let _ = channel.send(event.clone());
             }
         }
-        if event == LiveEvent::ChatQueue {
-            let _ = self.queue.send(LiveEvent::ChatQueue);
+        if event == LiveEvent::ChatQueue || event.for_every_socket() {
+            let _ = self.queue.send(event.clone());
         }
         if event.for_pages() {
             let _ = self.pages.send(event);
@@ -80,24 +80,10 @@ impl Hub {
             closing: Arc::new(watch::Sender::new(false)),
         };
         if hub.db.backend == Backend::Postgres {
-            let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
-            listener.listen(CHANNEL).await?;
+            let listener = listen(database_url).await?;
             let channels = hub.channels.clone();
-            tokio::spawn(async move {
-                loop {
-                    // recv() reconnects by itself after a dropped connection.
-                    match listener.recv().await {
-                        Ok(n) => match serde_json::from_str::<LiveEvent>(n.payload()) {
-                            Ok(event) => channels.deliver(event),
-                            Err(e) => tracing::warn!(error = %e, "undecodable live event"),
-                        },
-                        Err(e) => {
-                            tracing::warn!(error = %e, "live listener error, retrying");
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                        }
-                    }
-                }
-            });
+            let url = database_url.to_string();
+            tokio::spawn(follow(listener, url, channels));
         }
         Ok(hub)
     }
@@ -156,6 +142,42 @@ impl Hub {
     }
 }
 
+async fn listen(database_url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Hands every notification to this instance's listeners. When the connection drops, whatever
+/// was notified meanwhile is lost: once listening again, everyone is told to read afresh.
+async fn follow(
+    mut listener: sqlx::postgres::PgListener,
+    database_url: String,
+    channels: Arc<Channels>,
+) {
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(n)) => match serde_json::from_str::<LiveEvent>(n.payload()) {
+                Ok(event) => channels.deliver(event),
+                Err(e) => tracing::warn!(error = %e, "undecodable live event"),
+            },
+            Ok(None) | Err(_) => {
+                tracing::warn!("live listener lost its connection; reconnecting");
+                listener = loop {
+                    match listen(&database_url).await {
+                        Ok(l) => break l,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "live listener cannot reconnect yet");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    }
+                };
+                channels.deliver(LiveEvent::Resync);
+            }
+        }
+    }
+}
+
 /// A chat socket's subscription; the chat's channel goes away with its last socket.
 pub struct ChatFeed {
     chat_id: i64,
@@ -193,39 +215,77 @@ impl Drop for ChatFeed {
 
 /// `GET /events`: the signed-in person's live events. A first `ready` event tells the page it is
 /// connected (and, after a reconnect, to refetch what it may have missed); `resync` says the same
-/// when this client fell behind.
+/// when this client fell behind. The stream ends when its session does (logout, a role change,
+/// a disabled account), checked on every `Account` event for this person and every
+/// `APP_SESSION_RECHECK_SECS`.
 pub async fn events(State(state): State<AppState>, session: Session) -> Response {
     let user = match handler_user(&state, &session).await {
         Ok(u) => u,
         Err(response) => return response,
     };
+    let Some(slot) = state.limits.stream(user.id) else {
+        return too_many_open();
+    };
+    let session_id = session.id();
     let rx = state.hub.subscribe();
-    let is_staff = user.role.is_staff();
-    let live = futures::stream::unfold(rx, move |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) if ev.visible_to(user.id, is_staff) => {
-                    let data = serde_json::to_string(&ev).unwrap_or_default();
-                    return Some((Event::default().event("live").data(data), rx));
+    let mut recheck = tokio::time::interval(state.config.session_recheck);
+    recheck.reset();
+    let st = state.clone();
+    let live = futures::stream::unfold((rx, recheck, slot), move |(mut rx, mut recheck, slot)| {
+        let st = st.clone();
+        let user = user.clone();
+        async move {
+            loop {
+                let event = tokio::select! {
+                    event = rx.recv() => event,
+                    _ = recheck.tick() => Ok(LiveEvent::Account { user_id: user.id }),
+                };
+                match event {
+                    Ok(LiveEvent::Account { user_id }) if user_id == user.id => {
+                        if !still_signed_in(&st, session_id, &user).await {
+                            return None;
+                        }
+                    }
+                    Ok(LiveEvent::Resync) => {
+                        let ev = Event::default().event("resync").data("{}");
+                        return Some((ev, (rx, recheck, slot)));
+                    }
+                    Ok(ev) if ev.visible_to(user.id, user.role.is_staff()) => {
+                        let data = serde_json::to_string(&ev).unwrap_or_default();
+                        let ev = Event::default().event("live").data(data);
+                        return Some((ev, (rx, recheck, slot)));
+                    }
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let ev = Event::default().event("resync").data("{}");
+                        return Some((ev, (rx, recheck, slot)));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 }
-                Ok(_) => continue,
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Event::default().event("resync").data("{}"), rx))
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     });
     // `retry` tells the browser how soon to reconnect when the stream ends (a restart, a deploy).
-    let ready = futures::stream::once(async {
-        Event::default()
-            .event("ready")
-            .retry(Duration::from_secs(2))
-            .data("{}")
-    });
+    // Drawn per stream, so the browsers of a restarted instance come back spread over seconds
+    // rather than all at the same instant.
+    let retry = Duration::from_millis(2_000 + rand::random::<u64>() % 8_000);
+    let ready =
+        futures::stream::once(
+            async move { Event::default().event("ready").retry(retry).data("{}") },
+        );
     let stream: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
         Box::pin(ready.chain(live).take_until(state.hub.closed()).map(Ok));
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+/// 429 for one stream or socket too many (each person may hold `APP_MAX_STREAMS_PER_USER`).
+pub fn too_many_open() -> Response {
+    use axum::http::StatusCode;
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many open connections; close a tab",
+    )
         .into_response()
 }

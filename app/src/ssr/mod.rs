@@ -2,11 +2,13 @@
 pub mod auth;
 pub mod chat;
 pub mod chat_socket;
+pub mod client_addr;
 pub mod config;
 pub mod csp;
 pub mod db;
 pub mod files;
 pub mod hub;
+pub mod limits;
 pub mod members;
 pub mod passwords;
 pub mod seed;

@@ -27,9 +27,18 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Password checks running at once, at most. Each takes 19 MiB and a core for tens of
+/// milliseconds; past this many, a burst waits its turn instead of exhausting memory.
+pub const MAX_CONCURRENT_VERIFICATIONS: usize = 4;
+static VERIFYING: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(MAX_CONCURRENT_VERIFICATIONS);
+
 /// Checks a password; with no stored hash it still does the same work, so response time does
 /// not tell whether the username exists.
 pub async fn verify(password: String, hash: Option<String>) -> bool {
+    let Ok(_turn) = VERIFYING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => verify_blocking(&password, &h),
         None => {
@@ -53,6 +62,31 @@ pub async fn hash(password: String) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_of_checks_runs_a_few_at_a_time() {
+        let hash = hash("correct horse".into()).await.unwrap();
+        let checks = (0..24).map(|i| {
+            let hash = hash.clone();
+            tokio::spawn(async move { verify(format!("guess {i}"), Some(hash)).await })
+        });
+        let mut peak = 0;
+        let watcher = tokio::spawn(async move {
+            for _ in 0..400 {
+                let busy = MAX_CONCURRENT_VERIFICATIONS - VERIFYING.available_permits();
+                peak = peak.max(busy);
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+            peak
+        });
+        for c in checks {
+            assert!(!c.await.unwrap());
+        }
+        let peak = watcher.await.unwrap();
+        assert!(peak >= 1, "the watcher saw checks running");
+        assert!(peak <= MAX_CONCURRENT_VERIFICATIONS, "{peak} at once");
+        assert_eq!(VERIFYING.available_permits(), MAX_CONCURRENT_VERIFICATIONS);
+    }
 
     #[test]
     fn round_trip() {

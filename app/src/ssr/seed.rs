@@ -166,6 +166,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 entry: Some((EntryKind::Question, question)),
                 files: &[],
                 transition: None,
+                expect: None,
                 at,
             };
             db.tickets()

@@ -6,6 +6,7 @@ use leptos::config::LeptosOptions;
 use super::config::Config;
 use super::db::Db;
 use super::hub::Hub;
+use super::limits::Limits;
 use super::uploads::FileStore;
 
 /// Everything a request handler or server function needs; cheap to clone.
@@ -16,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub files: FileStore,
     pub hub: Hub,
+    /// Per-person caps and rates (streams, sockets, chat frames, uploads).
+    pub limits: Arc<Limits>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -38,13 +38,31 @@ fn require_staff_user(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-/// Reads a multipart request through the upload pipeline with this server's limits.
-async fn upload_form(data: server_fn::codec::MultipartData) -> Result<UploadForm, AppError> {
+/// Reads a multipart request through the upload pipeline with this server's limits. Before its
+/// first file is read, the person's upload rate and quota are checked, and (for a reply) that
+/// they may write to the ticket named in the `id` field that precedes the files.
+async fn upload_form(
+    data: server_fn::codec::MultipartData,
+    user: &CurrentUser,
+    needs_ticket: bool,
+) -> Result<UploadForm, AppError> {
     let Some(multipart) = data.into_inner() else {
         return Err(fail(AppError::malformed("form", "expected a form upload")));
     };
     let st = state();
-    read_form(multipart, st.config.upload_limits, &st.files)
+    let gate = {
+        let (st, user) = (st.clone(), user.clone());
+        Box::new(move |fields: &std::collections::HashMap<String, String>| {
+            let id = fields.get("id").and_then(|v| v.trim().parse::<i64>().ok());
+            Box::pin(async move {
+                if needs_ticket {
+                    head_for(&user, id.unwrap_or(0)).await?;
+                }
+                super::uploads::allowance(&st, &user).await
+            }) as futures::future::BoxFuture<'static, Result<u64, AppError>>
+        }) as super::uploads::Gate<'static>
+    };
+    read_form(multipart, st.config.upload_limits, &st.files, gate)
         .await
         .map_err(fail)
 }
@@ -71,6 +89,26 @@ async fn apply(
     staged: Option<Staged>,
     transition: Option<(TicketStatus, TicketStatus)>,
 ) -> Result<(), AppError> {
+    match store(user, head, entry, staged.as_ref(), transition).await? {
+        true => finish(staged, head.id, head.member_id).await,
+        false => {
+            // Someone else moved it first; report against what it is now.
+            let now = state().db.tickets().head(head.id).await.map_err(internal)?;
+            let from = now.map(|h| h.status).unwrap_or(TicketStatus::Closed);
+            let to = transition.map(|(_, to)| to).unwrap_or(from);
+            Err(fail(AppError::IllegalTransition { from, to }))
+        }
+    }
+}
+
+/// Writes one change; false (nothing written) when the ticket's status moved under it.
+async fn store(
+    user: &CurrentUser,
+    head: &TicketHead,
+    entry: Option<(EntryKind, &str)>,
+    staged: Option<&Staged>,
+    transition: Option<(TicketStatus, TicketStatus)>,
+) -> Result<bool, AppError> {
     let id = head.id;
     if let Some((from, to)) = transition {
         from.transition(to, actor(user)).map_err(|e| {
@@ -80,31 +118,17 @@ async fn apply(
             })
         })?;
     }
-    let files = staged.as_ref().map(Staged::rows).unwrap_or_default();
+    let files = staged.map(Staged::rows).unwrap_or_default();
     let change = TicketChange {
         ticket_id: id,
         actor_id: user.id,
         entry,
         files: &files,
         transition,
+        expect: transition.is_none().then_some(head.status),
         at: now_ms(),
     };
-    let applied = state()
-        .db
-        .tickets()
-        .apply(&change)
-        .await
-        .map_err(internal)?;
-    drop(files);
-    if applied {
-        finish(staged, id, head.member_id).await
-    } else {
-        // Someone else moved it first; report against what it is now.
-        let now = state().db.tickets().head(id).await.map_err(internal)?;
-        let from = now.map(|h| h.status).unwrap_or(TicketStatus::Closed);
-        let to = transition.map(|(_, to)| to).unwrap_or(from);
-        Err(fail(AppError::IllegalTransition { from, to }))
-    }
+    state().db.tickets().apply(&change).await.map_err(internal)
 }
 
 /// A new ticket with its first files, stored together or not at all.
@@ -113,7 +137,7 @@ pub async fn submit(data: server_fn::codec::MultipartData) -> Result<i64, AppErr
     if user.role.is_staff() {
         return Err(fail(AppError::Forbidden));
     }
-    let form = upload_form(data).await?;
+    let form = upload_form(data, &user, false).await?;
     let title = TicketTitle::parse(form.text("title")).map_err(invalid("title"))?;
     let language = parse_language(form.text("language")).map_err(invalid("language"))?;
     let description =
@@ -153,11 +177,31 @@ pub async fn detail(id: i64) -> Result<TicketDetail, AppError> {
 /// to a recently closed issue reopens it.
 pub async fn reply(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
     let user = require_desk_user().await?;
-    let form = upload_form(data).await?;
+    let form = upload_form(data, &user, true).await?;
     let id = form.text("id").trim().parse::<i64>().unwrap_or(0);
-    let head = head_for(&user, id).await?;
     let body = MessageBody::parse(form.text("body")).map_err(invalid("body"))?;
-    let transition = match (actor(&user), head.status) {
+    // What the reply does depends on the status; if that moves while the reply is written (the
+    // agent closes it that very moment), decide again on the new status.
+    for _ in 0..3 {
+        let head = head_for(&user, id).await?;
+        let transition = reply_transition(&user, &head)?;
+        let entry = Some((EntryKind::Message, body.as_str()));
+        if store(&user, &head, entry, Some(&form.staged), transition).await? {
+            return finish(Some(form.staged), id, head.member_id).await;
+        }
+    }
+    Err(fail(AppError::Conflict {
+        message: "the issue keeps changing; reload it and send again".into(),
+    }))
+}
+
+/// The status move a reply makes: a member's answer sends Awaiting Feedback back to the team,
+/// and a reply to a recently closed issue reopens it.
+fn reply_transition(
+    user: &CurrentUser,
+    head: &TicketHead,
+) -> Result<Option<(TicketStatus, TicketStatus)>, AppError> {
+    Ok(match (actor(user), head.status) {
         (Actor::Owner, TicketStatus::AwaitingFeedback) => Some((head.status, TicketStatus::Open)),
         (Actor::Owner, TicketStatus::Closed) => {
             let window = state().config.reopen_window.as_millis() as i64;
@@ -174,15 +218,7 @@ pub async fn reply(data: server_fn::codec::MultipartData) -> Result<(), AppError
             }))
         }
         _ => None,
-    };
-    apply(
-        &user,
-        &head,
-        Some((EntryKind::Message, body.as_str())),
-        Some(form.staged),
-        transition,
-    )
-    .await
+    })
 }
 
 pub async fn close(id: i64) -> Result<(), AppError> {

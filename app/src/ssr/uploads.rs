@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use multer::Multipart;
 use sha2::{Digest, Sha256};
 
-use crate::domain::{sanitize_file_name, sniff, FileKind, Invalid, UploadLimits, SNIFF_LEN};
+use crate::domain::{
+    safe_file_name, sanitize_file_name, sniff, FileKind, Invalid, UploadLimits, SNIFF_LEN,
+};
 use crate::error::AppError;
 
 /// Text fields larger than this are refused (descriptions are far shorter; this bounds memory).
@@ -158,13 +160,27 @@ fn unreadable(e: multer::Error) -> AppError {
     AppError::malformed("form", format!("the form could not be read ({e})"))
 }
 
+/// What a form may bring, decided by the caller once the text fields before the first file are
+/// in and before a single file byte is read: who may add files to what (a reply's ticket id
+/// comes first), the person's upload rate, and how many bytes their storage quota has left.
+pub type Gate<'a> = Box<
+    dyn FnOnce(&HashMap<String, String>) -> futures::future::BoxFuture<'a, Result<u64, AppError>>
+        + Send
+        + 'a,
+>;
+
 /// Reads the whole form. Files come in fields named `files`; an empty file part (a browser's
-/// "no file chosen") is skipped.
+/// "no file chosen") is skipped. `gate` runs when the first file part begins (not at all for a
+/// form without files): its refusal ends the request there, and its answer bounds the total.
 pub async fn read_form(
     mut form: Multipart<'static>,
     limits: UploadLimits,
     store: &FileStore,
+    gate: Gate<'_>,
 ) -> Result<UploadForm, AppError> {
+    let mut gate = Some(gate);
+    let mut allowance = u64::MAX;
+    let mut total = 0u64;
     let mut fields = HashMap::new();
     let mut staged = Staged {
         files: Vec::new(),
@@ -191,6 +207,9 @@ pub async fn read_form(
             fields.insert(name, text);
             continue;
         };
+        if let Some(gate) = gate.take() {
+            allowance = gate(&fields).await?;
+        }
         let file_name = sanitize_file_name(&raw_name);
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
@@ -201,7 +220,11 @@ pub async fn read_form(
                     max_mb: limits.max_megabytes(),
                 }));
             }
+            if total + bytes.len() as u64 > allowance {
+                return Err(files_error(Invalid::QuotaExceeded));
+            }
         }
+        total += bytes.len() as u64;
         if bytes.is_empty() && raw_name.is_empty() {
             continue;
         }
@@ -213,6 +236,8 @@ pub async fn read_form(
         }
         let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])
             .map_err(|why| files_error(why.for_file(&file_name)))?;
+        // Stored and served under the extension of what the bytes are.
+        let file_name = safe_file_name(&file_name, kind);
         if kind == FileKind::Jpeg {
             bytes = strip_jpeg_metadata(bytes).map_err(|_| {
                 files_error(Invalid::BadJpeg {
@@ -289,6 +314,36 @@ pub fn strip_jpeg_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, img_parts::Error> 
         !(m == markers::COM || app && m != markers::APP0 && m != markers::APP14)
     });
     Ok(jpeg.encoder().bytes().to_vec())
+}
+
+/// Whether this person may send files now, and how many bytes: one more request with files
+/// within their rate, and what their storage quota has left (staff attach without a quota).
+pub async fn allowance(
+    st: &super::state::AppState,
+    user: &crate::domain::CurrentUser,
+) -> Result<u64, AppError> {
+    if let Err(wait) = st.limits.upload(user.id) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    if user.role.is_staff() {
+        return Ok(u64::MAX);
+    }
+    let used = st
+        .db
+        .attachments()
+        .used_by(user.id)
+        .await
+        .map_err(super::auth::internal)?;
+    let left = st
+        .config
+        .storage_quota_bytes
+        .saturating_sub(used.max(0) as u64);
+    if left == 0 {
+        return Err(files_error(Invalid::QuotaExceeded));
+    }
+    Ok(left)
 }
 
 #[cfg(test)]

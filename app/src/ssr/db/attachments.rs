@@ -75,3 +75,17 @@ impl AttachmentRepo<'_> {
             .await
     }
 }
+
+impl AttachmentRepo<'_> {
+    /// Bytes of files this person has sent, on tickets and in chats (the storage quota).
+    pub async fn used_by(&self, user_id: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "select cast((select coalesce(sum(size), 0) from attachments where uploader_id = $1) \
+                  + (select coalesce(sum(size), 0) from chat_attachments where uploader_id = $1) \
+               as bigint)",
+        )
+        .bind(user_id)
+        .fetch_one(self.0)
+        .await
+    }
+}

@@ -56,22 +56,97 @@ fn head_of(r: &AnyRow) -> Result<ChatHead, sqlx::Error> {
     })
 }
 
+/// What `start` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StartOutcome {
+    Started(i64),
+    AlreadyOpen(i64),
+    OverHourlyCap,
+}
+
+/// What `accept` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AcceptOutcome {
+    Accepted,
+    /// The agent already has `cap` chats open.
+    AtCap,
+    /// Someone else took it first, or it left the queue.
+    NotWaiting,
+}
+
+/// Serialises writers that decide on one person's rows (count, then insert): on PostgreSQL the
+/// row lock makes the next transaction wait; on SQLite the write takes the database lock.
+async fn lock_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update users set disabled_at = disabled_at where id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn insert_chat(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: &NewChat<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into chats (member_id, display_name, member_number, email, question, \
+           language, status, created_at) values ($1, $2, $3, $4, $5, $6, 'queued', $7) \
+         returning id",
+    )
+    .bind(c.member_id)
+    .bind(c.display_name)
+    .bind(c.member_number)
+    .bind(c.email)
+    .bind(c.question)
+    .bind(c.language)
+    .bind(c.at)
+    .fetch_one(&mut **tx)
+    .await
+}
+
 impl ChatRepo<'_> {
-    pub async fn create(&self, c: &NewChat<'_>) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar(
-            "insert into chats (member_id, display_name, member_number, email, question, \
-               language, status, created_at) values ($1, $2, $3, $4, $5, $6, 'queued', $7) \
-             returning id",
+    /// Opens a chat unless the member has one open (then that one) or has started `max` since
+    /// `since`. Atomic: the member's row is locked first, so parallel starts run one by one.
+    pub async fn start(
+        &self,
+        c: &NewChat<'_>,
+        since: i64,
+        max: i64,
+    ) -> Result<StartOutcome, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        lock_user(&mut tx, c.member_id).await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "select id from chats where member_id = $1 and status <> 'ended' order by id desc limit 1",
         )
         .bind(c.member_id)
-        .bind(c.display_name)
-        .bind(c.member_number)
-        .bind(c.email)
-        .bind(c.question)
-        .bind(c.language)
-        .bind(c.at)
-        .fetch_one(self.0)
-        .await
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = open {
+            return Ok(StartOutcome::AlreadyOpen(id));
+        }
+        let started: i64 = sqlx::query_scalar(
+            "select count(*) from chats where member_id = $1 and created_at >= $2",
+        )
+        .bind(c.member_id)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
+        if started >= max {
+            return Ok(StartOutcome::OverHourlyCap);
+        }
+        let id = insert_chat(&mut tx, c).await?;
+        tx.commit().await?;
+        Ok(StartOutcome::Started(id))
+    }
+
+    pub async fn create(&self, c: &NewChat<'_>) -> Result<i64, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        let id = insert_chat(&mut tx, c).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn head(&self, id: i64) -> Result<Option<ChatHead>, sqlx::Error> {
@@ -160,9 +235,26 @@ impl ChatRepo<'_> {
         Ok(ms.into_iter().map(|m| m / 1000).collect())
     }
 
-    /// Takes a queued chat for an agent. False when someone else took it first (or it left).
-    pub async fn accept(&self, id: i64, agent_id: i64, at: i64) -> Result<bool, sqlx::Error> {
+    /// Takes a queued chat for an agent who has fewer than `cap` open. Atomic: the agent's row
+    /// is locked first, so parallel accepts by one agent run one by one.
+    pub async fn accept(
+        &self,
+        id: i64,
+        agent_id: i64,
+        cap: i64,
+        at: i64,
+    ) -> Result<AcceptOutcome, sqlx::Error> {
         let mut tx = self.0.begin().await?;
+        lock_user(&mut tx, agent_id).await?;
+        let open: i64 = sqlx::query_scalar(
+            "select count(*) from chats where agent_id = $1 and status = 'active'",
+        )
+        .bind(agent_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if open >= cap {
+            return Ok(AcceptOutcome::AtCap);
+        }
         let done = sqlx::query(
             "update chats set status = 'active', agent_id = $1, accepted_at = $2 \
              where id = $3 and status = 'queued'",
@@ -173,11 +265,43 @@ impl ChatRepo<'_> {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Ok(false);
+            return Ok(AcceptOutcome::NotWaiting);
         }
         insert_system(&mut tx, id, SystemNote::AgentJoined, at).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(AcceptOutcome::Accepted)
+    }
+
+    /// Ends the chat and files its transcript as a ticket, in one transaction: of two requests
+    /// racing to do it, one makes the ticket and the other finds the chat already ended.
+    pub async fn end_into_ticket(
+        &self,
+        id: i64,
+        ticket: &super::NewTicketSeed<'_>,
+        at: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        let done = sqlx::query(
+            "update chats set status = 'ended', ended_at = $1, end_reason = $2 \
+             where id = $3 and status <> 'ended'",
+        )
+        .bind(at)
+        .bind(EndReason::Ticket.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let ticket_id = super::tickets::insert_ticket(&mut tx, ticket, &[]).await?;
+        sqlx::query("update chats set ticket_id = $1 where id = $2")
+            .bind(ticket_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_system(&mut tx, id, SystemNote::TurnedIntoTicket, at).await?;
+        tx.commit().await?;
+        Ok(Some(ticket_id))
     }
 
     /// Ends a chat (from queued or active) with a system note; optionally links the ticket it
@@ -231,8 +355,8 @@ impl ChatRepo<'_> {
         .await?;
         for f in files {
             sqlx::query(
-                "insert into chat_attachments (message_id, sha256, file_name, mime, size, created_at) \
-                 values ($1, $2, $3, $4, $5, $6)",
+                "insert into chat_attachments (message_id, sha256, file_name, mime, size, \
+                   created_at, uploader_id) values ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
             .bind(f.sha256)
@@ -240,6 +364,7 @@ impl ChatRepo<'_> {
             .bind(f.kind.mime())
             .bind(f.size)
             .bind(at)
+            .bind(author_id)
             .execute(&mut *tx)
             .await?;
         }

@@ -8,7 +8,7 @@ mod tickets;
 mod users;
 
 pub use attachments::{AttachmentRecord, AttachmentRepo};
-pub use chats::{ChatRepo, NewChat};
+pub use chats::{AcceptOutcome, ChatRepo, NewChat, StartOutcome};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{NewAttachment, NewTicketSeed, TicketChange, TicketHead, TicketRepo};
@@ -45,7 +45,12 @@ impl Db {
             (Backend::Sqlite, prepare_sqlite_url(url)?)
         } else {
             return Err(sqlx::Error::Configuration(
-                format!("DATABASE_URL must start with sqlite: or postgres://, got '{url}'").into(),
+                // Not the URL itself: it may hold a password.
+                format!(
+                    "DATABASE_URL must start with sqlite: or postgres://, got a '{}' URL",
+                    url.split(':').next().unwrap_or("")
+                )
+                .into(),
             ));
         };
         let options = AnyConnectOptions::from_str(&url)?;

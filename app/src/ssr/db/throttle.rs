@@ -1,4 +1,6 @@
-//! Failed-login counting in the database, so the limit holds across instances and restarts.
+//! Login attempts counted in the database, so limits hold across instances and restarts. An
+//! attempt is written *before* its password is checked, so a burst of parallel guesses cannot
+//! all pass a check that none of them has been counted in yet.
 use sqlx::AnyPool;
 
 pub struct Throttle<'a>(pub &'a AnyPool);
@@ -13,8 +15,26 @@ pub enum ThrottleVerdict {
 }
 
 impl Throttle<'_> {
-    /// Blocked as soon as any of `keys` has `limit` failures inside the window.
-    pub async fn check(
+    /// Counts one attempt under each key; returns the rows, to forget if it turns out well.
+    pub async fn record(&self, keys: &[&str], now: i64) -> Result<Vec<i64>, sqlx::Error> {
+        let mut ids = Vec::with_capacity(keys.len());
+        for key in keys {
+            let id: i64 = sqlx::query_scalar(
+                "insert into login_failures (key, at) values ($1, $2) returning id",
+            )
+            .bind(*key)
+            .bind(now)
+            .fetch_one(self.0)
+            .await?;
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    /// Blocked when a key holds more than its limit of attempts inside the window, this one
+    /// included. Every attempt is visible once written, so of N parallel attempts at most
+    /// `limit` see a count within the limit.
+    pub async fn verdict(
         &self,
         keys: &[(&str, i64)],
         window_ms: i64,
@@ -28,13 +48,13 @@ impl Throttle<'_> {
             )
             .bind(*key)
             .bind(since)
-            .bind(*limit)
+            .bind(*limit + 1)
             .fetch_all(self.0)
             .await?;
-            if times.len() as i64 >= *limit {
-                // The limit-th most recent failure must age out before one more try is allowed.
-                let oldest = *times.last().unwrap_or(&now);
-                wait_ms = wait_ms.max(oldest + window_ms - now);
+            if times.len() as i64 > *limit {
+                // The limit-th most recent earlier attempt must age out first.
+                let oldest = times.last().copied().unwrap_or(now);
+                wait_ms = wait_ms.max(oldest + window_ms - now).max(1000);
             }
         }
         Ok(if wait_ms > 0 {
@@ -46,11 +66,20 @@ impl Throttle<'_> {
         })
     }
 
-    pub async fn record_failure(&self, keys: &[&str], now: i64) -> Result<(), sqlx::Error> {
-        for key in keys {
-            sqlx::query("insert into login_failures (key, at) values ($1, $2)")
-                .bind(*key)
-                .bind(now)
+    /// Attempts under `key` inside the window.
+    pub async fn count(&self, key: &str, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
+            .bind(key)
+            .bind(since)
+            .fetch_one(self.0)
+            .await
+    }
+
+    /// Takes back the rows of an attempt that succeeded or was refused unchecked.
+    pub async fn forget(&self, ids: &[i64]) -> Result<(), sqlx::Error> {
+        for id in ids {
+            sqlx::query("delete from login_failures where id = $1")
+                .bind(*id)
                 .execute(self.0)
                 .await?;
         }

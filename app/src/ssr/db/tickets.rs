@@ -73,30 +73,41 @@ impl TicketRepo<'_> {
         t: &NewTicketSeed<'_>,
         files: &[NewAttachment<'_>],
     ) -> Result<i64, sqlx::Error> {
-        let (_, last_status, _) = *t.history.last().ok_or(sqlx::Error::RowNotFound)?;
-        let created_at = t.history[0].2;
         let mut tx = self.0.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "insert into tickets (member_id, title, language, description, status, created_at) \
-             values ($1, $2, $3, $4, $5, $6) returning id",
-        )
-        .bind(t.member_id)
-        .bind(t.title)
-        .bind(t.language)
-        .bind(t.description)
-        .bind(last_status.as_str())
-        .bind(created_at)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut from = None;
-        for (actor, to, at) in &t.history {
-            insert_event(&mut tx, id, *actor, from, *to, *at).await?;
-            from = Some(*to);
-        }
-        insert_attachments(&mut tx, id, None, files, created_at).await?;
+        let id = insert_ticket(&mut tx, t, files).await?;
         tx.commit().await?;
         Ok(id)
     }
+}
+
+/// Writes a ticket, its history and its first files inside the caller's transaction (a chat
+/// becoming a ticket ends the chat in the same one).
+pub(super) async fn insert_ticket(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    t: &NewTicketSeed<'_>,
+    files: &[NewAttachment<'_>],
+) -> Result<i64, sqlx::Error> {
+    let (_, last_status, _) = *t.history.last().ok_or(sqlx::Error::RowNotFound)?;
+    let created_at = t.history[0].2;
+    let id: i64 = sqlx::query_scalar(
+        "insert into tickets (member_id, title, language, description, status, created_at) \
+         values ($1, $2, $3, $4, $5, $6) returning id",
+    )
+    .bind(t.member_id)
+    .bind(t.title)
+    .bind(t.language)
+    .bind(t.description)
+    .bind(last_status.as_str())
+    .bind(created_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut from = None;
+    for (actor, to, at) in &t.history {
+        insert_event(tx, id, *actor, from, *to, *at).await?;
+        from = Some(*to);
+    }
+    insert_attachments(tx, (id, None), files, t.member_id, created_at).await?;
+    Ok(id)
 }
 
 /// A change to a ticket, stored atomically: an optional conversation entry and an optional
@@ -109,6 +120,9 @@ pub struct TicketChange<'a> {
     /// Files sent with the entry (ignored without one).
     pub files: &'a [NewAttachment<'a>],
     pub transition: Option<(TicketStatus, TicketStatus)>,
+    /// Without a move: the status the entry was decided for (a member's plain reply to an Open
+    /// ticket). If the ticket moved meanwhile (closed a moment earlier), nothing is written.
+    pub expect: Option<TicketStatus>,
     pub at: i64,
 }
 
@@ -145,15 +159,15 @@ async fn insert_event(
 
 async fn insert_attachments(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    ticket_id: i64,
-    message_id: Option<i64>,
+    (ticket_id, message_id): (i64, Option<i64>),
     files: &[NewAttachment<'_>],
+    uploader_id: i64,
     at: i64,
 ) -> Result<(), sqlx::Error> {
     for f in files {
         sqlx::query(
-            "insert into attachments (ticket_id, message_id, sha256, file_name, mime, size, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
+            "insert into attachments (ticket_id, message_id, sha256, file_name, mime, size, \
+               created_at, uploader_id) values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(ticket_id)
         .bind(message_id)
@@ -162,6 +176,7 @@ async fn insert_attachments(
         .bind(f.kind.mime())
         .bind(f.size)
         .bind(at)
+        .bind(uploader_id)
         .execute(&mut **tx)
         .await?;
     }
@@ -220,23 +235,35 @@ impl TicketRepo<'_> {
     /// Returns false (and writes nothing) when the status moved under us.
     pub async fn apply(&self, change: &TicketChange<'_>) -> Result<bool, sqlx::Error> {
         let mut tx = self.0.begin().await?;
-        if let Some((from, to)) = change.transition {
-            let moved = sqlx::query("update tickets set status = $1 where id = $2 and status = $3")
+        // The first statement writes the ticket's row, so changes to one ticket take turns (the
+        // row lock on PostgreSQL, the write lock on SQLite) and a status checked here holds
+        // until commit.
+        let (to, from) = match (change.transition, change.expect) {
+            (Some((from, to)), _) => (to, from),
+            (None, Some(status)) => (status, status),
+            (None, None) => (TicketStatus::Open, TicketStatus::Open),
+        };
+        if change.transition.is_some() || change.expect.is_some() {
+            let held = sqlx::query("update tickets set status = $1 where id = $2 and status = $3")
                 .bind(to.as_str())
                 .bind(change.ticket_id)
                 .bind(from.as_str())
                 .execute(&mut *tx)
                 .await?;
-            if moved.rows_affected() != 1 {
+            if held.rows_affected() != 1 {
                 return Ok(false);
             }
+        }
+        // Read after the row is held: the history's times follow the order changes were made.
+        let at = super::now_ms().max(change.at);
+        if let Some((from, to)) = change.transition {
             insert_event(
                 &mut tx,
                 change.ticket_id,
                 change.actor_id,
                 Some(from),
                 to,
-                change.at,
+                at,
             )
             .await?;
         }
@@ -249,15 +276,15 @@ impl TicketRepo<'_> {
             .bind(change.actor_id)
             .bind(kind.as_str())
             .bind(body)
-            .bind(change.at)
+            .bind(at)
             .fetch_one(&mut *tx)
             .await?;
             insert_attachments(
                 &mut tx,
-                change.ticket_id,
-                Some(message_id),
+                (change.ticket_id, Some(message_id)),
                 change.files,
-                change.at,
+                change.actor_id,
+                at,
             )
             .await?;
         }

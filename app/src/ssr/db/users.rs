@@ -49,7 +49,8 @@ impl UserRepo<'_> {
         &self,
         username: &Username,
     ) -> Result<Option<UserRecord>, sqlx::Error> {
-        let sql = format!("select {COLUMNS} from users where username = $1");
+        let sql =
+            format!("select {COLUMNS} from users where username = $1 and disabled_at is null");
         let row = sqlx::query(&sql)
             .bind(username.as_str())
             .fetch_optional(self.0)
@@ -57,8 +58,9 @@ impl UserRepo<'_> {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// The account behind a session; a disabled account has none.
     pub async fn by_id(&self, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
-        let sql = format!("select {COLUMNS} from users where id = $1");
+        let sql = format!("select {COLUMNS} from users where id = $1 and disabled_at is null");
         let row = sqlx::query(&sql).bind(id).fetch_optional(self.0).await?;
         Ok(row.as_ref().map(from_row).transpose()?.map(|r| r.user))
     }
@@ -106,5 +108,30 @@ impl UserRepo<'_> {
             taken.extend(hit);
         }
         Ok(taken)
+    }
+}
+
+impl UserRepo<'_> {
+    /// Switches an account off (or on again). False when there is no such account.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, sqlx::Error> {
+        let at = disabled.then(super::now_ms);
+        let done = sqlx::query("update users set disabled_at = $1 where username = $2")
+            .bind(at)
+            .bind(username)
+            .execute(self.0)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+impl UserRepo<'_> {
+    /// Gives an account another role. False when there is no such account.
+    pub async fn set_role(&self, username: &str, role: Role) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("update users set role = $1 where username = $2")
+            .bind(role.as_str())
+            .bind(username)
+            .execute(self.0)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 }

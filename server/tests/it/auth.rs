@@ -1,9 +1,8 @@
 //! Login, sessions and throttling over real HTTP.
-mod common;
 
+use crate::common::*;
 use app::domain::CurrentUser;
 use app::error::AppError;
-use common::*;
 
 #[tokio::test]
 async fn login_ok_sets_an_http_only_session_cookie() {
@@ -20,7 +19,7 @@ async fn login_ok_sets_an_http_only_session_cookie() {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
-        .find(|v| v.starts_with("desk_session="))
+        .find(|v| v.starts_with(&format!("{}=", app::ssr::auth::SESSION_COOKIE)))
         .expect("session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -117,7 +116,10 @@ async fn session_id_changes_at_login_and_the_old_one_is_dead() {
     let stale = reqwest::Client::new();
     let me: Option<CurrentUser> = stale
         .post(app.url("/api/whoami"))
-        .header("cookie", format!("desk_session={first}"))
+        .header(
+            "cookie",
+            format!("{}={first}", app::ssr::auth::SESSION_COOKIE),
+        )
         .send()
         .await
         .unwrap()
@@ -134,7 +136,10 @@ async fn session_id_changes_at_login_and_the_old_one_is_dead() {
         .unwrap();
     let res = victim
         .post(app.url("/api/login"))
-        .header("cookie", format!("desk_session={planted}"))
+        .header(
+            "cookie",
+            format!("{}={planted}", app::ssr::auth::SESSION_COOKIE),
+        )
         .form(&[("username", "silver"), ("password", PASSWORD)])
         .send()
         .await

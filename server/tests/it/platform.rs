@@ -1,7 +1,6 @@
 //! Health, compression, caching and the admin CLI, against the real server and binary.
-mod common;
 
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn healthz_reports_database_ok() {

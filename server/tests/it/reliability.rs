@@ -1,12 +1,11 @@
 //! The quick part of the reliability suite (the long runs are `make reliability`): security
 //! headers, cross-origin refusal, slow clients, graceful shutdown, database faults.
 //! Runs on SQLite and PostgreSQL; the outage test needs PostgreSQL and says so when skipped.
-mod common;
 
 use std::time::Duration;
 
+use crate::common::*;
 use app::error::AppError;
-use common::*;
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -211,8 +210,12 @@ async fn writes_from_another_sites_page_are_refused() {
     let mut req = format!("ws://{}/chats/1/socket", app.addr)
         .into_client_request()
         .unwrap();
-    req.headers_mut()
-        .insert("cookie", format!("desk_session={cookie}").parse().unwrap());
+    req.headers_mut().insert(
+        "cookie",
+        format!("{}={cookie}", app::ssr::auth::SESSION_COOKIE)
+            .parse()
+            .unwrap(),
+    );
     req.headers_mut()
         .insert("origin", "https://evil.example".parse().unwrap());
     match tokio_tungstenite::connect_async(req).await {
@@ -274,10 +277,11 @@ async fn slow_clients_are_cut_off() {
     let cookie = session_cookie(&login).unwrap();
     let mut slow = TcpStream::connect(app.addr).await.unwrap();
     let head = format!(
-        "POST /api/submit_ticket HTTP/1.1\r\nHost: {}\r\nCookie: desk_session={cookie}\r\n\
+        "POST /api/submit_ticket HTTP/1.1\r\nHost: {}\r\nCookie: {name}={cookie}\r\n\
          Content-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 100000\r\n\r\n\
          --XYZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nStalled",
-        app.addr
+        app.addr,
+        name = app::ssr::auth::SESSION_COOKIE,
     );
     slow.write_all(head.as_bytes()).await.unwrap();
     let answer = read_until_closed(&mut slow, Duration::from_secs(10))
@@ -317,8 +321,12 @@ async fn sigterm_finishes_requests_in_flight_and_tells_sockets_to_reconnect() {
     let mut req = format!("ws://{}/chats/{chat_id}/socket", app.addr)
         .into_client_request()
         .unwrap();
-    req.headers_mut()
-        .insert("cookie", format!("desk_session={cookie}").parse().unwrap());
+    req.headers_mut().insert(
+        "cookie",
+        format!("{}={cookie}", app::ssr::auth::SESSION_COOKIE)
+            .parse()
+            .unwrap(),
+    );
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
 
     // An upload whose body is still arriving when the signal comes.

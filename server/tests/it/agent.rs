@@ -1,9 +1,8 @@
 //! The agent console: the queue's order, counts, filters and search, and who may see it.
-mod common;
 
+use crate::common::*;
 use app::domain::{AgentQueue, CurrentUser, TicketStatus};
 use app::error::AppError;
-use common::*;
 use reqwest::Client;
 
 async fn queue(app: &TestApp, client: &Client, args: &[(&str, &str)]) -> AgentQueue {
@@ -22,28 +21,6 @@ async fn queue(app: &TestApp, client: &Client, args: &[(&str, &str)]) -> AgentQu
     res.json::<(CurrentUser, AgentQueue)>().await.unwrap().1
 }
 
-async fn submit(
-    app: &TestApp,
-    client: &Client,
-    title: &str,
-    language: &str,
-    description: &str,
-) -> i64 {
-    let res = app
-        .call(
-            client,
-            "submit_ticket",
-            &[
-                ("title", title),
-                ("language", language),
-                ("description", description),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn the_queue_lists_the_longest_waiting_first_with_counts() {
     let app = spawn_app().await;
@@ -59,7 +36,7 @@ async fn the_queue_lists_the_longest_waiting_first_with_counts() {
     );
 
     let silver = app.logged_in("silver").await;
-    let newest = submit(
+    let newest = submit_ok(
         &app,
         &silver,
         "Newest problem",
@@ -89,7 +66,7 @@ async fn filters_and_search_narrow_the_queue() {
     let app = spawn_app().await;
     let agent = app.logged_in("agent").await;
     let silver = app.logged_in("silver").await;
-    let es = submit(
+    let es = submit_ok(
         &app,
         &silver,
         "Español - No puedo pagar",
@@ -97,7 +74,7 @@ async fn filters_and_search_narrow_the_queue() {
         "El botón de pago no responde.",
     )
     .await;
-    let pct = submit(
+    let pct = submit_ok(
         &app,
         &silver,
         "Discount shows 100% off",
@@ -184,7 +161,7 @@ async fn agents_see_internal_notes_and_members_never_do() {
     let app = spawn_app().await;
     let silver = app.logged_in("silver").await;
     let agent = app.logged_in("agent").await;
-    let id = submit(
+    let id = submit_ok(
         &app,
         &silver,
         "Printer of invoices",

@@ -2,6 +2,14 @@
 //! `TEST_DATABASE=postgres` runs the same tests against a fresh PostgreSQL database each.
 #![allow(dead_code)]
 
+mod events;
+mod sockets;
+mod tickets;
+
+pub use events::*;
+pub use sockets::*;
+pub use tickets::*;
+
 use std::net::SocketAddr;
 
 use app::error::AppError;
@@ -79,6 +87,8 @@ pub async fn spawn_stoppable(
     let mut config = Config {
         database_url: database_url.clone(),
         attachments_dir: files_dir.clone(),
+        // The demo accounts are what most tests sign in as; a real start asks for them too.
+        demo_seed: true,
         ..Config::default()
     };
     tweak(&mut config);
@@ -232,12 +242,12 @@ pub fn session_cookie(res: &Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("desk_session="))
+        .find(|v| v.starts_with(&format!("{}=", app::ssr::auth::SESSION_COOKIE)))
         .map(|v| {
             v.split(';')
                 .next()
                 .unwrap()
-                .trim_start_matches("desk_session=")
+                .trim_start_matches(&format!("{}=", app::ssr::auth::SESSION_COOKIE))
                 .to_string()
         })
 }
@@ -249,6 +259,8 @@ pub async fn spawn_app_behind_relay() -> (TestApp, Relay) {
     let app = spawn_app_with(move |c| {
         c.database_url = c.database_url.replace(":5432/", &format!(":{port}/"));
         assert!(c.database_url.contains(&format!(":{port}/")));
+        // Load tests send far more than one person may.
+        c.uploads_per_minute = 1_000_000;
     })
     .await;
     (app, relay)
@@ -290,5 +302,41 @@ impl Relay {
 
     pub fn set_up(&self, up: bool) {
         self.up.send_replace(up);
+    }
+}
+
+impl TestApp {
+    /// Adds an account of this test's own (password [`PASSWORD`]), for tests that need more
+    /// people than the demo has.
+    pub async fn add_user(&self, username: &str, tier: app::domain::Tier, role: app::domain::Role) {
+        use app::domain::{DisplayName, Email, Username};
+        let hash = app::ssr::passwords::hash(PASSWORD.to_string())
+            .await
+            .unwrap();
+        let user = app::ssr::db::NewUser {
+            username: Username::parse(username).unwrap(),
+            display_name: DisplayName::parse(&format!("Test {username}")).unwrap(),
+            email: Email::parse(&format!("{username}@test.example.com")).unwrap(),
+            member_number: None,
+            tier,
+            role,
+            password_hash: hash,
+        };
+        self.state
+            .db
+            .users()
+            .insert_all(&[user], app::ssr::db::now_ms())
+            .await
+            .unwrap();
+    }
+
+    /// A client whose connections come from another loopback address (another "machine").
+    pub fn client_from(&self, ip: &str) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap()
     }
 }

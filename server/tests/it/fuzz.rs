@@ -2,9 +2,8 @@
 //! member and an agent: the answer is always a clear 4xx or a success, never a 5xx, and the
 //! server stays up. Deterministic: `FUZZ_SEED` picks the run, `FUZZ_CASES` how many bodies per
 //! endpoint and person (`make reliability` runs many more than `make test`).
-mod common;
 
-use common::*;
+use crate::common::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -1,45 +1,19 @@
 //! Ticket lifecycle, access and bad input over real HTTP, on both databases.
-mod common;
 
+use crate::common::*;
 use app::domain::{EntryKind, TicketDetail, TicketStatus, TimelineItem};
 use app::error::AppError;
-use common::*;
 use reqwest::Client;
-
-async fn submit(
-    app: &TestApp,
-    client: &Client,
-    title: &str,
-    description: &str,
-) -> reqwest::Response {
-    app.call(
-        client,
-        "submit_ticket",
-        &[
-            ("title", title),
-            ("language", "en"),
-            ("description", description),
-        ],
-    )
-    .await
-}
 
 async fn new_ticket(app: &TestApp, client: &Client) -> i64 {
     let res = submit(
         app,
         client,
         "Checkout button does nothing",
+        "en",
         "1. Add to cart 2. Press checkout",
     )
     .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
-async fn detail(app: &TestApp, client: &Client, id: i64) -> TicketDetail {
-    let res = app
-        .call(client, "get_ticket", &[("id", &id.to_string())])
-        .await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
@@ -299,7 +273,7 @@ async fn bad_input_gets_a_field_error_and_stores_nothing() {
         ("Fine title", "short", "description"),
         (&"x".repeat(151)[..], "Long enough description", "title"),
     ] {
-        let res = submit(&app, &silver, title, description).await;
+        let res = submit(&app, &silver, title, "en", description).await;
         assert_eq!(res.status(), 400, "{field}");
         match app_error(res).await {
             AppError::Validation { field: f, .. } => assert_eq!(f, field),
@@ -340,6 +314,7 @@ async fn script_tags_are_stored_as_text_and_shown_escaped() {
         &app,
         &silver,
         "<script>alert(1)</script>",
+        "en",
         "<img src=x onerror=alert(2)> steps",
     )
     .await;
@@ -360,13 +335,26 @@ async fn staff_cannot_submit_and_managers_cannot_touch_tickets() {
     let app = spawn_app().await;
     let agent = app.logged_in("agent").await;
     assert_eq!(
-        submit(&app, &agent, "Agent ticket", "Agents file nothing here")
-            .await
-            .status(),
+        submit(
+            &app,
+            &agent,
+            "Agent ticket",
+            "en",
+            "Agents file nothing here"
+        )
+        .await
+        .status(),
         403
     );
     let manager = app.logged_in("manager").await;
-    let res = submit(&app, &manager, "Manager ticket", "Below the gate, refused").await;
+    let res = submit(
+        &app,
+        &manager,
+        "Manager ticket",
+        "en",
+        "Below the gate, refused",
+    )
+    .await;
     assert_eq!(res.status(), 403);
     assert!(matches!(app_error(res).await, AppError::TierTooLow { .. }));
     for endpoint in ["get_ticket", "reply_ticket", "close_ticket"] {

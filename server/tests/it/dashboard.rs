@@ -1,9 +1,8 @@
 //! The member dashboard and the tier gate over real HTTP.
-mod common;
 
+use crate::common::*;
 use app::domain::{CurrentUser, TicketLists, Tier};
 use app::error::AppError;
-use common::*;
 
 async fn my_tickets(app: &TestApp, client: &reqwest::Client) -> (CurrentUser, TicketLists) {
     let res = app.call(client, "my_tickets", &[]).await;

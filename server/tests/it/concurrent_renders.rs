@@ -1,9 +1,8 @@
 //! Many pages rendered at once on a multi-threaded runtime, like production.
-mod common;
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 /// Starting a server in this process while another one renders must not stall that render.
 /// Leptos flips a process-wide "resources must not load" flag while it generates a route list

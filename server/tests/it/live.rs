@@ -1,80 +1,13 @@
 //! Live updates through `/events` (server-sent events): who hears what, and, on PostgreSQL,
 //! across two server instances sharing one database.
-mod common;
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use futures::StreamExt;
-use reqwest::Client;
-
-/// An open `/events` stream, read as text.
-struct Events {
-    stream: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
-    seen: String,
-}
-
-impl Events {
-    async fn open(app: &TestApp, client: &Client) -> Events {
-        let res = client.get(app.url("/events")).send().await.unwrap();
-        assert_eq!(res.status(), 200);
-        assert_eq!(res.headers()["content-type"], "text/event-stream");
-        let mut me = Events {
-            stream: Box::pin(res.bytes_stream()),
-            seen: String::new(),
-        };
-        // Subscribed once the first event arrives.
-        me.wait_for("event: ready").await;
-        me
-    }
-
-    /// Reads until `needle` appears (5 s at most: then the test fails).
-    async fn wait_for(&mut self, needle: &str) {
-        self.wait_for_count(needle, 1).await
-    }
-
-    /// Reads until `needle` has appeared `n` times.
-    async fn wait_for_count(&mut self, needle: &str, n: usize) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while self.seen.matches(needle).count() < n {
-            let chunk = tokio::time::timeout_at(deadline, self.stream.next())
-                .await
-                .unwrap_or_else(|_| panic!("no '{needle}' within 5 s; got: {}", self.seen))
-                .expect("stream ended")
-                .unwrap();
-            self.seen.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// Everything that arrives within `wait`.
-    async fn drain(&mut self, wait: Duration) -> &str {
-        let deadline = tokio::time::Instant::now() + wait;
-        while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, self.stream.next()).await
-        {
-            self.seen.push_str(&String::from_utf8_lossy(&chunk));
-        }
-        &self.seen
-    }
-}
 
 fn ticket_event(id: i64) -> String {
     format!(r#""type":"ticket","ticket_id":{id}"#)
-}
-
-async fn submit(app: &TestApp, client: &Client, title: &str) -> i64 {
-    let res = app
-        .call(
-            client,
-            "submit_ticket",
-            &[
-                ("title", title),
-                ("language", "en"),
-                ("description", "Live update test text."),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
 }
 
 #[tokio::test]
@@ -87,7 +20,7 @@ async fn members_hear_their_own_tickets_and_agents_hear_everything() {
     let mut diamond_events = Events::open(&app, &diamond).await;
     let mut agent_events = Events::open(&app, &agent).await;
 
-    let id = submit(&app, &silver, "Live one").await;
+    let id = submit_ok(&app, &silver, "Live one", "en", "Live update test text.").await;
     agent_events.wait_for(&ticket_event(id)).await;
     silver_events.wait_for(&ticket_event(id)).await;
 
@@ -102,7 +35,14 @@ async fn members_hear_their_own_tickets_and_agents_hear_everything() {
     silver_events.wait_for_count(&ticket_event(id), 2).await;
 
     // Diamond heard none of it: events about other members' tickets are never sent to them.
-    let own = submit(&app, &diamond, "Diamond's own").await;
+    let own = submit_ok(
+        &app,
+        &diamond,
+        "Diamond's own",
+        "en",
+        "Live update test text.",
+    )
+    .await;
     let seen = diamond_events
         .drain(Duration::from_millis(500))
         .await
@@ -135,7 +75,14 @@ async fn on_postgres_events_cross_server_instances() {
     let mut events_b = Events::open(&b, &silver_on_b).await;
     let agent_on_a = a.logged_in("agent").await;
     let silver_on_a = a.logged_in("silver").await;
-    let id = submit(&a, &silver_on_a, "Filed on instance A").await;
+    let id = submit_ok(
+        &a,
+        &silver_on_a,
+        "Filed on instance A",
+        "en",
+        "Live update test text.",
+    )
+    .await;
     events_b.wait_for(&ticket_event(id)).await;
     let res = a
         .call(&agent_on_a, "close_ticket", &[("id", &id.to_string())])

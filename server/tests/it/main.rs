@@ -1,0 +1,20 @@
+//! Every integration test in one binary (one link instead of thirteen; each binary was over 1 GB).
+//! Each module drives the real server over real HTTP, WebSockets and server-sent events.
+mod agent;
+mod auth;
+mod chat;
+mod common;
+mod concurrent_renders;
+mod crash;
+mod dashboard;
+mod fuzz;
+mod hardening;
+mod limits;
+mod live;
+mod login_abuse;
+mod platform;
+mod races;
+mod reliability;
+mod sessions;
+mod tickets;
+mod uploads;
