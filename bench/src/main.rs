@@ -64,6 +64,7 @@ pub async fn start_desk(backend: &str, tweak: impl FnOnce(&mut Config)) -> Desk 
         uploads_per_minute: 1_000_000,
         storage_quota_bytes: u64::MAX / 2,
         max_streams_per_user: 1_000_000,
+        chat_messages_per_second: 1_000_000,
         demo_seed: true,
         ..Config::default()
     };
@@ -173,6 +174,8 @@ pub async fn start_desk_process() -> DeskProcess {
         .env("APP_CHAT_AGENT_CAP", "1000000")
         .env("APP_DEMO", "1")
         .env("APP_MAX_STREAMS_PER_USER", "1000000")
+        // All the bench's chat traffic comes from one member.
+        .env("APP_CHAT_MESSAGES_PER_SECOND", "1000000")
         .env("RUST_LOG", "error")
         .stdout(log.try_clone().unwrap())
         .stderr(log)

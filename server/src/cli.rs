@@ -1,4 +1,5 @@
-//! `server` (serve), `server members import FILE.csv`, `server members add ...`.
+//! `server` (serve), `server members import FILE.csv`, `server members add ...`,
+//! `server members disable|enable NAME`, `server members set-role NAME ROLE`.
 use app::ssr::db::Db;
 use app::ssr::members::{self, RawMember};
 use clap::{Parser, Subcommand};
@@ -44,6 +45,13 @@ pub enum MembersAction {
         #[arg(long)]
         password: Option<String>,
     },
+    /// Switch an account off: it cannot sign in, and its open sessions, sockets and event
+    /// streams end (within APP_SESSION_RECHECK_SECS on every instance).
+    Disable { username: String },
+    /// Switch an account back on.
+    Enable { username: String },
+    /// Give an account another role (member, agent, admin); its open connections end.
+    SetRole { username: String, role: String },
 }
 
 /// Runs an admin command; returns the process exit code.
@@ -86,6 +94,16 @@ pub async fn run_members(db: &Db, action: MembersAction) -> i32 {
                 .await
                 .unwrap_or_else(|e| Err(vec![e.to_string()]))
         }
+        MembersAction::Disable { username } => {
+            return report(db.users().set_disabled(&username, true).await)
+        }
+        MembersAction::Enable { username } => {
+            return report(db.users().set_disabled(&username, false).await)
+        }
+        MembersAction::SetRole { username, role } => match app::domain::Role::parse(&role) {
+            Ok(role) => return report(db.users().set_role(&username, role).await),
+            Err(e) => Err(vec![e]),
+        },
     };
     let result = match parsed {
         Ok(users) => members::import(db, users).await,
@@ -101,6 +119,24 @@ pub async fn run_members(db: &Db, action: MembersAction) -> i32 {
             for e in errors {
                 eprintln!("  {e}");
             }
+            1
+        }
+    }
+}
+
+/// The exit code and message of a change to one account.
+fn report<E: std::fmt::Display>(result: Result<bool, E>) -> i32 {
+    match result {
+        Ok(true) => {
+            println!("done");
+            0
+        }
+        Ok(false) => {
+            eprintln!("no such account");
+            1
+        }
+        Err(e) => {
+            eprintln!("cannot change the account: {e}");
             1
         }
     }

@@ -71,13 +71,13 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
-        .route("/attachments/{id}", get(app::ssr::files::serve_attachment))
-        .route("/events", get(app::ssr::hub::events))
+        .route("/attachments/{id}", get(app::ssr::http::files::serve_attachment))
+        .route("/events", get(app::ssr::http::events::events))
         .route(
             "/chats/{id}/socket",
-            get(app::ssr::chat_socket::chat_socket),
+            get(app::ssr::http::chat_socket::chat_socket),
         )
-        .route("/chat-files/{id}", get(app::ssr::files::serve_chat_file))
+        .route("/chat-files/{id}", get(app::ssr::http::files::serve_chat_file))
         .nest_service(&pkg_path, pkg)
         .leptos_routes(&state, routes, {
             let options = options.clone();

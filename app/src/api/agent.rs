@@ -11,5 +11,11 @@ pub async fn queue_page(
     tier: String,
     search: String,
 ) -> Result<(CurrentUser, AgentQueue), AppError> {
-    crate::ssr::tickets::queue(&status, &language, &tier, &search).await
+    use crate::ssr::auth::{with_user, Access};
+    with_user(Access::Staff, async |st, user| {
+        let filter = crate::domain::QueueFilter::parse(&status, &language, &tier, &search)
+            .map_err(|e| AppError::malformed("filter", e))?;
+        Ok((user.clone(), crate::ssr::tickets::queue(st, &filter).await?))
+    })
+    .await
 }

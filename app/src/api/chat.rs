@@ -6,6 +6,12 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 use crate::domain::{ChatConsole, ChatHead, ChatStart, ChatView, CurrentUser};
 use crate::error::AppError;
 
+#[cfg(feature = "ssr")]
+use crate::ssr::{
+    auth::{with_user, Access},
+    chat,
+};
+
 /// The pre-chat form. `continue_in_english` is sent by the "Continue in English" button.
 #[server(prefix = "/api", endpoint = "start_chat")]
 pub async fn start_chat(
@@ -14,19 +20,22 @@ pub async fn start_chat(
     question: String,
     #[server(default)] continue_in_english: Option<String>,
 ) -> Result<ChatStart, AppError> {
-    let result = crate::ssr::chat::start(
-        &name,
-        &email,
-        &question,
-        continue_in_english.is_some_and(|v| !v.is_empty()),
-    )
+    use crate::domain::{DisplayName, Email};
+    let english = continue_in_english.is_some_and(|v| !v.is_empty());
+    let result = with_user(Access::Member, async |st, user| {
+        let name = DisplayName::parse(&name).map_err(|e| AppError::validation("name", e))?;
+        let email = Email::parse(&email).map_err(|e| AppError::validation("email", e))?;
+        let text =
+            chat::parse_chat_text(&question).map_err(|e| AppError::validation("question", e))?;
+        chat::start(st, user, &name, &email, &text, english).await
+    })
     .await?;
     match &result {
         ChatStart::Started { id } => leptos_axum::redirect(&format!("/chat/{id}")),
         // Without JavaScript the form comes back with the question kept, and the page (which
         // detects the language itself) shows the ticket offer.
         ChatStart::NotEnglish { .. } if crate::ssr::auth::is_plain_form_post() => {
-            let q = crate::pages::query_value(&question);
+            let q = crate::domain::query_value(&question);
             leptos_axum::redirect(&format!("/chat?question={q}"));
         }
         ChatStart::NotEnglish { .. } => {}
@@ -37,64 +46,84 @@ pub async fn start_chat(
 /// The signed-in member, for pre-filling the pre-chat form, and their chat still open (if any).
 #[server(prefix = "/api", endpoint = "chat_form")]
 pub async fn chat_form() -> Result<(CurrentUser, Option<i64>), AppError> {
-    use crate::ssr::auth::{fail, internal, require_desk_user, state};
-    let user = require_desk_user().await?;
-    if user.role.is_staff() {
-        return Err(fail(AppError::Forbidden));
-    }
-    let open = state()
-        .db
-        .chats()
-        .open_for_member(user.id)
-        .await
-        .map_err(internal)?;
-    Ok((user, open))
+    with_user(Access::Member, async |st, user| {
+        let open = st.db.chats().open_for_member(user.id).await?;
+        Ok((user.clone(), open))
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "get_chat")]
 pub async fn get_chat(id: i64) -> Result<ChatView, AppError> {
-    crate::ssr::chat::view(id).await
+    with_user(Access::DeskUser, async |st, user| {
+        chat::view(st, user, id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "my_chats")]
 pub async fn my_chats() -> Result<Vec<ChatHead>, AppError> {
-    crate::ssr::chat::mine().await
+    with_user(Access::DeskUser, async |st, user| {
+        chat::mine(st, user).await
+    })
+    .await
 }
 
 /// The member leaves the queue or ends the chat; the agent ends it.
 #[server(prefix = "/api", endpoint = "end_chat")]
 pub async fn end_chat(id: i64) -> Result<(), AppError> {
-    crate::ssr::chat::end(id).await
+    with_user(Access::DeskUser, async |st, user| {
+        chat::end(st, user, id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "chat_to_ticket")]
 pub async fn chat_to_ticket(id: i64) -> Result<i64, AppError> {
-    crate::ssr::chat::to_ticket(id).await
+    with_user(Access::DeskUser, async |st, user| {
+        chat::to_ticket(st, user, id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "load_chat_console")]
 pub async fn load_chat_console() -> Result<(CurrentUser, ChatConsole), AppError> {
-    crate::ssr::chat::console().await
+    with_user(Access::Staff, async |st, user| {
+        chat::console(st, user).await
+    })
+    .await
 }
 
 /// Accepts the chosen chat, or the longest-waiting one when `id` is empty.
 #[server(prefix = "/api", endpoint = "accept_chat")]
 pub async fn accept_chat(#[server(default)] id: Option<i64>) -> Result<i64, AppError> {
-    crate::ssr::chat::accept(id).await
+    with_user(Access::Staff, async |st, user| {
+        chat::accept(st, user, id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "set_presence")]
 pub async fn set_presence(online: bool) -> Result<(), AppError> {
-    crate::ssr::chat::set_presence(online).await
+    with_user(Access::Staff, async |st, user| {
+        chat::set_presence(st, user, online).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "ask_for_ticket")]
 pub async fn ask_for_ticket(id: i64) -> Result<(), AppError> {
-    crate::ssr::chat::ask_for_ticket(id).await
+    with_user(Access::Staff, async |st, user| {
+        chat::ask_for_ticket(st, user, id).await
+    })
+    .await
 }
 
 /// A chat message with screenshots (fields: chat, body, files).
 #[server(prefix = "/api", endpoint = "send_chat_files", input = MultipartFormData)]
 pub async fn send_chat_files(data: MultipartData) -> Result<i64, AppError> {
-    crate::ssr::chat::send_files(data).await
+    with_user(Access::DeskUser, async |st, user| {
+        chat::send_files(st, user, data).await
+    })
+    .await
 }

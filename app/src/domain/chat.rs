@@ -241,7 +241,7 @@ pub enum ServerFrame {
     Error {
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        error: Option<crate::error::AppError>,
+        error: Option<super::AppError>,
     },
 }
 

@@ -3,6 +3,7 @@ mod account;
 mod attachment;
 mod chat;
 mod dates;
+mod error;
 mod invalid;
 mod live;
 #[cfg(test)]
@@ -22,6 +23,7 @@ pub use attachment::{
 };
 pub use chat::*;
 pub use dates::{format_day, format_day_time};
+pub use error::AppError;
 pub use invalid::{check_length, Invalid};
 pub use live::LiveEvent;
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
@@ -33,3 +35,8 @@ pub use ticket::{
 };
 pub use ticket_input::*;
 pub use tier::Tier;
+
+/// A value made safe for a query string (everything but letters and digits percent-encoded).
+pub fn query_value(v: &str) -> String {
+    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

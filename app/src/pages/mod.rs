@@ -24,7 +24,4 @@ pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     }
 }
 
-/// A value made safe for a query string (everything but letters and digits percent-encoded).
-pub fn query_value(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
+pub use crate::domain::query_value;

@@ -28,12 +28,8 @@ pub fn TierRefusal(required: Tier, yours: Tier) -> impl IntoView {
 #[component]
 pub fn PageError(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    // The page's status line says what went wrong too (503 while the database is down...);
-    // the sign-in redirect sets its own.
-    #[cfg(feature = "ssr")]
-    if error != AppError::Unauthorized {
-        let _ = crate::ssr::auth::fail(error.clone());
-    }
+    // The page's status line (403, 503...) was set by the server function's guard
+    // (`ssr::auth::with_user`), which ran inside this page's request.
     match error {
         AppError::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
         AppError::TierTooLow { required, yours } => {

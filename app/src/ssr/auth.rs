@@ -1,5 +1,7 @@
-//! Who is asking, and may they? Every server function goes through one of the guards here, so
-//! the tier gate is enforced on the server whatever the UI shows.
+//! Who is asking, and may they? Every server function, axum handler and socket resolves the
+//! person once through [`guard`] with the [`Access`] it needs, so the tier gate and the staff
+//! rule are enforced on the server whatever the UI shows. Services then get the person as a
+//! plain argument.
 use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
@@ -39,31 +41,6 @@ pub fn state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// Logs the real cause and returns the opaque variant the client may see: `Unavailable` (503,
-/// "try again shortly") when the database is unreachable, `Internal` (500) for anything else.
-pub fn internal<E: std::error::Error + 'static>(err: E) -> AppError {
-    if database_unavailable(&err) {
-        tracing::warn!(error = %err, "database unavailable");
-        return AppError::Unavailable;
-    }
-    tracing::error!(error = %err, "internal error");
-    AppError::Internal
-}
-
-fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(err);
-    while let Some(e) = cause {
-        if let Some(sqlx) = e.downcast_ref::<sqlx::Error>() {
-            return super::db::is_unavailable(sqlx);
-        }
-        if e.to_string().contains(super::db::UNAVAILABLE_MARK) {
-            return true;
-        }
-        cause = e.source();
-    }
-    false
-}
-
 /// Is this server-function call a browser posting a form without JavaScript? Leptos answers
 /// such a post with a redirect (back to the page, or where the function says).
 pub fn is_plain_form_post() -> bool {
@@ -91,37 +68,79 @@ pub fn fail(err: AppError) -> AppError {
 }
 
 async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(internal)
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(AppError::internal)
 }
 
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     user_from_session(&state(), &session().await?).await
 }
 
-/// For plain axum handlers (files, live events, chat sockets): the signed-in person who may use
-/// the desk, or the response to send instead (401 for nobody or a member below the gate).
-pub async fn handler_user(
-    state: &AppState,
-    session: &Session,
-) -> Result<CurrentUser, axum::response::Response> {
-    use axum::http::StatusCode;
-    use axum::response::IntoResponse;
-    match user_from_session(state, session).await {
-        Ok(Some(u)) if u.may_use_desk(state.config.min_tier) => Ok(u),
-        Ok(_) => Err((StatusCode::UNAUTHORIZED, "sign in first").into_response()),
-        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+/// Who may call what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Members at or above the tier gate (filing tickets, starting chats). Not staff.
+    Member,
+    /// Agents and admins (queues, consoles, agent actions).
+    Staff,
+    /// Anyone who may use Technical Issues: staff, or members at or above the gate.
+    DeskUser,
+}
+
+/// The rule itself: nobody signed in is `Unauthorized`; a member below the gate is told so
+/// (`TierTooLow`, a polite page) before anything else; then the role must fit.
+pub fn check(
+    user: Option<CurrentUser>,
+    access: Access,
+    min_tier: crate::domain::Tier,
+) -> Result<CurrentUser, AppError> {
+    let user = user.ok_or(AppError::Unauthorized)?;
+    if !user.may_use_desk(min_tier) {
+        return Err(AppError::TierTooLow {
+            required: min_tier,
+            yours: user.tier,
+        });
+    }
+    let staff = user.role.is_staff();
+    match access {
+        Access::DeskUser => Ok(user),
+        Access::Staff if staff => Ok(user),
+        Access::Member if !staff => Ok(user),
+        _ => Err(AppError::Forbidden),
     }
 }
 
-/// The session's user, for plain axum handlers (attachments, live events) as well.
+/// The one guard: the session's person, if they have `access`.
+pub async fn guard(
+    state: &AppState,
+    session: &Session,
+    access: Access,
+) -> Result<CurrentUser, AppError> {
+    let user = user_from_session(state, session).await?;
+    check(user, access, state.config.min_tier)
+}
+
+/// A server function's body: resolves the person once, runs the service with the state and the
+/// person, and gives a refusal its HTTP status here (the one place that does).
+pub async fn with_user<T>(
+    access: Access,
+    service: impl AsyncFnOnce(&AppState, &CurrentUser) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let st = state();
+    let user = guard(&st, &session().await?, access).await.map_err(fail)?;
+    service(&st, &user).await.map_err(fail)
+}
+
+/// The session's user, if any (no access rule applied).
 pub async fn user_from_session(
     state: &AppState,
     session: &Session,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(id) = session.get::<i64>(USER_KEY).await.map_err(internal)? else {
+    let Some(id) = session.get::<i64>(USER_KEY).await? else {
         return Ok(None);
     };
-    let user = state.db.users().by_id(id).await.map_err(internal)?;
+    let user = state.db.users().by_id(id).await?;
     if user.is_some() {
         keep_alive(state, session).await?;
     }
@@ -135,44 +154,11 @@ pub async fn user_from_session(
 async fn keep_alive(state: &AppState, session: &Session) -> Result<(), AppError> {
     let now = now_ms();
     let step = (state.config.session_ttl.as_millis() as i64 / 4).min(3_600_000);
-    let seen = session
-        .get::<i64>(SEEN_KEY)
-        .await
-        .map_err(internal)?
-        .unwrap_or(0);
+    let seen = session.get::<i64>(SEEN_KEY).await?.unwrap_or(0);
     if now - seen >= step {
-        session.insert(SEEN_KEY, now).await.map_err(internal)?;
+        session.insert(SEEN_KEY, now).await?;
     }
     Ok(())
-}
-
-pub async fn require_user() -> Result<CurrentUser, AppError> {
-    current_user()
-        .await?
-        .ok_or_else(|| fail(AppError::Unauthorized))
-}
-
-/// Technical Issues: staff, or members at or above the configured tier.
-pub async fn require_desk_user() -> Result<CurrentUser, AppError> {
-    let user = require_user().await?;
-    let min = state().config.min_tier;
-    if user.may_use_desk(min) {
-        Ok(user)
-    } else {
-        Err(fail(AppError::TierTooLow {
-            required: min,
-            yours: user.tier,
-        }))
-    }
-}
-
-pub async fn require_staff() -> Result<CurrentUser, AppError> {
-    let user = require_user().await?;
-    if user.role.is_staff() {
-        Ok(user)
-    } else {
-        Err(fail(AppError::Forbidden))
-    }
 }
 
 async fn client_addr() -> String {
@@ -214,8 +200,7 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
     let throttle = st.db.throttle();
     let rows = throttle
         .record(&[&pair_key, &client_key, &account_key], now)
-        .await
-        .map_err(internal)?;
+        .await?;
     let verdict = throttle
         .verdict(
             &[
@@ -225,17 +210,13 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
             window_ms,
             now,
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     if let ThrottleVerdict::Blocked { retry_after_secs } = verdict {
         // Refused unchecked: not a guess, so it does not count against the account.
-        throttle.forget(&rows).await.map_err(internal)?;
+        throttle.forget(&rows).await?;
         return Err(fail(AppError::RateLimited { retry_after_secs }));
     }
-    let on_account = throttle
-        .count(&account_key, now - window_ms)
-        .await
-        .map_err(internal)?;
+    let on_account = throttle.count(&account_key, now - window_ms).await?;
     let slow_after = SLOW_AFTER_FACTOR * cfg.login_max_failures_per_account;
     if on_account > slow_after {
         let secs = (on_account - slow_after).min(MAX_SLOWDOWN_SECS) as u64;
@@ -243,7 +224,7 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
     }
 
     let record = match &name {
-        Some(n) => st.db.users().by_username(n).await.map_err(internal)?,
+        Some(n) => st.db.users().by_username(n).await?,
         None => None,
     };
     let ok = passwords::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await;
@@ -252,23 +233,20 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
         return Err(fail(AppError::InvalidCredentials));
     };
 
-    throttle.forget(&rows).await.map_err(internal)?;
-    throttle.clear(&pair_key).await.map_err(internal)?;
+    throttle.forget(&rows).await?;
+    throttle.clear(&pair_key).await?;
     let session = session().await?;
-    session.cycle_id().await.map_err(internal)?;
-    session
-        .insert(USER_KEY, record.user.id)
-        .await
-        .map_err(internal)?;
-    session.insert(SEEN_KEY, now).await.map_err(internal)?;
+    session.cycle_id().await?;
+    session.insert(USER_KEY, record.user.id).await?;
+    session.insert(SEEN_KEY, now).await?;
     tracing::info!(user = %record.user.username, "signed in");
     Ok(record.user)
 }
 
 pub async fn log_out() -> Result<(), AppError> {
     let session = session().await?;
-    let user = session.get::<i64>(USER_KEY).await.map_err(internal)?;
-    session.flush().await.map_err(internal)?;
+    let user = session.get::<i64>(USER_KEY).await?;
+    session.flush().await?;
     if let Some(user_id) = user {
         // Its sockets and event streams (on every instance) check their session and end.
         state().hub.publish(LiveEvent::Account { user_id }).await;
@@ -300,5 +278,47 @@ pub async fn still_signed_in(state: &AppState, session_id: Option<Id>, user: &Cu
         Ok(None) => false,
         // The database is briefly away: keep the connection, ask again next time.
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Role, Tier};
+
+    fn person(tier: Tier, role: Role) -> Option<CurrentUser> {
+        Some(CurrentUser {
+            id: 1,
+            username: "p".into(),
+            display_name: "P".into(),
+            email: "p@example.com".into(),
+            member_number: None,
+            tier,
+            role,
+        })
+    }
+
+    #[test]
+    fn access_rules_in_order_signed_in_gate_role() {
+        let gate = Tier::Silver;
+        assert_eq!(
+            check(None, Access::DeskUser, gate),
+            Err(AppError::Unauthorized)
+        );
+        let manager = person(Tier::Manager, Role::Member);
+        for access in [Access::Member, Access::Staff, Access::DeskUser] {
+            assert!(matches!(
+                check(manager.clone(), access, gate),
+                Err(AppError::TierTooLow { .. })
+            ));
+        }
+        let gold = person(Tier::Gold, Role::Member);
+        assert!(check(gold.clone(), Access::Member, gate).is_ok());
+        assert!(check(gold.clone(), Access::DeskUser, gate).is_ok());
+        assert_eq!(check(gold, Access::Staff, gate), Err(AppError::Forbidden));
+        let agent = person(Tier::WellnessAdvocate, Role::Agent);
+        assert!(check(agent.clone(), Access::Staff, gate).is_ok());
+        assert!(check(agent.clone(), Access::DeskUser, gate).is_ok());
+        assert_eq!(check(agent, Access::Member, gate), Err(AppError::Forbidden));
     }
 }

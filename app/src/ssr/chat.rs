@@ -1,7 +1,6 @@
 //! Chat rules on the server: who may start, see, answer and end which chat; the queue and its
 //! honest estimate; turning a chat into a ticket. Every change is stored first, then announced
 //! through the hub (which crosses instances on PostgreSQL).
-use super::auth::{fail, internal, require_desk_user, state};
 use super::db::{now_ms, AcceptOutcome, NewChat, NewTicketSeed, StartOutcome};
 use super::state::AppState;
 use crate::domain::{
@@ -16,7 +15,7 @@ use crate::error::AppError;
 pub const ONLINE_WINDOW_MS: i64 = 60_000;
 
 fn invalid(field: &str) -> impl Fn(Invalid) -> AppError + '_ {
-    move |msg| fail(AppError::validation(field, msg))
+    move |msg| AppError::validation(field, msg)
 }
 
 /// A chat message's text: not empty, not longer than a chat message may be.
@@ -36,10 +35,10 @@ pub fn may_use(user: &CurrentUser, head: &ChatHead) -> bool {
 }
 
 /// The chat if this person may use it; otherwise "not found", like a chat that does not exist.
-pub async fn head_for(user: &CurrentUser, id: i64) -> Result<ChatHead, AppError> {
-    match state().db.chats().head(id).await.map_err(internal)? {
+pub async fn head_for(st: &AppState, user: &CurrentUser, id: i64) -> Result<ChatHead, AppError> {
+    match st.db.chats().head(id).await? {
         Some(h) if may_use(user, &h) => Ok(h),
-        _ => Err(fail(AppError::NotFound)),
+        _ => Err(AppError::NotFound),
     }
 }
 
@@ -90,25 +89,19 @@ pub async fn queue_info(st: &AppState, head: &ChatHead) -> Result<Option<QueueIn
 /// the member chose to continue in English. A member has at most one open chat: asking again
 /// returns it.
 pub async fn start(
-    name: &str,
-    email: &str,
-    question: &str,
+    st: &AppState,
+    user: &CurrentUser,
+    name: &DisplayName,
+    email: &Email,
+    question: &MessageBody,
     continue_in_english: bool,
 ) -> Result<ChatStart, AppError> {
-    let user = require_desk_user().await?;
-    if user.role.is_staff() {
-        return Err(fail(AppError::Forbidden));
-    }
-    let name = DisplayName::parse(name).map_err(invalid("name"))?;
-    let email = Email::parse(email).map_err(invalid("email"))?;
-    let question = parse_chat_text(question).map_err(invalid("question"))?;
     let detected = non_english_language(question.as_str());
     if let (Some(language), false) = (detected, continue_in_english) {
         return Ok(ChatStart::NotEnglish {
             language: language.to_string(),
         });
     }
-    let st = state();
     let chats = st.db.chats();
     let now = now_ms();
     let new_chat = NewChat {
@@ -122,34 +115,26 @@ pub async fn start(
     };
     let outcome = chats
         .start(&new_chat, now - 3_600_000, st.config.chat_max_per_hour)
-        .await
-        .map_err(internal)?;
+        .await?;
     let id = match outcome {
         StartOutcome::AlreadyOpen(id) => return Ok(ChatStart::Started { id }),
         StartOutcome::OverHourlyCap => {
-            return Err(fail(AppError::RateLimited {
+            return Err(AppError::RateLimited {
                 retry_after_secs: 3600,
-            }))
+            })
         }
         StartOutcome::Started(id) => id,
     };
-    if let Some(head) = chats.head(id).await.map_err(internal)? {
-        announce(&st, &head, true).await;
+    if let Some(head) = chats.head(id).await? {
+        announce(st, &head, true).await;
     }
     Ok(ChatStart::Started { id })
 }
 
-pub async fn view(id: i64) -> Result<ChatView, AppError> {
-    let user = require_desk_user().await?;
-    let head = head_for(&user, id).await?;
-    let st = state();
-    let messages = st
-        .db
-        .chats()
-        .messages_after(id, 0)
-        .await
-        .map_err(internal)?;
-    let queue = queue_info(&st, &head).await.map_err(internal)?;
+pub async fn view(st: &AppState, user: &CurrentUser, id: i64) -> Result<ChatView, AppError> {
+    let head = head_for(st, user, id).await?;
+    let messages = st.db.chats().messages_after(id, 0).await?;
+    let queue = queue_info(st, &head).await?;
     Ok(ChatView {
         head,
         messages,
@@ -159,54 +144,35 @@ pub async fn view(id: i64) -> Result<ChatView, AppError> {
 }
 
 /// The member's chats, newest first: open ones and transcripts.
-pub async fn mine() -> Result<Vec<ChatHead>, AppError> {
-    let user = require_desk_user().await?;
-    state()
-        .db
-        .chats()
-        .for_member(user.id)
-        .await
-        .map_err(internal)
+pub async fn mine(st: &AppState, user: &CurrentUser) -> Result<Vec<ChatHead>, AppError> {
+    Ok(st.db.chats().for_member(user.id).await?)
 }
 
 /// Ends a chat: the member leaving (the queue or the chat) or the agent closing it.
-pub async fn end(id: i64) -> Result<(), AppError> {
-    let user = require_desk_user().await?;
-    let head = head_for(&user, id).await?;
+pub async fn end(st: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let head = head_for(st, user, id).await?;
     let (reason, note) = if user.role.is_staff() {
         (EndReason::Agent, SystemNote::AgentLeft)
     } else {
         (EndReason::Member, SystemNote::MemberLeft)
     };
-    let ended = state()
-        .db
-        .chats()
-        .end(id, reason, note, None, now_ms())
-        .await
-        .map_err(internal)?;
+    let ended = st.db.chats().end(id, reason, note, None, now_ms()).await?;
     if !ended {
-        return Err(fail(AppError::ChatEnded));
+        return Err(AppError::ChatEnded);
     }
-    announce(&state(), &head, head.status == ChatStatus::Queued).await;
+    announce(st, &head, head.status == ChatStatus::Queued).await;
     Ok(())
 }
 
 /// The transcript becomes a ticket (Open, in the member's list) and the chat ends. The member may
 /// do this from the queue (when a ticket is offered) or their chat; the agent from a chat they
 /// accepted.
-pub async fn to_ticket(id: i64) -> Result<i64, AppError> {
-    let user = require_desk_user().await?;
-    let head = head_for(&user, id).await?;
+pub async fn to_ticket(st: &AppState, user: &CurrentUser, id: i64) -> Result<i64, AppError> {
+    let head = head_for(st, user, id).await?;
     if head.status == ChatStatus::Ended {
-        return Err(fail(AppError::ChatEnded));
+        return Err(AppError::ChatEnded);
     }
-    let st = state();
-    let messages = st
-        .db
-        .chats()
-        .messages_after(id, 0)
-        .await
-        .map_err(internal)?;
+    let messages = st.db.chats().messages_after(id, 0).await?;
     let (title, description) = transcript_ticket(&head.question, &messages);
     let seed = NewTicketSeed {
         member_id: head.member_id,
@@ -215,16 +181,10 @@ pub async fn to_ticket(id: i64) -> Result<i64, AppError> {
         description: description.as_str(),
         history: vec![(head.member_id, TicketStatus::Open, now_ms())],
     };
-    let Some(ticket_id) = st
-        .db
-        .chats()
-        .end_into_ticket(id, &seed, now_ms())
-        .await
-        .map_err(internal)?
-    else {
-        return Err(fail(AppError::ChatEnded));
+    let Some(ticket_id) = st.db.chats().end_into_ticket(id, &seed, now_ms()).await? else {
+        return Err(AppError::ChatEnded);
     };
-    announce(&st, &head, head.status == ChatStatus::Queued).await;
+    announce(st, &head, head.status == ChatStatus::Queued).await;
     st.hub
         .publish(LiveEvent::Ticket {
             ticket_id,
@@ -261,24 +221,15 @@ pub fn transcript_ticket(question: &str, messages: &[ChatMessage]) -> (TicketTit
     (title, description)
 }
 
-fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.is_staff() {
-        Ok(())
-    } else {
-        Err(fail(AppError::Forbidden))
-    }
-}
-
-pub async fn console() -> Result<(CurrentUser, ChatConsole), AppError> {
-    let user = require_desk_user().await?;
-    require_staff(&user)?;
-    let st = state();
+pub async fn console(
+    st: &AppState,
+    user: &CurrentUser,
+) -> Result<(CurrentUser, ChatConsole), AppError> {
     let chats = st.db.chats();
     let now = now_ms();
     let waiting = chats
         .queued()
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|head| WaitingChat {
             waited_secs: (now - head.created_at).max(0) / 1000,
@@ -288,71 +239,57 @@ pub async fn console() -> Result<(CurrentUser, ChatConsole), AppError> {
     let since = now - ONLINE_WINDOW_MS;
     let console = ChatConsole {
         waiting,
-        mine: chats.active_for_agent(user.id).await.map_err(internal)?,
-        agents_online: chats.agents_online(since).await.map_err(internal)?,
-        me_online: chats.is_online(user.id, since).await.map_err(internal)?,
+        mine: chats.active_for_agent(user.id).await?,
+        agents_online: chats.agents_online(since).await?,
+        me_online: chats.is_online(user.id, since).await?,
         cap: st.config.chat_agent_cap,
     };
-    Ok((user, console))
+    Ok((user.clone(), console))
 }
 
 /// Takes a chat from the queue: the one asked for, or the longest waiting. Up to the cap.
-pub async fn accept(id: Option<i64>) -> Result<i64, AppError> {
-    let user = require_desk_user().await?;
-    require_staff(&user)?;
-    let st = state();
+pub async fn accept(st: &AppState, user: &CurrentUser, id: Option<i64>) -> Result<i64, AppError> {
     let chats = st.db.chats();
     let cap = st.config.chat_agent_cap;
     let id = match id {
         Some(id) => id,
-        None => match chats.queued().await.map_err(internal)?.first() {
+        None => match chats.queued().await?.first() {
             Some(h) => h.id,
             None => {
-                return Err(fail(AppError::Conflict {
+                return Err(AppError::Conflict {
                     message: "nobody is waiting".into(),
-                }))
+                })
             }
         },
     };
     let now = now_ms();
-    match chats
-        .accept(id, user.id, cap, now)
-        .await
-        .map_err(internal)?
-    {
+    match chats.accept(id, user.id, cap, now).await? {
         AcceptOutcome::Accepted => {}
         AcceptOutcome::AtCap => {
-            return Err(fail(AppError::Conflict {
+            return Err(AppError::Conflict {
                 message: format!("you already have {cap} chats open; end one first"),
-            }))
+            })
         }
         AcceptOutcome::NotWaiting => {
-            return Err(fail(AppError::Conflict {
+            return Err(AppError::Conflict {
                 message: "this chat is no longer waiting (another agent took it, or it ended)"
                     .into(),
-            }))
+            })
         }
     }
-    chats
-        .set_presence(user.id, true, now)
-        .await
-        .map_err(internal)?;
-    if let Some(head) = chats.head(id).await.map_err(internal)? {
-        announce(&st, &head, true).await;
+    chats.set_presence(user.id, true, now).await?;
+    if let Some(head) = chats.head(id).await? {
+        announce(st, &head, true).await;
     }
     Ok(id)
 }
 
 /// Online/away; the console calls this on a timer to stay counted as online.
-pub async fn set_presence(online: bool) -> Result<(), AppError> {
-    let user = require_desk_user().await?;
-    require_staff(&user)?;
-    let st = state();
+pub async fn set_presence(st: &AppState, user: &CurrentUser, online: bool) -> Result<(), AppError> {
     st.db
         .chats()
         .set_presence(user.id, online, now_ms())
-        .await
-        .map_err(internal)?;
+        .await?;
     // Agents online changes every queued member's estimate.
     st.hub.publish(LiveEvent::ChatQueue).await;
     Ok(())
@@ -360,52 +297,47 @@ pub async fn set_presence(online: bool) -> Result<(), AppError> {
 
 /// The canned answer for a chat in another language: a note the member sees with a link to a
 /// pre-filled ticket form.
-pub async fn ask_for_ticket(id: i64) -> Result<(), AppError> {
-    let user = require_desk_user().await?;
-    require_staff(&user)?;
-    let head = head_for(&user, id).await?;
-    state()
-        .db
+pub async fn ask_for_ticket(st: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let head = head_for(st, user, id).await?;
+    st.db
         .chats()
         .add_system(id, SystemNote::AskForTicket, now_ms())
-        .await
-        .map_err(internal)?;
-    announce(&state(), &head, false).await;
+        .await?;
+    announce(st, &head, false).await;
     Ok(())
 }
 
 /// A message with screenshots, through the same upload pipeline as tickets. The chat is checked
 /// (and the person's upload rate and quota) before any file is read: its id comes first.
-pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, AppError> {
-    let user = require_desk_user().await?;
+pub async fn send_files(
+    st: &AppState,
+    user: &CurrentUser,
+    data: server_fn::codec::MultipartData,
+) -> Result<i64, AppError> {
     let Some(multipart) = data.into_inner() else {
-        return Err(fail(AppError::malformed("form", "expected a form upload")));
+        return Err(AppError::malformed("form", "expected a form upload"));
     };
-    let st = state();
-    let gate = {
-        let (st, user) = (st.clone(), user.clone());
+    let gate: super::uploads::Gate<'_> =
         Box::new(move |fields: &std::collections::HashMap<String, String>| {
             let id = fields
                 .get("chat")
                 .and_then(|v| v.trim().parse::<i64>().ok());
             Box::pin(async move {
-                let head = head_for(&user, id.unwrap_or(0)).await?;
+                let head = head_for(st, user, id.unwrap_or(0)).await?;
                 if head.status == ChatStatus::Ended {
                     return Err(AppError::ChatEnded);
                 }
-                super::uploads::allowance(&st, &user).await
-            }) as futures::future::BoxFuture<'static, Result<u64, AppError>>
-        }) as super::uploads::Gate<'static>
-    };
-    let form = super::uploads::read_form(multipart, st.config.upload_limits, &st.files, gate)
-        .await
-        .map_err(fail)?;
+                super::quota::allowance(st, user).await
+            })
+        });
+    let form =
+        super::uploads::read_form(multipart, st.config.upload_limits, &st.files, gate).await?;
     let id = form.text("chat").trim().parse::<i64>().unwrap_or(0);
     // Files may go without text; text follows the socket's rules.
     let text = form.text("body");
     let body = if text.trim().is_empty() {
         if form.staged.files.is_empty() {
-            return Err(fail(AppError::validation("body", Invalid::Empty)));
+            return Err(AppError::validation("body", Invalid::Empty));
         }
         String::new()
     } else {
@@ -415,9 +347,7 @@ pub async fn send_files(data: server_fn::codec::MultipartData) -> Result<i64, Ap
             .to_string()
     };
     let files = form.staged.rows();
-    let message_id = post_message(&st, &user, id, &body, &files)
-        .await
-        .map_err(fail)?;
+    let message_id = post_message(st, user, id, &body, &files).await?;
     drop(files);
     form.staged.promote();
     Ok(message_id)
@@ -439,7 +369,7 @@ pub async fn post_message(
         });
     }
     let chats = st.db.chats();
-    let head = match chats.head(chat_id).await.map_err(internal)? {
+    let head = match chats.head(chat_id).await? {
         Some(h) if may_use(user, &h) => h,
         _ => return Err(AppError::NotFound),
     };
@@ -448,8 +378,7 @@ pub async fn post_message(
     }
     let message_id = chats
         .add_message(chat_id, user.id, body, files, now_ms())
-        .await
-        .map_err(internal)?;
+        .await?;
     announce_message(st, &head).await;
     Ok(message_id)
 }

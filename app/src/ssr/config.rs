@@ -49,6 +49,8 @@ pub struct Config {
     pub storage_quota_bytes: u64,
     /// Requests carrying files one person may send per minute.
     pub uploads_per_minute: u32,
+    /// Chat messages one person may send per second after a burst of five times as many.
+    pub chat_messages_per_second: u32,
     /// Live-event streams, and chat sockets, one person may hold open at once (each).
     pub max_streams_per_user: usize,
     /// How often a chat socket is pinged; one silent for two of these is dropped.
@@ -88,6 +90,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             storage_quota_bytes: 200 * 1024 * 1024,
             uploads_per_minute: 20,
+            chat_messages_per_second: 2,
             max_streams_per_user: 10,
             socket_ping: Duration::from_secs(20),
             session_recheck: Duration::from_secs(30),
@@ -176,6 +179,8 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             storage_quota_bytes: 1024 * 1024 * number("APP_STORAGE_QUOTA_MB", 200)?,
             uploads_per_minute: number("APP_UPLOADS_PER_MINUTE", 20)?.max(1) as u32,
+            chat_messages_per_second: number("APP_CHAT_MESSAGES_PER_SECOND", 2)?.clamp(1, 1_000_000)
+                as u32,
             max_streams_per_user: number("APP_MAX_STREAMS_PER_USER", 10)?.max(1) as usize,
             socket_ping: Duration::from_secs(number("APP_SOCKET_PING_SECS", 20)?.max(1)),
             session_recheck: Duration::from_secs(number("APP_SESSION_RECHECK_SECS", 30)?.max(1)),

@@ -12,9 +12,9 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::config::Config;
 
-/// Chat messages: a burst of ten, then two a second (a person typing fast sends far fewer).
-const CHAT_BURST: u32 = 10;
-const CHAT_PER_SECOND: u32 = 2;
+/// Chat messages: a burst of five seconds' worth (ten at the default two a second; a person
+/// typing fast sends far fewer).
+const CHAT_BURST_SECONDS: u32 = 5;
 /// Typing signals: the page sends one every two seconds at most; more is noise to drop.
 const TYPING_BURST: u32 = 3;
 
@@ -35,10 +35,12 @@ impl Limits {
     pub fn new(config: &Config) -> Arc<Limits> {
         let per_minute = nonzero(config.uploads_per_minute);
         let cap = config.max_streams_per_user;
+        let chat_rate = config.chat_messages_per_second;
         Arc::new(Limits {
             uploads: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(per_minute)),
             chat_messages: RateLimiter::keyed(
-                Quota::per_second(nonzero(CHAT_PER_SECOND)).allow_burst(nonzero(CHAT_BURST)),
+                Quota::per_second(nonzero(chat_rate))
+                    .allow_burst(nonzero(chat_rate.saturating_mul(CHAT_BURST_SECONDS))),
             ),
             typing: RateLimiter::keyed(
                 Quota::per_second(nonzero(1)).allow_burst(nonzero(TYPING_BURST)),
@@ -167,7 +169,7 @@ mod tests {
             "{wait:?}"
         );
         assert!(limits.upload(2).is_ok());
-        for _ in 0..CHAT_BURST {
+        for _ in 0..2 * CHAT_BURST_SECONDS {
             assert!(limits.chat_message(1).is_ok());
         }
         assert!(limits.chat_message(1).is_err());

@@ -1,16 +1,17 @@
 //! Server-only code: never compiled into the WASM bundle.
 pub mod auth;
 pub mod chat;
-pub mod chat_socket;
 pub mod client_addr;
 pub mod config;
 pub mod csp;
 pub mod db;
-pub mod files;
+pub mod errors;
+pub mod http;
 pub mod hub;
 pub mod limits;
 pub mod members;
 pub mod passwords;
+pub mod quota;
 pub mod seed;
 pub mod state;
 pub mod tickets;

@@ -245,9 +245,7 @@ pub async fn read_form(
                 })
             })?;
         }
-        let file = stage(store, file_name, kind, bytes)
-            .await
-            .map_err(storage_error)?;
+        let file = stage(store, file_name, kind, bytes).await?;
         staged.files.push(file);
     }
     Ok(UploadForm { fields, staged })
@@ -289,16 +287,6 @@ async fn stage(
     })
 }
 
-/// A full disk is the member's "try again later" (507), not an internal error.
-pub fn storage_error(e: std::io::Error) -> AppError {
-    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
-    if matches!(e.kind(), StorageFull | QuotaExceeded | FileTooLarge) {
-        tracing::error!(error = %e, "attachment storage is full");
-        return AppError::StorageFull;
-    }
-    super::auth::internal(e)
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -314,36 +302,6 @@ pub fn strip_jpeg_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, img_parts::Error> 
         !(m == markers::COM || app && m != markers::APP0 && m != markers::APP14)
     });
     Ok(jpeg.encoder().bytes().to_vec())
-}
-
-/// Whether this person may send files now, and how many bytes: one more request with files
-/// within their rate, and what their storage quota has left (staff attach without a quota).
-pub async fn allowance(
-    st: &super::state::AppState,
-    user: &crate::domain::CurrentUser,
-) -> Result<u64, AppError> {
-    if let Err(wait) = st.limits.upload(user.id) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    if user.role.is_staff() {
-        return Ok(u64::MAX);
-    }
-    let used = st
-        .db
-        .attachments()
-        .used_by(user.id)
-        .await
-        .map_err(super::auth::internal)?;
-    let left = st
-        .config
-        .storage_quota_bytes
-        .saturating_sub(used.max(0) as u64);
-    if left == 0 {
-        return Err(files_error(Invalid::QuotaExceeded));
-    }
-    Ok(left)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod login_abuse;
 mod platform;
 mod races;
 mod reliability;
+mod schema;
 mod sessions;
 mod tickets;
 mod uploads;

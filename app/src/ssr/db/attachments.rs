@@ -29,6 +29,7 @@ pub struct AttachmentRecord {
 }
 
 impl AttachmentRepo<'_> {
+    #[tracing::instrument(skip_all, err)]
     pub async fn get(&self, id: i64) -> Result<Option<AttachmentRecord>, sqlx::Error> {
         let row = sqlx::query(
             "select t.member_id, a.sha256, a.file_name, a.mime, \
@@ -58,6 +59,7 @@ impl AttachmentRepo<'_> {
     }
 
     /// Whether any row points at these bytes (crash recovery of staged files).
+    #[tracing::instrument(skip_all, err)]
     pub async fn is_referenced(&self, sha256: &str) -> Result<bool, sqlx::Error> {
         let n: i64 = sqlx::query_scalar(
             "select (select count(*) from attachments where sha256 = $1) \
@@ -69,6 +71,7 @@ impl AttachmentRepo<'_> {
         Ok(n > 0)
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn count(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("select count(*) from attachments")
             .fetch_one(self.0)
@@ -78,6 +81,7 @@ impl AttachmentRepo<'_> {
 
 impl AttachmentRepo<'_> {
     /// Bytes of files this person has sent, on tickets and in chats (the storage quota).
+    #[tracing::instrument(skip_all, err)]
     pub async fn used_by(&self, user_id: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "select cast((select coalesce(sum(size), 0) from attachments where uploader_id = $1) \

@@ -110,6 +110,7 @@ async fn insert_chat(
 impl ChatRepo<'_> {
     /// Opens a chat unless the member has one open (then that one) or has started `max` since
     /// `since`. Atomic: the member's row is locked first, so parallel starts run one by one.
+    #[tracing::instrument(skip_all, err)]
     pub async fn start(
         &self,
         c: &NewChat<'_>,
@@ -142,6 +143,7 @@ impl ChatRepo<'_> {
         Ok(StartOutcome::Started(id))
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn create(&self, c: &NewChat<'_>) -> Result<i64, sqlx::Error> {
         let mut tx = self.0.begin().await?;
         let id = insert_chat(&mut tx, c).await?;
@@ -149,6 +151,7 @@ impl ChatRepo<'_> {
         Ok(id)
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn head(&self, id: i64) -> Result<Option<ChatHead>, sqlx::Error> {
         let row = sqlx::query(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.id = $1"
@@ -160,6 +163,7 @@ impl ChatRepo<'_> {
     }
 
     /// The member's chats, newest first (their transcripts).
+    #[tracing::instrument(skip_all, err)]
     pub async fn for_member(&self, member_id: i64) -> Result<Vec<ChatHead>, sqlx::Error> {
         let rows = sqlx::query(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.member_id = $1 order by c.id desc"
@@ -171,6 +175,7 @@ impl ChatRepo<'_> {
     }
 
     /// The member's chat that is still queued or active, if any.
+    #[tracing::instrument(skip_all, err)]
     pub async fn open_for_member(&self, member_id: i64) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar(
             "select id from chats where member_id = $1 and status <> 'ended' \
@@ -181,6 +186,7 @@ impl ChatRepo<'_> {
         .await
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn started_since(&self, member_id: i64, since: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("select count(*) from chats where member_id = $1 and created_at >= $2")
             .bind(member_id)
@@ -190,6 +196,7 @@ impl ChatRepo<'_> {
     }
 
     /// Queued chats, first come first served.
+    #[tracing::instrument(skip_all, err)]
     pub async fn queued(&self) -> Result<Vec<ChatHead>, sqlx::Error> {
         let rows = sqlx::query(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'queued' \
@@ -200,6 +207,7 @@ impl ChatRepo<'_> {
         rows.iter().map(head_of).collect()
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn active_for_agent(&self, agent_id: i64) -> Result<Vec<ChatHead>, sqlx::Error> {
         let rows = sqlx::query(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'active' and c.agent_id = $1 \
@@ -212,6 +220,7 @@ impl ChatRepo<'_> {
     }
 
     /// 1-based place of a queued chat (ties broken by id, as the queue is ordered).
+    #[tracing::instrument(skip_all, err)]
     pub async fn position(&self, head: &ChatHead) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "select count(*) from chats where status = 'queued' \
@@ -224,6 +233,7 @@ impl ChatRepo<'_> {
     }
 
     /// Seconds from joining the queue to being answered, for the last few answered chats.
+    #[tracing::instrument(skip_all, err)]
     pub async fn recent_waits(&self, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
         let ms: Vec<i64> = sqlx::query_scalar(
             "select accepted_at - created_at from chats where accepted_at is not null \
@@ -237,6 +247,7 @@ impl ChatRepo<'_> {
 
     /// Takes a queued chat for an agent who has fewer than `cap` open. Atomic: the agent's row
     /// is locked first, so parallel accepts by one agent run one by one.
+    #[tracing::instrument(skip_all, err)]
     pub async fn accept(
         &self,
         id: i64,
@@ -274,6 +285,7 @@ impl ChatRepo<'_> {
 
     /// Ends the chat and files its transcript as a ticket, in one transaction: of two requests
     /// racing to do it, one makes the ticket and the other finds the chat already ended.
+    #[tracing::instrument(skip_all, err)]
     pub async fn end_into_ticket(
         &self,
         id: i64,
@@ -306,6 +318,7 @@ impl ChatRepo<'_> {
 
     /// Ends a chat (from queued or active) with a system note; optionally links the ticket it
     /// became. False when it had already ended.
+    #[tracing::instrument(skip_all, err)]
     pub async fn end(
         &self,
         id: i64,
@@ -334,6 +347,7 @@ impl ChatRepo<'_> {
     }
 
     /// Stores a message (and its files) before anyone is told about it.
+    #[tracing::instrument(skip_all, err)]
     pub async fn add_message(
         &self,
         chat_id: i64,
@@ -372,6 +386,7 @@ impl ChatRepo<'_> {
         Ok(id)
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn add_system(
         &self,
         chat_id: i64,
@@ -384,6 +399,7 @@ impl ChatRepo<'_> {
     }
 
     /// Messages after `after` (0: all), in order, with their files.
+    #[tracing::instrument(skip_all, err)]
     pub async fn messages_after(
         &self,
         chat_id: i64,
@@ -450,6 +466,7 @@ impl ChatRepo<'_> {
     }
 
     /// A chat file with the chat it belongs to: (chat id, sha256, file name, kind).
+    #[tracing::instrument(skip_all, err)]
     pub async fn attachment(
         &self,
         id: i64,
@@ -474,6 +491,7 @@ impl ChatRepo<'_> {
     }
 
     /// Marks an agent online or away, and when they were last seen.
+    #[tracing::instrument(skip_all, err)]
     pub async fn set_presence(
         &self,
         user_id: i64,
@@ -502,6 +520,7 @@ impl ChatRepo<'_> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn is_online(&self, user_id: i64, since: i64) -> Result<bool, sqlx::Error> {
         let n: i64 = sqlx::query_scalar(
             "select count(*) from agent_presence where user_id = $1 and status = 'online' and seen_at >= $2",
@@ -513,6 +532,7 @@ impl ChatRepo<'_> {
         Ok(n > 0)
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn agents_online(&self, since: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "select count(*) from agent_presence where status = 'online' and seen_at >= $1",

@@ -11,7 +11,7 @@ pub use attachments::{AttachmentRecord, AttachmentRepo};
 pub use chats::{AcceptOutcome, ChatRepo, NewChat, StartOutcome};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
-pub use tickets::{NewAttachment, NewTicketSeed, TicketChange, TicketHead, TicketRepo};
+pub use tickets::{NewAttachment, NewTicket, NewTicketSeed, TicketChange, TicketHead, TicketRepo};
 pub use users::{NewUser, UserRecord, UserRepo};
 
 use std::str::FromStr;

@@ -16,6 +16,7 @@ pub enum ThrottleVerdict {
 
 impl Throttle<'_> {
     /// Counts one attempt under each key; returns the rows, to forget if it turns out well.
+    #[tracing::instrument(skip_all, err)]
     pub async fn record(&self, keys: &[&str], now: i64) -> Result<Vec<i64>, sqlx::Error> {
         let mut ids = Vec::with_capacity(keys.len());
         for key in keys {
@@ -34,6 +35,7 @@ impl Throttle<'_> {
     /// Blocked when a key holds more than its limit of attempts inside the window, this one
     /// included. Every attempt is visible once written, so of N parallel attempts at most
     /// `limit` see a count within the limit.
+    #[tracing::instrument(skip_all, err)]
     pub async fn verdict(
         &self,
         keys: &[(&str, i64)],
@@ -67,6 +69,7 @@ impl Throttle<'_> {
     }
 
     /// Attempts under `key` inside the window.
+    #[tracing::instrument(skip_all, err)]
     pub async fn count(&self, key: &str, since: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("select count(*) from login_failures where key = $1 and at > $2")
             .bind(key)
@@ -76,6 +79,7 @@ impl Throttle<'_> {
     }
 
     /// Takes back the rows of an attempt that succeeded or was refused unchecked.
+    #[tracing::instrument(skip_all, err)]
     pub async fn forget(&self, ids: &[i64]) -> Result<(), sqlx::Error> {
         for id in ids {
             sqlx::query("delete from login_failures where id = $1")
@@ -86,6 +90,7 @@ impl Throttle<'_> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn clear(&self, key: &str) -> Result<(), sqlx::Error> {
         sqlx::query("delete from login_failures where key = $1")
             .bind(key)
@@ -94,6 +99,7 @@ impl Throttle<'_> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn forget_older_than(&self, cutoff: i64) -> Result<(), sqlx::Error> {
         sqlx::query("delete from login_failures where at < $1")
             .bind(cutoff)

@@ -3,8 +3,8 @@ use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
 
 use crate::domain::{
-    AgentQueue, AttachmentInfo, ConversationEntry, EntryKind, FileKind, QueueFilter, QueueRow,
-    TicketDetail, TicketStatus, TicketSummary, Tier, TimelineItem,
+    AgentQueue, AttachmentInfo, ConversationEntry, Description, EntryKind, FileKind, QueueFilter,
+    QueueRow, TicketDetail, TicketStatus, TicketSummary, TicketTitle, Tier, TimelineItem,
 };
 
 /// A checked, staged file about to be recorded with a ticket or a message.
@@ -17,7 +17,15 @@ pub struct NewAttachment<'a> {
 
 pub struct TicketRepo<'a>(pub &'a AnyPool);
 
-/// A ticket with its whole status history, for the demo seed and tests.
+/// What a member files: parsed all the way down to the SQL.
+pub struct NewTicket<'a> {
+    pub member_id: i64,
+    pub title: &'a TicketTitle,
+    pub language: &'a str,
+    pub description: &'a Description,
+}
+
+/// A ticket with its whole status history (the demo seed, a chat's transcript).
 pub struct NewTicketSeed<'a> {
     pub member_id: i64,
     pub title: &'a str,
@@ -30,6 +38,7 @@ pub struct NewTicketSeed<'a> {
 impl TicketRepo<'_> {
     /// The member's own tickets with the dates read from the status history.
     /// Newest first; `TicketLists::from_rows` orders the closed list by closing date.
+    #[tracing::instrument(skip_all, err)]
     pub async fn list_for_member(&self, member_id: i64) -> Result<Vec<TicketSummary>, sqlx::Error> {
         let rows = sqlx::query(
             "select t.id, t.title, t.language, t.status, \
@@ -63,6 +72,7 @@ impl TicketRepo<'_> {
     }
 
     /// Stores a ticket and its history in one transaction; the status is the last one given.
+    #[tracing::instrument(skip_all, err)]
     pub async fn insert_with_history(&self, t: &NewTicketSeed<'_>) -> Result<i64, sqlx::Error> {
         self.insert_with_files(t, &[]).await
     }
@@ -191,25 +201,25 @@ fn decode_err(col: &str, e: String) -> sqlx::Error {
 }
 
 impl TicketRepo<'_> {
+    /// A member's new ticket (Open) with its first files.
+    #[tracing::instrument(skip_all, err, fields(member_id = new.member_id))]
     pub async fn create(
         &self,
-        member_id: i64,
-        title: &str,
-        language: &str,
-        description: &str,
+        new: &NewTicket<'_>,
         files: &[NewAttachment<'_>],
         at: i64,
     ) -> Result<i64, sqlx::Error> {
         let seed = NewTicketSeed {
-            member_id,
-            title,
-            language,
-            description,
-            history: vec![(member_id, TicketStatus::Open, at)],
+            member_id: new.member_id,
+            title: new.title.as_str(),
+            language: new.language,
+            description: new.description.as_str(),
+            history: vec![(new.member_id, TicketStatus::Open, at)],
         };
         self.insert_with_files(&seed, files).await
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn head(&self, id: i64) -> Result<Option<TicketHead>, sqlx::Error> {
         let row = sqlx::query(
             "select t.member_id, t.status, \
@@ -233,6 +243,7 @@ impl TicketRepo<'_> {
     }
 
     /// Returns false (and writes nothing) when the status moved under us.
+    #[tracing::instrument(skip_all, err)]
     pub async fn apply(&self, change: &TicketChange<'_>) -> Result<bool, sqlx::Error> {
         let mut tx = self.0.begin().await?;
         // The first statement writes the ticket's row, so changes to one ticket take turns (the
@@ -294,6 +305,7 @@ impl TicketRepo<'_> {
 
     /// The whole ticket. Internal notes are left out in SQL unless `with_notes`, so a member's
     /// request can never carry one.
+    #[tracing::instrument(skip_all, err)]
     pub async fn detail(
         &self,
         id: i64,
@@ -410,6 +422,7 @@ impl TicketRepo<'_> {
 impl TicketRepo<'_> {
     /// The agent queue: counts per status and the shown status's rows, all under the same
     /// filters. Open and Awaiting Feedback list the longest-waiting first; Closed the newest.
+    #[tracing::instrument(skip_all, err)]
     pub async fn queue(&self, f: &QueueFilter, limit: i64) -> Result<AgentQueue, sqlx::Error> {
         // Search is a case-insensitive substring; LIKE wildcards typed by the agent are literal.
         let pattern = f.search.as_ref().map_or(String::new(), |s| {

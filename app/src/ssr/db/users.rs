@@ -45,6 +45,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, sqlx::Error> {
 }
 
 impl UserRepo<'_> {
+    #[tracing::instrument(skip_all, err)]
     pub async fn by_username(
         &self,
         username: &Username,
@@ -59,12 +60,14 @@ impl UserRepo<'_> {
     }
 
     /// The account behind a session; a disabled account has none.
+    #[tracing::instrument(skip_all, err)]
     pub async fn by_id(&self, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
         let sql = format!("select {COLUMNS} from users where id = $1 and disabled_at is null");
         let row = sqlx::query(&sql).bind(id).fetch_optional(self.0).await?;
         Ok(row.as_ref().map(from_row).transpose()?.map(|r| r.user))
     }
 
+    #[tracing::instrument(skip_all, err)]
     pub async fn count(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("select count(*) from users")
             .fetch_one(self.0)
@@ -72,6 +75,7 @@ impl UserRepo<'_> {
     }
 
     /// Inserts every account in one transaction: all of them or none.
+    #[tracing::instrument(skip_all, err)]
     pub async fn insert_all(&self, users: &[NewUser], now: i64) -> Result<Vec<i64>, sqlx::Error> {
         let mut tx = self.0.begin().await?;
         let mut ids = Vec::with_capacity(users.len());
@@ -97,6 +101,7 @@ impl UserRepo<'_> {
     }
 
     /// Which of these usernames are already taken (to report them before writing anything).
+    #[tracing::instrument(skip_all, err)]
     pub async fn existing(&self, names: &[&str]) -> Result<Vec<String>, sqlx::Error> {
         let mut taken = Vec::new();
         for name in names {
@@ -113,6 +118,7 @@ impl UserRepo<'_> {
 
 impl UserRepo<'_> {
     /// Switches an account off (or on again). False when there is no such account.
+    #[tracing::instrument(skip_all, err)]
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, sqlx::Error> {
         let at = disabled.then(super::now_ms);
         let done = sqlx::query("update users set disabled_at = $1 where username = $2")
@@ -126,6 +132,7 @@ impl UserRepo<'_> {
 
 impl UserRepo<'_> {
     /// Gives an account another role. False when there is no such account.
+    #[tracing::instrument(skip_all, err)]
     pub async fn set_role(&self, username: &str, role: Role) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("update users set role = $1 where username = $2")
             .bind(role.as_str())

@@ -13,13 +13,14 @@ use tower_sessions::Session;
 
 use tower_sessions::session::Id;
 
-use super::auth::{handler_user, still_signed_in};
-use super::chat::{may_use, parse_chat_text, post_message, queue_info, ONLINE_WINDOW_MS};
-use super::db::now_ms;
-use super::limits::SlotGuard;
-use super::state::AppState;
+use super::refusal;
 use crate::domain::{ChatStatus, ClientFrame, CurrentUser, LiveEvent, ServerFrame};
 use crate::error::AppError;
+use crate::ssr::auth::{guard, still_signed_in, Access};
+use crate::ssr::chat::{may_use, parse_chat_text, post_message, queue_info, ONLINE_WINDOW_MS};
+use crate::ssr::db::now_ms;
+use crate::ssr::limits::SlotGuard;
+use crate::ssr::state::AppState;
 
 /// Frames larger than this are refused by the socket itself (a chat message is at most 2000
 /// characters).
@@ -31,15 +32,15 @@ pub async fn chat_socket(
     Path(id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let user = match handler_user(&state, &session).await {
+    let user = match guard(&state, &session, Access::DeskUser).await {
         Ok(u) => u,
-        Err(response) => return response,
+        Err(e) => return refusal(e),
     };
     let Ok(id) = id.parse::<i64>() else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     let Some(slot) = state.limits.socket(user.id) else {
-        return super::hub::too_many_open();
+        return super::too_many_open();
     };
     let session_id = session.id();
     match state.db.chats().head(id).await {

@@ -8,9 +8,10 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use tower_sessions::Session;
 
-use super::auth::handler_user;
-use super::state::AppState;
+use super::refusal;
 use crate::domain::FileKind;
+use crate::ssr::auth::{guard, Access};
+use crate::ssr::state::AppState;
 
 pub async fn serve_attachment(
     State(state): State<AppState>,
@@ -18,9 +19,9 @@ pub async fn serve_attachment(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "not found").into_response();
-    let user = match handler_user(&state, &session).await {
+    let user = match guard(&state, &session, Access::DeskUser).await {
         Ok(u) => u,
-        Err(response) => return response,
+        Err(e) => return refusal(e),
     };
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
@@ -47,9 +48,9 @@ pub async fn serve_chat_file(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "not found").into_response();
-    let user = match handler_user(&state, &session).await {
+    let user = match guard(&state, &session, Access::DeskUser).await {
         Ok(u) => u,
-        Err(response) => return response,
+        Err(e) => return refusal(e),
     };
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
@@ -59,7 +60,7 @@ pub async fn serve_chat_file(
         return not_found();
     };
     match chats.head(chat_id).await {
-        Ok(Some(head)) if super::chat::may_use(&user, &head) => {}
+        Ok(Some(head)) if crate::ssr::chat::may_use(&user, &head) => {}
         _ => return not_found(),
     }
     file_response(&state, &sha256, &file_name, kind).await
