@@ -187,6 +187,7 @@ test('a draft belongs to its member and is gone after logging out', async ({ pag
     // What the old build kept: one shared key. It must not leak into anyone's form.
     localStorage.setItem('desk.ticket-draft', JSON.stringify({ step: 1, title: 'Shared old draft', language: 'en', description: '' }));
   });
+  await page.getByRole('link', { name: 'Back to My Technical Issues' }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('desk.ticket-draft')))).toEqual([]);

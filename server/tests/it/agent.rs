@@ -23,7 +23,8 @@ async fn queue(app: &TestApp, client: &Client, args: &[(&str, &str)]) -> AgentQu
 
 #[tokio::test]
 async fn the_queue_lists_the_longest_waiting_first_with_counts() {
-    let app = spawn_app().await;
+    // On the demo data (its tickets, statuses and dates are what this checks).
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let agent = app.logged_in("agent").await;
     let q = queue(&app, &agent, &[]).await;
     // The demo seed: silver 2 open, 1 awaiting, 3 closed; diamond 1 open.
@@ -63,7 +64,8 @@ async fn the_queue_lists_the_longest_waiting_first_with_counts() {
 
 #[tokio::test]
 async fn filters_and_search_narrow_the_queue() {
-    let app = spawn_app().await;
+    // On the demo data (its tickets, statuses and dates are what this checks).
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let agent = app.logged_in("agent").await;
     let silver = app.logged_in("silver").await;
     let es = submit_ok(
@@ -128,7 +130,8 @@ async fn filters_and_search_narrow_the_queue() {
 
 #[tokio::test]
 async fn only_staff_see_the_queue() {
-    let app = spawn_app().await;
+    // On the demo data (its tickets, statuses and dates are what this checks).
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let args = [
         ("status", ""),
         ("language", ""),

@@ -12,7 +12,8 @@ async fn my_tickets(app: &TestApp, client: &reqwest::Client) -> (CurrentUser, Ti
 
 #[tokio::test]
 async fn a_member_lists_only_their_own_tickets() {
-    let app = spawn_app().await;
+    // On the demo data (its tickets, statuses and dates are what this checks).
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let silver = app.logged_in("silver").await;
     let (me, mine) = my_tickets(&app, &silver).await;
     assert_eq!(me.username, "silver");
@@ -40,7 +41,8 @@ async fn a_member_lists_only_their_own_tickets() {
 
 #[tokio::test]
 async fn closed_dates_come_from_the_status_history() {
-    let app = spawn_app().await;
+    // The demo data, as `make run` shows it (the seed guide's "Date Closed: 6 Mar 2020").
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let silver = app.logged_in("silver").await;
     let (_, mine) = my_tickets(&app, &silver).await;
     let canada = mine
@@ -59,7 +61,8 @@ async fn closed_dates_come_from_the_status_history() {
 
 #[tokio::test]
 async fn dashboard_page_shows_banner_tabs_counts_and_dates() {
-    let app = spawn_app().await;
+    // The demo data, as `make run` shows it (the seed guide's "Date Closed: 6 Mar 2020").
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let silver = app.logged_in("silver").await;
     let html = app
         .page(&silver, "/?tab=closed")
@@ -94,7 +97,8 @@ async fn dashboard_page_shows_banner_tabs_counts_and_dates() {
 
 #[tokio::test]
 async fn dashboard_follows_accept_language() {
-    let app = spawn_app().await;
+    // On the demo data (its tickets, statuses and dates are what this checks).
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
     let silver = app.logged_in("silver").await;
     let html = silver
         .get(app.url("/?tab=closed"))

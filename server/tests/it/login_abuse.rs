@@ -99,7 +99,9 @@ async fn behind_a_proxy_the_client_is_the_address_the_proxy_saw() {
 
 #[tokio::test]
 async fn a_fresh_database_gets_no_demo_accounts_unless_asked() {
-    let app = spawn_app_with(|c| c.demo_seed = app::ssr::Config::default().demo_seed).await;
+    // The default configuration, on a database nobody has put anyone in.
+    assert!(!app::ssr::Config::default().demo_seed);
+    let app = spawn_app_empty().await;
     assert_eq!(app.state.db.users().count().await.unwrap(), 0);
     let res = app.login(&app.client(), "admin", PASSWORD).await;
     assert_eq!(res.status(), 401);

@@ -6,6 +6,23 @@ use crate::common::*;
 #[tokio::test]
 async fn unknown_statuses_tiers_roles_and_kinds_are_refused() {
     let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let id = submit_ok(
+        &app,
+        &silver,
+        "Checkout fails",
+        "en",
+        "The checkout button does nothing.",
+    )
+    .await;
+    let res = app
+        .call(
+            &silver,
+            "reply_ticket",
+            &[("id", &id.to_string()), ("body", "More detail")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
     let pool = &app.state.db.pool;
     for sql in [
         "update tickets set status = 'pending'",

@@ -12,6 +12,7 @@ pub use tickets::*;
 
 use std::net::SocketAddr;
 
+use app::domain::{Role, Tier};
 use app::error::AppError;
 use app::ssr::Config;
 use leptos::config::LeptosOptions;
@@ -75,8 +76,26 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 /// A server that stops (gracefully) when the returned sender fires; the handle ends with it.
+/// A server on a database with nobody in it (not even the tests' people).
+pub async fn spawn_app_empty() -> TestApp {
+    let (mut app, stop, _) = spawn_with_people(|_| {}, false).await;
+    app._stop = Some(stop);
+    app
+}
+
 pub async fn spawn_stoppable(
     tweak: impl FnOnce(&mut Config),
+) -> (
+    TestApp,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    spawn_with_people(tweak, true).await
+}
+
+async fn spawn_with_people(
+    tweak: impl FnOnce(&mut Config),
+    people: bool,
 ) -> (
     TestApp,
     tokio::sync::oneshot::Sender<()>,
@@ -87,16 +106,19 @@ pub async fn spawn_stoppable(
     let mut config = Config {
         database_url: database_url.clone(),
         attachments_dir: files_dir.clone(),
-        // The demo accounts are what most tests sign in as; a real start asks for them too.
-        demo_seed: true,
         ..Config::default()
     };
     tweak(&mut config);
+    let demo = config.demo_seed;
     let options = LeptosOptions::builder()
         .output_name("desk")
         .site_root("target/site")
         .build();
     let state = server::make_state(config, options).await.expect("state");
+    // The people tests act as are the tests' own; only tests of the demo data ask for it.
+    if people && !demo {
+        add_people(&state).await;
+    }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -305,10 +327,75 @@ impl Relay {
     }
 }
 
+/// The people most tests sign in as (password [`PASSWORD`]): one member at the gate, one above
+/// it, one below it, an agent and an admin.
+pub const PEOPLE: [(&str, &str, Option<&str>, Tier, Role); 5] = [
+    (
+        "silver",
+        "Sofía Silva",
+        Some("1000001"),
+        Tier::Silver,
+        Role::Member,
+    ),
+    (
+        "diamond",
+        "Dmitri Diaz",
+        Some("1000002"),
+        Tier::Diamond,
+        Role::Member,
+    ),
+    (
+        "manager",
+        "Mona Manning",
+        Some("1000003"),
+        Tier::Manager,
+        Role::Member,
+    ),
+    ("agent", "Alex Agent", None, Tier::Silver, Role::Agent),
+    ("admin", "Ada Admin", None, Tier::Silver, Role::Admin),
+];
+
+/// Into an empty database only: a second instance on the same database finds them there.
+async fn add_people(state: &app::ssr::AppState) {
+    use app::domain::{DisplayName, Email, MemberNumber, Username};
+    if state.db.users().count().await.unwrap() > 0 {
+        return;
+    }
+    // One hash for all: each argon2 hash takes a moment, and every test starts with these.
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = HASH
+        .get_or_init(|| async {
+            app::ssr::passwords::hash(PASSWORD.to_string())
+                .await
+                .unwrap()
+        })
+        .await;
+    let users: Vec<_> = PEOPLE
+        .iter()
+        .map(
+            |(username, name, number, tier, role)| app::ssr::db::NewUser {
+                username: Username::parse(username).unwrap(),
+                display_name: DisplayName::parse(name).unwrap(),
+                email: Email::parse(&format!("{username}@test.example.com")).unwrap(),
+                member_number: number.map(|n| MemberNumber::parse(n).unwrap()),
+                tier: *tier,
+                role: *role,
+                password_hash: hash.clone(),
+            },
+        )
+        .collect();
+    state
+        .db
+        .users()
+        .insert_all(&users, app::ssr::db::now_ms())
+        .await
+        .unwrap();
+}
+
 impl TestApp {
     /// Adds an account of this test's own (password [`PASSWORD`]), for tests that need more
     /// people than the demo has.
-    pub async fn add_user(&self, username: &str, tier: app::domain::Tier, role: app::domain::Role) {
+    pub async fn add_user(&self, username: &str, tier: Tier, role: Role) {
         use app::domain::{DisplayName, Email, Username};
         let hash = app::ssr::passwords::hash(PASSWORD.to_string())
             .await
