@@ -1,21 +1,7 @@
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
-use crate::domain::{AttachmentInfo, FileKind};
-
-/// An attachment row (`id, file_name, mime, size`) of either table, as pages show it.
-pub(super) fn attachment_info(r: &AnyRow) -> Result<AttachmentInfo, sqlx::Error> {
-    let mime: String = r.try_get("mime")?;
-    Ok(AttachmentInfo {
-        id: r.try_get("id")?,
-        file_name: r.try_get("file_name")?,
-        kind: FileKind::from_mime(&mime).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "mime".into(),
-            source: mime.clone().into(),
-        })?,
-        size: r.try_get("size")?,
-    })
-}
+use super::rows::StoredFileRow;
+use crate::domain::FileKind;
 
 pub struct AttachmentRepo<'a>(pub &'a AnyPool);
 
@@ -31,8 +17,8 @@ pub struct AttachmentRecord {
 impl AttachmentRepo<'_> {
     #[tracing::instrument(skip_all, err)]
     pub async fn get(&self, id: i64) -> Result<Option<AttachmentRecord>, sqlx::Error> {
-        let row = sqlx::query(
-            "select t.member_id, a.sha256, a.file_name, a.mime, \
+        let row: Option<StoredFileRow> = sqlx::query_as(
+            "select t.member_id as owner, a.sha256, a.file_name, a.mime, \
                coalesce(m.kind, '') as message_kind \
              from attachments a join tickets t on t.id = a.ticket_id \
              left join ticket_messages m on m.id = a.message_id \
@@ -42,17 +28,12 @@ impl AttachmentRepo<'_> {
         .fetch_optional(self.0)
         .await?;
         row.map(|r| {
-            let mime: String = r.try_get("mime")?;
-            let kind: String = r.try_get("message_kind")?;
             Ok(AttachmentRecord {
-                ticket_member_id: r.try_get("member_id")?,
-                on_internal_note: kind == "note",
-                sha256: r.try_get("sha256")?,
-                file_name: r.try_get("file_name")?,
-                kind: FileKind::from_mime(&mime).ok_or_else(|| sqlx::Error::ColumnDecode {
-                    index: "mime".into(),
-                    source: mime.clone().into(),
-                })?,
+                kind: r.kind()?,
+                ticket_member_id: r.owner,
+                on_internal_note: r.message_kind == "note",
+                sha256: r.sha256,
+                file_name: r.file_name,
             })
         })
         .transpose()

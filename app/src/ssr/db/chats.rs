@@ -1,12 +1,11 @@
 use std::collections::HashMap;
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
+
+use super::rows::{self, ChatHeadRow, ChatMessageRow, MessageFileRow, StoredFileRow};
 
 use super::tickets::NewAttachment;
-use crate::domain::{
-    AttachmentInfo, ChatHead, ChatMessage, ChatStatus, EndReason, FileKind, SystemNote, Tier,
-};
+use crate::domain::{AttachmentInfo, ChatHead, ChatMessage, EndReason, FileKind, SystemNote};
 
 pub struct ChatRepo<'a>(pub &'a AnyPool);
 
@@ -25,36 +24,6 @@ const HEAD_COLUMNS: &str = "c.id, c.member_id, c.display_name, c.member_number, 
     c.ticket_id, m.tier as member_tier, a.display_name as agent_name";
 const HEAD_FROM: &str = "from chats c join users m on m.id = c.member_id \
     left join users a on a.id = c.agent_id";
-
-fn decode(col: &str, e: String) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: col.into(),
-        source: e.into(),
-    }
-}
-
-fn head_of(r: &AnyRow) -> Result<ChatHead, sqlx::Error> {
-    let status: String = r.try_get("status")?;
-    let tier: String = r.try_get("member_tier")?;
-    let reason: Option<String> = r.try_get("end_reason")?;
-    Ok(ChatHead {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        member_name: r.try_get("display_name")?,
-        member_number: r.try_get("member_number")?,
-        member_tier: Tier::parse(&tier).map_err(|e| decode("member_tier", e))?,
-        email: r.try_get("email")?,
-        question: r.try_get("question")?,
-        language: r.try_get("language")?,
-        status: ChatStatus::parse(&status).map_err(|e| decode("status", e))?,
-        agent_id: r.try_get("agent_id")?,
-        agent_name: r.try_get("agent_name")?,
-        created_at: r.try_get("created_at")?,
-        ended_at: r.try_get("ended_at")?,
-        end_reason: reason.as_deref().and_then(EndReason::parse),
-        ticket_id: r.try_get("ticket_id")?,
-    })
-}
 
 /// What `start` did.
 #[derive(Debug, PartialEq, Eq)]
@@ -144,34 +113,26 @@ impl ChatRepo<'_> {
     }
 
     #[tracing::instrument(skip_all, err)]
-    pub async fn create(&self, c: &NewChat<'_>) -> Result<i64, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
-        let id = insert_chat(&mut tx, c).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    #[tracing::instrument(skip_all, err)]
     pub async fn head(&self, id: i64) -> Result<Option<ChatHead>, sqlx::Error> {
-        let row = sqlx::query(&format!(
+        let row: Option<ChatHeadRow> = sqlx::query_as(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.id = $1"
         ))
         .bind(id)
         .fetch_optional(self.0)
         .await?;
-        row.as_ref().map(head_of).transpose()
+        row.map(ChatHead::try_from).transpose()
     }
 
     /// The member's chats, newest first (their transcripts).
     #[tracing::instrument(skip_all, err)]
     pub async fn for_member(&self, member_id: i64) -> Result<Vec<ChatHead>, sqlx::Error> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<ChatHeadRow> = sqlx::query_as(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.member_id = $1 order by c.id desc"
         ))
         .bind(member_id)
         .fetch_all(self.0)
         .await?;
-        rows.iter().map(head_of).collect()
+        rows::all(rows)
     }
 
     /// The member's chat that is still queued or active, if any.
@@ -186,37 +147,28 @@ impl ChatRepo<'_> {
         .await
     }
 
-    #[tracing::instrument(skip_all, err)]
-    pub async fn started_since(&self, member_id: i64, since: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("select count(*) from chats where member_id = $1 and created_at >= $2")
-            .bind(member_id)
-            .bind(since)
-            .fetch_one(self.0)
-            .await
-    }
-
     /// Queued chats, first come first served.
     #[tracing::instrument(skip_all, err)]
     pub async fn queued(&self) -> Result<Vec<ChatHead>, sqlx::Error> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<ChatHeadRow> = sqlx::query_as(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'queued' \
              order by c.created_at, c.id"
         ))
         .fetch_all(self.0)
         .await?;
-        rows.iter().map(head_of).collect()
+        rows::all(rows)
     }
 
     #[tracing::instrument(skip_all, err)]
     pub async fn active_for_agent(&self, agent_id: i64) -> Result<Vec<ChatHead>, sqlx::Error> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<ChatHeadRow> = sqlx::query_as(&format!(
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'active' and c.agent_id = $1 \
              order by c.id"
         ))
         .bind(agent_id)
         .fetch_all(self.0)
         .await?;
-        rows.iter().map(head_of).collect()
+        rows::all(rows)
     }
 
     /// 1-based place of a queued chat (ties broken by id, as the queue is ordered).
@@ -405,7 +357,7 @@ impl ChatRepo<'_> {
         chat_id: i64,
         after: i64,
     ) -> Result<Vec<ChatMessage>, sqlx::Error> {
-        let rows = sqlx::query(
+        let rows: Vec<ChatMessageRow> = sqlx::query_as(
             "select cm.id, cm.kind, cm.body, cm.created_at, u.display_name, u.role \
              from chat_messages cm left join users u on u.id = cm.author_id \
              where cm.chat_id = $1 and cm.id > $2 order by cm.id",
@@ -414,32 +366,28 @@ impl ChatRepo<'_> {
         .bind(after)
         .fetch_all(self.0)
         .await?;
-        let files = self.files_after(chat_id, after).await?;
-        let mut files = files;
-        rows.iter()
+        let mut files = self.files_after(chat_id, after).await?;
+        Ok(rows
+            .into_iter()
             .map(|r| {
-                let id: i64 = r.try_get("id")?;
-                let kind: String = r.try_get("kind")?;
-                let body: String = r.try_get("body")?;
-                let role: Option<String> = r.try_get("role")?;
-                let system = (kind == "system")
-                    .then(|| SystemNote::parse(&body))
+                let system = (r.kind == "system")
+                    .then(|| SystemNote::parse(&r.body))
                     .flatten();
-                Ok(ChatMessage {
-                    id,
-                    author_name: r.try_get("display_name")?,
-                    from_staff: role.is_some_and(|r| r != "member"),
+                ChatMessage {
+                    id: r.id,
+                    author_name: r.display_name,
+                    from_staff: r.role.is_some_and(|role| role != "member"),
                     system,
                     body: if system.is_some() {
                         String::new()
                     } else {
-                        body
+                        r.body
                     },
-                    at: r.try_get("created_at")?,
-                    attachments: files.remove(&id).unwrap_or_default(),
-                })
+                    at: r.created_at,
+                    attachments: files.remove(&r.id).unwrap_or_default(),
+                }
             })
-            .collect()
+            .collect())
     }
 
     async fn files_after(
@@ -447,7 +395,7 @@ impl ChatRepo<'_> {
         chat_id: i64,
         after: i64,
     ) -> Result<HashMap<i64, Vec<AttachmentInfo>>, sqlx::Error> {
-        let rows = sqlx::query(
+        let rows: Vec<MessageFileRow> = sqlx::query_as(
             "select f.id, f.message_id, f.file_name, f.mime, f.size from chat_attachments f \
              join chat_messages cm on cm.id = f.message_id \
              where cm.chat_id = $1 and cm.id > $2 order by f.id",
@@ -458,9 +406,9 @@ impl ChatRepo<'_> {
         .await?;
         let mut out: HashMap<i64, Vec<AttachmentInfo>> = HashMap::new();
         for r in rows {
-            out.entry(r.try_get("message_id")?)
+            out.entry(r.message_id.unwrap_or_default())
                 .or_default()
-                .push(super::attachments::attachment_info(&r)?);
+                .push(AttachmentInfo::try_from(r.file)?);
         }
         Ok(out)
     }
@@ -471,23 +419,16 @@ impl ChatRepo<'_> {
         &self,
         id: i64,
     ) -> Result<Option<(i64, String, String, FileKind)>, sqlx::Error> {
-        let row = sqlx::query(
-            "select cm.chat_id, f.sha256, f.file_name, f.mime from chat_attachments f \
+        let row: Option<StoredFileRow> = sqlx::query_as(
+            "select cm.chat_id as owner, f.sha256, f.file_name, f.mime from chat_attachments f \
              join chat_messages cm on cm.id = f.message_id where f.id = $1",
         )
         .bind(id)
         .fetch_optional(self.0)
         .await?;
-        row.map(|r| {
-            let mime: String = r.try_get("mime")?;
-            Ok((
-                r.try_get("chat_id")?,
-                r.try_get("sha256")?,
-                r.try_get("file_name")?,
-                FileKind::from_mime(&mime).ok_or_else(|| decode("mime", mime.clone()))?,
-            ))
-        })
-        .transpose()
+        row.map(|r| Ok((r.owner, r.kind()?, r.sha256, r.file_name)))
+            .transpose()
+            .map(|found| found.map(|(chat, kind, sha, name)| (chat, sha, name, kind)))
     }
 
     /// Marks an agent online or away, and when they were last seen.

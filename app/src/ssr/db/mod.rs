@@ -2,6 +2,7 @@
 //! queries are written once in the dialect both accept (`$1` placeholders, bigint times).
 mod attachments;
 mod chats;
+mod rows;
 mod sessions;
 mod throttle;
 mod tickets;

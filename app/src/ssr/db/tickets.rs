@@ -1,10 +1,15 @@
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
+
+use super::rows::{
+    self, DetailRow, EntryRow, EventRow, HeadRow, MessageFileRow, QueueRowRaw, StatusCountRow,
+    SummaryRow,
+};
 
 use std::collections::HashMap;
 
 use crate::domain::{
     AgentQueue, AttachmentInfo, ConversationEntry, Description, EntryKind, FileKind, QueueFilter,
-    QueueRow, TicketDetail, TicketStatus, TicketSummary, TicketTitle, Tier, TimelineItem,
+    TicketDetail, TicketStatus, TicketSummary, TicketTitle, TimelineItem,
 };
 
 /// A checked, staged file about to be recorded with a ticket or a message.
@@ -40,7 +45,7 @@ impl TicketRepo<'_> {
     /// Newest first; `TicketLists::from_rows` orders the closed list by closing date.
     #[tracing::instrument(skip_all, err)]
     pub async fn list_for_member(&self, member_id: i64) -> Result<Vec<TicketSummary>, sqlx::Error> {
-        let rows = sqlx::query(
+        let rows: Vec<SummaryRow> = sqlx::query_as(
             "select t.id, t.title, t.language, t.status, \
                (select min(e.at) from ticket_events e where e.ticket_id = t.id) as opened_at, \
                (select max(e.at) from ticket_events e \
@@ -53,22 +58,7 @@ impl TicketRepo<'_> {
         .bind(member_id)
         .fetch_all(self.0)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let status: String = r.try_get("status")?;
-                let status = TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?;
-                let question: Option<String> = r.try_get("question")?;
-                Ok(TicketSummary {
-                    id: r.try_get("id")?,
-                    title: r.try_get("title")?,
-                    language: r.try_get("language")?,
-                    status,
-                    opened_at: r.try_get("opened_at")?,
-                    closed_at: r.try_get("closed_at")?,
-                    question: question.filter(|_| status == TicketStatus::AwaitingFeedback),
-                })
-            })
-            .collect()
+        rows::all(rows)
     }
 
     /// Stores a ticket and its history in one transaction; the status is the last one given.
@@ -193,13 +183,6 @@ async fn insert_attachments(
     Ok(())
 }
 
-fn decode_err(col: &str, e: String) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: col.into(),
-        source: e.into(),
-    }
-}
-
 impl TicketRepo<'_> {
     /// A member's new ticket (Open) with its first files.
     #[tracing::instrument(skip_all, err, fields(member_id = new.member_id))]
@@ -221,8 +204,8 @@ impl TicketRepo<'_> {
 
     #[tracing::instrument(skip_all, err)]
     pub async fn head(&self, id: i64) -> Result<Option<TicketHead>, sqlx::Error> {
-        let row = sqlx::query(
-            "select t.member_id, t.status, \
+        let row: Option<HeadRow> = sqlx::query_as(
+            "select t.id, t.member_id, t.status, \
                (select max(e.at) from ticket_events e \
                   where e.ticket_id = t.id and e.to_status = 'closed') as closed_at \
              from tickets t where t.id = $1",
@@ -230,16 +213,7 @@ impl TicketRepo<'_> {
         .bind(id)
         .fetch_optional(self.0)
         .await?;
-        row.map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(TicketHead {
-                id,
-                member_id: r.try_get("member_id")?,
-                status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
-                closed_at: r.try_get("closed_at")?,
-            })
-        })
-        .transpose()
+        row.map(TicketHead::try_from).transpose()
     }
 
     /// Returns false (and writes nothing) when the status moved under us.
@@ -311,7 +285,7 @@ impl TicketRepo<'_> {
         id: i64,
         with_notes: bool,
     ) -> Result<Option<TicketDetail>, sqlx::Error> {
-        let Some(row) = sqlx::query(
+        let row: Option<DetailRow> = sqlx::query_as(
             "select t.id, t.title, t.language, t.status, t.description, u.display_name, u.tier, \
                (select min(e.at) from ticket_events e where e.ticket_id = t.id) as opened_at, \
                (select max(e.at) from ticket_events e \
@@ -320,24 +294,14 @@ impl TicketRepo<'_> {
         )
         .bind(id)
         .fetch_optional(self.0)
-        .await?
-        else {
+        .await?;
+        let Some(row) = row else {
             return Ok(None);
         };
-        let status: String = row.try_get("status")?;
-        let tier: String = row.try_get("tier")?;
-        let summary = TicketSummary {
-            id: row.try_get("id")?,
-            title: row.try_get("title")?,
-            language: row.try_get("language")?,
-            status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
-            opened_at: row.try_get("opened_at")?,
-            closed_at: row.try_get("closed_at")?,
-            question: None,
-        };
+        let summary = TicketSummary::try_from(row.summary)?;
         let mut files = self.attachments_of(id).await?;
         let mut timeline = Vec::new();
-        let entries = sqlx::query(
+        let entries: Vec<EntryRow> = sqlx::query_as(
             "select m.id, m.kind, m.body, m.created_at, u.display_name, u.role \
              from ticket_messages m join users u on u.id = m.author_id \
              where m.ticket_id = $1 and (m.kind <> 'note' or $2 = 1) order by m.id",
@@ -347,20 +311,17 @@ impl TicketRepo<'_> {
         .fetch_all(self.0)
         .await?;
         for r in entries {
-            let kind: String = r.try_get("kind")?;
-            let role: String = r.try_get("role")?;
-            let entry_id: i64 = r.try_get("id")?;
             timeline.push(TimelineItem::Entry(ConversationEntry {
-                id: entry_id,
-                attachments: files.remove(&Some(entry_id)).unwrap_or_default(),
-                author_name: r.try_get("display_name")?,
-                author_is_staff: role != "member",
-                kind: EntryKind::parse(&kind).map_err(|e| decode_err("kind", e))?,
-                body: r.try_get("body")?,
-                at: r.try_get("created_at")?,
+                kind: r.kind()?,
+                id: r.id,
+                attachments: files.remove(&Some(r.id)).unwrap_or_default(),
+                author_is_staff: r.role != "member",
+                author_name: r.display_name,
+                body: r.body,
+                at: r.created_at,
             }));
         }
-        let events = sqlx::query(
+        let events: Vec<EventRow> = sqlx::query_as(
             "select e.from_status, e.to_status, e.at, u.display_name \
              from ticket_events e join users u on u.id = e.actor_id \
              where e.ticket_id = $1 order by e.id",
@@ -369,25 +330,24 @@ impl TicketRepo<'_> {
         .fetch_all(self.0)
         .await?;
         for r in events {
-            let from: Option<String> = r.try_get("from_status")?;
-            let to: String = r.try_get("to_status")?;
             timeline.push(TimelineItem::Status {
-                from: from
-                    .map(|f| TicketStatus::parse(&f))
-                    .transpose()
-                    .map_err(|e| decode_err("from_status", e))?,
-                to: TicketStatus::parse(&to).map_err(|e| decode_err("to_status", e))?,
-                actor_name: r.try_get("display_name")?,
-                at: r.try_get("at")?,
+                from: r
+                    .from_status
+                    .as_deref()
+                    .map(|f| rows::status("from_status", f))
+                    .transpose()?,
+                to: rows::status("to_status", &r.to_status)?,
+                actor_name: r.display_name,
+                at: r.at,
             });
         }
         // Stable sort: at equal times a status change stays after the entry that caused it.
         timeline.sort_by_key(TimelineItem::at);
         Ok(Some(TicketDetail {
             summary,
-            member_name: row.try_get("display_name")?,
-            member_tier: Tier::parse(&tier).map_err(|e| decode_err("tier", e))?,
-            description: row.try_get("description")?,
+            member_tier: rows::tier("tier", &row.tier)?,
+            member_name: row.display_name,
+            description: row.description,
             // Files of entries not fetched (internal notes for a member) are simply dropped.
             attachments: files.remove(&None).unwrap_or_default(),
             timeline,
@@ -402,7 +362,7 @@ impl TicketRepo<'_> {
         &self,
         ticket_id: i64,
     ) -> Result<HashMap<Option<i64>, Vec<AttachmentInfo>>, sqlx::Error> {
-        let rows = sqlx::query(
+        let rows: Vec<MessageFileRow> = sqlx::query_as(
             "select id, message_id, file_name, mime, size from attachments \
              where ticket_id = $1 order by id",
         )
@@ -411,9 +371,9 @@ impl TicketRepo<'_> {
         .await?;
         let mut out: HashMap<Option<i64>, Vec<AttachmentInfo>> = HashMap::new();
         for r in rows {
-            out.entry(r.try_get("message_id")?)
+            out.entry(r.message_id)
                 .or_default()
-                .push(super::attachments::attachment_info(&r)?);
+                .push(AttachmentInfo::try_from(r.file)?);
         }
         Ok(out)
     }
@@ -438,7 +398,7 @@ impl TicketRepo<'_> {
         let filters = "($1 = '' or t.language = $1) and ($2 = '' or u.tier = $2) \
              and ($3 = '' or lower(t.title) like $3 escape '\\' \
                   or lower(t.description) like $3 escape '\\')";
-        let counts = sqlx::query(&format!(
+        let counts: Vec<StatusCountRow> = sqlx::query_as(&format!(
             "select t.status, count(*) as n from tickets t join users u on u.id = t.member_id \
              where {filters} group by t.status"
         ))
@@ -455,12 +415,10 @@ impl TicketRepo<'_> {
             now: super::now_ms(),
         };
         for r in counts {
-            let status: String = r.try_get("status")?;
-            let n: i64 = r.try_get("n")?;
-            match TicketStatus::parse(&status).map_err(|e| decode_err("status", e))? {
-                TicketStatus::Open => queue.open = n,
-                TicketStatus::AwaitingFeedback => queue.awaiting = n,
-                TicketStatus::Closed => queue.closed = n,
+            match rows::status("status", &r.status)? {
+                TicketStatus::Open => queue.open = r.n,
+                TicketStatus::AwaitingFeedback => queue.awaiting = r.n,
+                TicketStatus::Closed => queue.closed = r.n,
             }
         }
         let shown = f.shown_status();
@@ -469,7 +427,7 @@ impl TicketRepo<'_> {
         } else {
             "asc"
         };
-        let rows = sqlx::query(&format!(
+        let found: Vec<QueueRowRaw> = sqlx::query_as(&format!(
             "select t.id, t.title, t.language, t.status, u.display_name, u.tier, \
                (select max(e.at) from ticket_events e where e.ticket_id = t.id) as since \
              from tickets t join users u on u.id = t.member_id \
@@ -482,19 +440,7 @@ impl TicketRepo<'_> {
         .bind(limit)
         .fetch_all(self.0)
         .await?;
-        for r in rows {
-            let status: String = r.try_get("status")?;
-            let tier: String = r.try_get("tier")?;
-            queue.rows.push(QueueRow {
-                id: r.try_get("id")?,
-                title: r.try_get("title")?,
-                member_name: r.try_get("display_name")?,
-                member_tier: Tier::parse(&tier).map_err(|e| decode_err("tier", e))?,
-                language: r.try_get("language")?,
-                status: TicketStatus::parse(&status).map_err(|e| decode_err("status", e))?,
-                since: r.try_get("since")?,
-            });
-        }
+        queue.rows = rows::all(found)?;
         Ok(queue)
     }
 }

@@ -1,4 +1,6 @@
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
+
+use super::rows::UserRow;
 
 use crate::domain::{CurrentUser, DisplayName, Email, MemberNumber, Role, Tier, Username};
 
@@ -25,25 +27,6 @@ pub struct UserRepo<'a>(pub &'a AnyPool);
 
 const COLUMNS: &str = "id, username, display_name, email, member_number, tier, role, password_hash";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, sqlx::Error> {
-    let decode = |col: &str, e: String| sqlx::Error::ColumnDecode {
-        index: col.into(),
-        source: e.into(),
-    };
-    Ok(UserRecord {
-        user: CurrentUser {
-            id: row.try_get("id")?,
-            username: row.try_get("username")?,
-            display_name: row.try_get("display_name")?,
-            email: row.try_get("email")?,
-            member_number: row.try_get("member_number")?,
-            tier: Tier::parse(&row.try_get::<String, _>("tier")?).map_err(|e| decode("tier", e))?,
-            role: Role::parse(&row.try_get::<String, _>("role")?).map_err(|e| decode("role", e))?,
-        },
-        password_hash: row.try_get("password_hash")?,
-    })
-}
-
 impl UserRepo<'_> {
     #[tracing::instrument(skip_all, err)]
     pub async fn by_username(
@@ -52,19 +35,19 @@ impl UserRepo<'_> {
     ) -> Result<Option<UserRecord>, sqlx::Error> {
         let sql =
             format!("select {COLUMNS} from users where username = $1 and disabled_at is null");
-        let row = sqlx::query(&sql)
+        let row: Option<UserRow> = sqlx::query_as(&sql)
             .bind(username.as_str())
             .fetch_optional(self.0)
             .await?;
-        row.as_ref().map(from_row).transpose()
+        row.map(UserRecord::try_from).transpose()
     }
 
     /// The account behind a session; a disabled account has none.
     #[tracing::instrument(skip_all, err)]
     pub async fn by_id(&self, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
         let sql = format!("select {COLUMNS} from users where id = $1 and disabled_at is null");
-        let row = sqlx::query(&sql).bind(id).fetch_optional(self.0).await?;
-        Ok(row.as_ref().map(from_row).transpose()?.map(|r| r.user))
+        let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(self.0).await?;
+        Ok(row.map(UserRecord::try_from).transpose()?.map(|r| r.user))
     }
 
     #[tracing::instrument(skip_all, err)]
