@@ -13,13 +13,6 @@ pub async fn my_tickets() -> Result<(CurrentUser, TicketLists), AppError> {
     .await
 }
 
-/// The signed-in person if they may use Technical Issues (guards pages without other data).
-#[server(prefix = "/api", endpoint = "desk_user")]
-pub async fn desk_user() -> Result<CurrentUser, AppError> {
-    use crate::ssr::auth::{with_user, Access};
-    with_user(Access::DeskUser, async |_, user| Ok(user.clone())).await
-}
-
 /// Guards the "Submit a new tech issue" page (members only) and tells it the upload limits and
 /// whose draft to keep (a phone may be shared).
 #[server(prefix = "/api", endpoint = "new_ticket_form")]

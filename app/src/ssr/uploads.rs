@@ -1,4 +1,4 @@
-//! The one upload pipeline (tickets, replies, and later chat): read a multipart form, check each
+//! The one upload pipeline (tickets, replies, chat messages): read a multipart form, check each
 //! file by its bytes, strip JPEG metadata, and stage the files in a temporary folder. The caller
 //! stores its rows in one transaction and then calls `Staged::promote`, which moves the files to
 //! their content-addressed place. If anything fails before that, dropping `Staged` deletes the
