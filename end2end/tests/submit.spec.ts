@@ -176,6 +176,7 @@ test.describe('in Spanish', () => {
 
 test('a draft belongs to its member and is gone after logging out', async ({ page }) => {
   await logIn(page, 'silver');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
   await page.goto('/tickets/new');
   await waitForHydration(page);
   await page.getByLabel('Title').fill('Silver private draft title');
@@ -193,6 +194,7 @@ test('a draft belongs to its member and is gone after logging out', async ({ pag
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('desk.ticket-draft')))).toEqual([]);
 
   await logIn(page, 'diamond');
+  await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
   await page.goto('/tickets/new');
   await waitForHydration(page);
   await expect(page.getByText('Step 1 of 4: Title and language')).toBeVisible();
