@@ -204,9 +204,12 @@ pub async fn refuse_foreign_host(State(hosts): State<Hosts>, req: Request, next:
 /// of ours; otherwise the browser is sent to the same page without it.
 pub async fn drop_foreign_error_text(req: Request, next: Next) -> Response {
     let query = req.uri().query().unwrap_or("");
-    let carries_error = query
-        .split('&')
-        .any(|p| p.starts_with("__err=") || p.starts_with("__path="));
+    // Names decoded as Leptos reads them: "%5F%5Ferr" is "__err" too.
+    let is_error = |key: &str| key == "__err" || key == "__path";
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let carries_error = pairs.iter().any(|(k, _)| is_error(k));
     let from_us = req
         .headers()
         .get("sec-fetch-site")
@@ -214,14 +217,16 @@ pub async fn drop_foreign_error_text(req: Request, next: Next) -> Response {
     if req.method() != Method::GET || !carries_error || from_us {
         return next.run(req).await;
     }
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.starts_with("__err=") && !p.starts_with("__path="))
-        .collect();
-    let mut target = req.uri().path().to_string();
+    let kept: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| !is_error(k)).collect();
+    // Our own page only: "//evil.example/" (or "/\\evil") would be another site to a browser.
+    let mut target = format!("/{}", req.uri().path().trim_start_matches(['/', '\\']));
     if !kept.is_empty() {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in kept {
+            query.append_pair(k, v);
+        }
         target.push('?');
-        target.push_str(&kept.join("&"));
+        target.push_str(&query.finish());
     }
     axum::response::Redirect::to(&target).into_response()
 }

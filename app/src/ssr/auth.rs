@@ -170,7 +170,8 @@ async fn client_addr() -> String {
     let headers = leptos_axum::extract::<HeaderMap>()
         .await
         .unwrap_or_default();
-    super::client_addr::client_ip(peer, &headers, cfg.trust_proxy, &cfg.trusted_proxies).to_string()
+    let ip = super::client_addr::client_ip(peer, &headers, cfg.trust_proxy, &cfg.trusted_proxies);
+    super::client_addr::throttle_key(ip)
 }
 
 /// Failures on one account from all clients together past this many times the per-client
@@ -178,6 +179,20 @@ async fn client_addr() -> String {
 const SLOW_AFTER_FACTOR: i64 = 5;
 /// The longest an attempt on an account under attack is held back.
 const MAX_SLOWDOWN_SECS: i64 = 10;
+
+/// The queue attempts on one account wait in while it is under attack (this instance's).
+fn account_turn(account: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static TURNS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let mut turns = TURNS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    // Forget accounts nobody is waiting on, so the map stays as small as the attack.
+    turns.retain(|_, t| Arc::strong_count(t) > 1);
+    turns.entry(account.to_string()).or_default().clone()
+}
 
 /// Counts the attempt first, then checks the throttle and the password; a new session id is
 /// issued on success so a session id planted before login is worthless after it.
@@ -218,10 +233,16 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
     }
     let on_account = throttle.count(&account_key, now - window_ms).await?;
     let slow_after = SLOW_AFTER_FACTOR * cfg.login_max_failures_per_account;
-    if on_account > slow_after {
+    // Under attack, attempts on the account take turns and each waits: parallel requests would
+    // otherwise sleep side by side and guess as fast as ever.
+    let _turn = if on_account > slow_after {
+        let turn = account_turn(account).lock_owned().await;
         let secs = (on_account - slow_after).min(MAX_SLOWDOWN_SECS) as u64;
         tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
-    }
+        Some(turn)
+    } else {
+        None
+    };
 
     let record = match &name {
         Some(n) => st.db.users().by_username(n).await?,
@@ -262,8 +283,11 @@ pub async fn still_signed_in(state: &AppState, session_id: Option<Id>, user: &Cu
         return false;
     };
     let store = DbSessionStore::new(state.db.pool.clone());
-    let Ok(Some(record)) = store.load(&id).await else {
-        return false;
+    let record = match store.load(&id).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return false,
+        // The database is briefly away (a failover): keep the connection, ask again next time.
+        Err(_) => return true,
     };
     let owner = record.data.get(USER_KEY).and_then(|v| v.as_i64());
     if owner != Some(user.id) {

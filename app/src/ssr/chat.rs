@@ -376,9 +376,13 @@ pub async fn post_message(
     if head.status == ChatStatus::Ended {
         return Err(AppError::ChatEnded);
     }
-    let message_id = chats
+    let Some(message_id) = chats
         .add_message(chat_id, user.id, body, files, now_ms())
-        .await?;
+        .await?
+    else {
+        // It ended (or changed hands) a moment ago.
+        return Err(AppError::ChatEnded);
+    };
     announce_message(st, &head).await;
     Ok(message_id)
 }

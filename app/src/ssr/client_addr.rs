@@ -14,7 +14,9 @@ pub fn client_ip(
     trust_proxy: bool,
     trusted: &[IpAddr],
 ) -> IpAddr {
-    if !trust_proxy {
+    // Only a proxy can be the trusted proxy: a peer on a public address that reached us
+    // directly (the app port left open) is the client, whatever header it wrote.
+    if !trust_proxy || !(is_internal(peer) || trusted.contains(&peer)) {
         return peer;
     }
     let hops: Vec<&str> = headers
@@ -33,6 +35,35 @@ pub fn client_ip(
         }
     }
     client
+}
+
+/// Loopback or a private network: where a load balancer in front of us sits.
+fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unique_local()
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_private())
+        }
+    }
+}
+
+/// The key a client's failed logins are counted under. One IPv6 host usually holds a whole
+/// /64 and can pick any address in it, so an IPv6 client is its /64.
+pub fn throttle_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 /// Whether the request reached our trusted proxy over https.
@@ -84,6 +115,35 @@ mod tests {
             client_ip(peer, &headers(&["1.2.3.4, junk"]), true, &[]),
             peer
         );
+    }
+
+    #[test]
+    fn a_public_peer_is_never_taken_for_the_proxy() {
+        let h = headers(&["6.6.6.6"]);
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &h, true, &[]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &h, true, &[ip("203.0.113.9")]),
+            ip("6.6.6.6")
+        );
+        assert_eq!(client_ip(ip("127.0.0.1"), &h, true, &[]), ip("6.6.6.6"));
+        assert_eq!(client_ip(ip("fd00::1"), &h, true, &[]), ip("6.6.6.6"));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        assert_eq!(
+            throttle_key(ip("2001:db8:1:2:aaaa::1")),
+            throttle_key(ip("2001:db8:1:2:bbbb::7"))
+        );
+        assert_ne!(
+            throttle_key(ip("2001:db8:1:2::1")),
+            throttle_key(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(throttle_key(ip("::ffff:192.0.2.1")), "192.0.2.1");
+        assert_eq!(throttle_key(ip("192.0.2.1")), "192.0.2.1");
     }
 
     #[test]

@@ -207,12 +207,19 @@ pub async fn read_form(
             fields.insert(name, text);
             continue;
         };
+        // A browser without JavaScript sends "no file chosen" as an empty part with an empty
+        // name: that is no file, and must not count against the person's rate or quota.
+        let first = field.chunk().await.map_err(unreadable)?;
+        if raw_name.is_empty() && first.as_ref().is_none_or(|c| c.is_empty()) {
+            continue;
+        }
         if let Some(gate) = gate.take() {
             allowance = gate(&fields).await?;
         }
         let file_name = sanitize_file_name(&raw_name);
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+        let mut next = first;
+        while let Some(chunk) = next {
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > limits.max_file_bytes {
                 return Err(files_error(Invalid::FileTooLarge {
@@ -223,6 +230,7 @@ pub async fn read_form(
             if total + bytes.len() as u64 > allowance {
                 return Err(files_error(Invalid::QuotaExceeded));
             }
+            next = field.chunk().await.map_err(unreadable)?;
         }
         total += bytes.len() as u64;
         if bytes.is_empty() && raw_name.is_empty() {

@@ -308,3 +308,47 @@ async fn files_are_stored_and_served_under_a_name_that_matches_their_type() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_error_filter_redirects_only_to_our_own_pages_and_reads_encoded_names() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    // A path that starts with two slashes must not become a link to another site.
+    let res = silver
+        .get(app.url("//evil.example/?__err=eA&__path=/api/start_chat"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    if let Some(location) = res.headers().get("location") {
+        let location = location.to_str().unwrap();
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "{location}"
+        );
+        assert!(!location.starts_with("/\\"), "{location}");
+    }
+    // Names written with percent escapes are the same names to Leptos.
+    let bait = "Encoded bait, call 555-0199";
+    let url = forged_error_url(bait)
+        .replace("__path=", "%5F%5Fpath=")
+        .replace("__err=", "%5F_err=");
+    let res = silver
+        .get(app.url(&url))
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    assert!(
+        !res.text().await.unwrap().contains(bait),
+        "encoded names passed"
+    );
+    if let Some(location) = location {
+        assert!(!location.to_lowercase().contains("err"), "{location}");
+    }
+}

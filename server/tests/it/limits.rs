@@ -241,3 +241,47 @@ async fn a_reply_to_someone_elses_ticket_is_refused_before_its_files_are_read() 
         started.elapsed()
     );
 }
+
+/// What a browser without JavaScript sends for "no file chosen": an empty part with an empty
+/// file name.
+fn form_without_files(args: &[(&str, &str)]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in args {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form.part(
+        "files",
+        reqwest::multipart::Part::bytes(Vec::new())
+            .file_name("")
+            .mime_str("application/octet-stream")
+            .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn forms_without_files_use_no_upload_rate_or_quota() {
+    let app = spawn_app_with(|c| {
+        c.uploads_per_minute = 1;
+        c.storage_quota_bytes = 1;
+    })
+    .await;
+    let silver = app.logged_in("silver").await;
+    for i in 0..3 {
+        let res = silver
+            .post(app.url("/api/submit_ticket"))
+            .multipart(form_without_files(&[
+                ("title", "No screenshot this time"),
+                ("language", "en"),
+                ("description", "The order page shows an error after login."),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            200,
+            "ticket {i}: {}",
+            res.text().await.unwrap()
+        );
+    }
+}

@@ -307,8 +307,21 @@ impl ChatRepo<'_> {
         body: &str,
         files: &[NewAttachment<'_>],
         at: i64,
-    ) -> Result<i64, sqlx::Error> {
+    ) -> Result<Option<i64>, sqlx::Error> {
         let mut tx = self.0.begin().await?;
+        // Checked where it is written: the chat still open and still this person's (a message
+        // racing its end would miss the transcript; one racing a handover, the new agent).
+        let open = sqlx::query(
+            "update chats set status = status where id = $1 and status <> 'ended' \
+             and (member_id = $2 or agent_id = $2)",
+        )
+        .bind(chat_id)
+        .bind(author_id)
+        .execute(&mut *tx)
+        .await?;
+        if open.rows_affected() != 1 {
+            return Ok(None);
+        }
         let id: i64 = sqlx::query_scalar(
             "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
              values ($1, $2, 'message', $3, $4) returning id",
@@ -335,7 +348,7 @@ impl ChatRepo<'_> {
             .await?;
         }
         tx.commit().await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     #[tracing::instrument(skip_all, err)]
