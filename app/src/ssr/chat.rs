@@ -1,7 +1,7 @@
 //! Chat rules on the server: who may start, see, answer and end which chat; the queue and its
 //! honest estimate; turning a chat into a ticket. Every change is stored first, then announced
 //! through the hub (which crosses instances on PostgreSQL).
-use super::db::{now_ms, AcceptOutcome, NewChat, NewTicketSeed, StartOutcome};
+use super::db::{now_ms, AcceptOutcome, MessageOutcome, NewChat, NewTicketSeed, StartOutcome};
 use super::state::AppState;
 use crate::domain::{
     check_length, estimate_wait, non_english_language, ChatConsole, ChatHead, ChatMessage,
@@ -376,12 +376,17 @@ pub async fn post_message(
     if head.status == ChatStatus::Ended {
         return Err(AppError::ChatEnded);
     }
-    let Some(message_id) = chats
-        .add_message(chat_id, user.id, body, files, now_ms())
+    let quota = (!user.role.is_staff()).then_some(st.config.storage_quota_bytes);
+    let message_id = match chats
+        .add_message(chat_id, user.id, body, files, quota, now_ms())
         .await?
-    else {
+    {
+        MessageOutcome::Added(id) => id,
         // It ended (or changed hands) a moment ago.
-        return Err(AppError::ChatEnded);
+        MessageOutcome::ChatClosed => return Err(AppError::ChatEnded),
+        MessageOutcome::OverQuota => {
+            return Err(AppError::validation("files", Invalid::QuotaExceeded))
+        }
     };
     announce_message(st, &head).await;
     Ok(message_id)

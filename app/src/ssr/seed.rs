@@ -167,6 +167,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 files: &[],
                 transition: None,
                 expect: None,
+                quota: None,
                 at,
             };
             db.tickets()

@@ -2,7 +2,7 @@
 //! the state, the person (already resolved by the caller's guard) and parsed input.
 use std::collections::HashMap;
 
-use super::db::{now_ms, NewTicket, TicketChange, TicketHead};
+use super::db::{now_ms, Applied, NewTicket, TicketChange, TicketHead};
 use super::state::AppState;
 use super::uploads::{read_form, Gate, Staged, UploadForm};
 use crate::domain::{
@@ -111,9 +111,23 @@ async fn store(
         files: &files,
         transition,
         expect: transition.is_none().then_some(head.status),
+        quota: quota_of(st, user),
         at: now_ms(),
     };
-    Ok(st.db.tickets().apply(&change).await?)
+    match st.db.tickets().apply(&change).await? {
+        Applied::Done => Ok(true),
+        Applied::Moved => Ok(false),
+        Applied::OverQuota => Err(over_quota()),
+    }
+}
+
+/// The storage quota the person's files are held to (staff have none).
+fn quota_of(st: &AppState, user: &CurrentUser) -> Option<u64> {
+    (!user.role.is_staff()).then_some(st.config.storage_quota_bytes)
+}
+
+fn over_quota() -> AppError {
+    AppError::validation("files", Invalid::QuotaExceeded)
 }
 
 /// A new ticket with its first files, stored together or not at all (members only: the caller
@@ -135,7 +149,12 @@ pub async fn submit(
         language,
         description: &description,
     };
-    let id = st.db.tickets().create(&new, &files, now_ms()).await?;
+    let created = st
+        .db
+        .tickets()
+        .create(&new, &files, quota_of(st, user), now_ms())
+        .await?;
+    let id = created.map_err(|_| over_quota())?;
     drop(files);
     finish(st, Some(form.staged), id, user.id).await;
     Ok(id)

@@ -285,3 +285,46 @@ async fn forms_without_files_use_no_upload_rate_or_quota() {
         );
     }
 }
+
+#[tokio::test]
+async fn parallel_uploads_cannot_share_the_room_left_in_a_quota() {
+    let app = spawn_app_with(|c| c.storage_quota_bytes = 250_000).await;
+    let silver = app.logged_in("silver").await;
+    let args = [
+        ("title", "Screenshots of the error"),
+        ("language", "en"),
+        ("description", "The order page shows an error after login."),
+    ];
+    let sends = (0..6).map(|i| {
+        let (app, silver, args) = (&app, &silver, &args);
+        async move {
+            let file = text_file(10 + i, 100_000);
+            let res = app
+                .upload(silver, "submit_ticket", args, &[("log.txt", file)])
+                .await;
+            res.status().as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(sends).await;
+    let stored: i64 = app
+        .state
+        .db
+        .attachments()
+        .used_by(
+            sqlx::query_scalar::<_, i64>("select id from users where username = 'silver'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        stored <= 250_000,
+        "{stored} bytes stored, quota 250000: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        2,
+        "{statuses:?}"
+    );
+}

@@ -74,3 +74,33 @@ impl AttachmentRepo<'_> {
         .await
     }
 }
+
+/// The files would take their sender past the storage quota; nothing was written.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OverQuota;
+
+/// Inside the transaction that just wrote a person's files: whether all their files together
+/// stay within `quota`. The person's row is locked first, so two uploads at once are counted
+/// one after the other, never both against the same remaining room.
+pub(super) async fn within_quota(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    uploader_id: i64,
+    quota: Option<u64>,
+) -> Result<bool, sqlx::Error> {
+    let Some(quota) = quota else {
+        return Ok(true);
+    };
+    sqlx::query("update users set disabled_at = disabled_at where id = $1")
+        .bind(uploader_id)
+        .execute(&mut **tx)
+        .await?;
+    let used: i64 = sqlx::query_scalar(
+        "select cast((select coalesce(sum(size), 0) from attachments where uploader_id = $1) \
+              + (select coalesce(sum(size), 0) from chat_attachments where uploader_id = $1) \
+           as bigint)",
+    )
+    .bind(uploader_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(used.max(0) as u64 <= quota)
+}

@@ -33,6 +33,16 @@ pub enum StartOutcome {
     OverHourlyCap,
 }
 
+/// What `add_message` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MessageOutcome {
+    Added(i64),
+    /// The chat ended, or is not this person's (any more).
+    ChatClosed,
+    /// Its files would go over the sender's quota.
+    OverQuota,
+}
+
 /// What `accept` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AcceptOutcome {
@@ -306,8 +316,9 @@ impl ChatRepo<'_> {
         author_id: i64,
         body: &str,
         files: &[NewAttachment<'_>],
+        quota: Option<u64>,
         at: i64,
-    ) -> Result<Option<i64>, sqlx::Error> {
+    ) -> Result<MessageOutcome, sqlx::Error> {
         let mut tx = self.0.begin().await?;
         // Checked where it is written: the chat still open and still this person's (a message
         // racing its end would miss the transcript; one racing a handover, the new agent).
@@ -320,7 +331,7 @@ impl ChatRepo<'_> {
         .execute(&mut *tx)
         .await?;
         if open.rows_affected() != 1 {
-            return Ok(None);
+            return Ok(MessageOutcome::ChatClosed);
         }
         let id: i64 = sqlx::query_scalar(
             "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
@@ -347,8 +358,12 @@ impl ChatRepo<'_> {
             .execute(&mut *tx)
             .await?;
         }
+        if !files.is_empty() && !super::attachments::within_quota(&mut tx, author_id, quota).await?
+        {
+            return Ok(MessageOutcome::OverQuota);
+        }
         tx.commit().await?;
-        Ok(Some(id))
+        Ok(MessageOutcome::Added(id))
     }
 
     #[tracing::instrument(skip_all, err)]

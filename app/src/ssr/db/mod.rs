@@ -8,11 +8,13 @@ mod throttle;
 mod tickets;
 mod users;
 
-pub use attachments::{AttachmentRecord, AttachmentRepo};
-pub use chats::{AcceptOutcome, ChatRepo, NewChat, StartOutcome};
+pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
+pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
-pub use tickets::{NewAttachment, NewTicket, NewTicketSeed, TicketChange, TicketHead, TicketRepo};
+pub use tickets::{
+    Applied, NewAttachment, NewTicket, NewTicketSeed, TicketChange, TicketHead, TicketRepo,
+};
 pub use users::{NewUser, UserRecord, UserRepo};
 
 use std::str::FromStr;

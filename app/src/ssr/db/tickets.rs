@@ -1,5 +1,6 @@
 use sqlx::AnyPool;
 
+use super::attachments::{within_quota, OverQuota};
 use super::rows::{
     self, DetailRow, EntryRow, EventRow, HeadRow, MessageFileRow, QueueRowRaw, StatusCountRow,
     SummaryRow,
@@ -123,7 +124,19 @@ pub struct TicketChange<'a> {
     /// Without a move: the status the entry was decided for (a member's plain reply to an Open
     /// ticket). If the ticket moved meanwhile (closed a moment earlier), nothing is written.
     pub expect: Option<TicketStatus>,
+    /// The sender's storage quota, checked with the files written (`None`: no quota).
+    pub quota: Option<u64>,
     pub at: i64,
+}
+
+/// What `apply` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    Done,
+    /// The status moved under it: nothing was written.
+    Moved,
+    /// Its files would go over the sender's quota: nothing was written.
+    OverQuota,
 }
 
 /// Who owns a ticket and where it stands, for access checks.
@@ -190,8 +203,9 @@ impl TicketRepo<'_> {
         &self,
         new: &NewTicket<'_>,
         files: &[NewAttachment<'_>],
+        quota: Option<u64>,
         at: i64,
-    ) -> Result<i64, sqlx::Error> {
+    ) -> Result<Result<i64, OverQuota>, sqlx::Error> {
         let seed = NewTicketSeed {
             member_id: new.member_id,
             title: new.title.as_str(),
@@ -199,7 +213,13 @@ impl TicketRepo<'_> {
             description: new.description.as_str(),
             history: vec![(new.member_id, TicketStatus::Open, at)],
         };
-        self.insert_with_files(&seed, files).await
+        let mut tx = self.0.begin().await?;
+        let id = insert_ticket(&mut tx, &seed, files).await?;
+        if !files.is_empty() && !within_quota(&mut tx, new.member_id, quota).await? {
+            return Ok(Err(OverQuota));
+        }
+        tx.commit().await?;
+        Ok(Ok(id))
     }
 
     #[tracing::instrument(skip_all, err)]
@@ -218,7 +238,7 @@ impl TicketRepo<'_> {
 
     /// Returns false (and writes nothing) when the status moved under us.
     #[tracing::instrument(skip_all, err)]
-    pub async fn apply(&self, change: &TicketChange<'_>) -> Result<bool, sqlx::Error> {
+    pub async fn apply(&self, change: &TicketChange<'_>) -> Result<Applied, sqlx::Error> {
         let mut tx = self.0.begin().await?;
         // The first statement writes the ticket's row, so changes to one ticket take turns (the
         // row lock on PostgreSQL, the write lock on SQLite) and a status checked here holds
@@ -236,7 +256,7 @@ impl TicketRepo<'_> {
                 .execute(&mut *tx)
                 .await?;
             if held.rows_affected() != 1 {
-                return Ok(false);
+                return Ok(Applied::Moved);
             }
         }
         // Read after the row is held: the history's times follow the order changes were made.
@@ -272,9 +292,13 @@ impl TicketRepo<'_> {
                 at,
             )
             .await?;
+            let files = !change.files.is_empty();
+            if files && !within_quota(&mut tx, change.actor_id, change.quota).await? {
+                return Ok(Applied::OverQuota);
+            }
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(Applied::Done)
     }
 
     /// The whole ticket. Internal notes are left out in SQL unless `with_notes`, so a member's
