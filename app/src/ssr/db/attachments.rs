@@ -5,6 +5,11 @@ use crate::domain::FileKind;
 
 pub struct AttachmentRepo<'a>(pub &'a AnyPool);
 
+/// Bytes of files one person has sent, on tickets and in chats (`$1`: the person).
+const USED_BY: &str = "select cast(\
+      (select coalesce(sum(size), 0) from attachments where uploader_id = $1) \
+    + (select coalesce(sum(size), 0) from chat_attachments where uploader_id = $1) as bigint)";
+
 /// What serving one attachment needs: whose ticket it is and whether it hangs off an internal note.
 pub struct AttachmentRecord {
     pub ticket_member_id: i64,
@@ -64,14 +69,10 @@ impl AttachmentRepo<'_> {
     /// Bytes of files this person has sent, on tickets and in chats (the storage quota).
     #[tracing::instrument(skip_all, err)]
     pub async fn used_by(&self, user_id: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar(
-            "select cast((select coalesce(sum(size), 0) from attachments where uploader_id = $1) \
-                  + (select coalesce(sum(size), 0) from chat_attachments where uploader_id = $1) \
-               as bigint)",
-        )
-        .bind(user_id)
-        .fetch_one(self.0)
-        .await
+        sqlx::query_scalar(USED_BY)
+            .bind(user_id)
+            .fetch_one(self.0)
+            .await
     }
 }
 
@@ -90,17 +91,10 @@ pub(super) async fn within_quota(
     let Some(quota) = quota else {
         return Ok(true);
     };
-    sqlx::query("update users set disabled_at = disabled_at where id = $1")
+    super::lock_user(tx, uploader_id).await?;
+    let used: i64 = sqlx::query_scalar(USED_BY)
         .bind(uploader_id)
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-    let used: i64 = sqlx::query_scalar(
-        "select cast((select coalesce(sum(size), 0) from attachments where uploader_id = $1) \
-              + (select coalesce(sum(size), 0) from chat_attachments where uploader_id = $1) \
-           as bigint)",
-    )
-    .bind(uploader_id)
-    .fetch_one(&mut **tx)
-    .await?;
     Ok(used.max(0) as u64 <= quota)
 }

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use sqlx::AnyPool;
 
+use super::lock_user;
 use super::rows::{self, ChatHeadRow, ChatMessageRow, MessageFileRow, StoredFileRow};
 
 use super::tickets::NewAttachment;
@@ -51,19 +52,6 @@ pub enum AcceptOutcome {
     AtCap,
     /// Someone else took it first, or it left the queue.
     NotWaiting,
-}
-
-/// Serialises writers that decide on one person's rows (count, then insert): on PostgreSQL the
-/// row lock makes the next transaction wait; on SQLite the write takes the database lock.
-async fn lock_user(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("update users set disabled_at = disabled_at where id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 async fn insert_chat(

@@ -121,6 +121,19 @@ impl Db {
     }
 }
 
+/// Serialises writers that decide on one person's rows (count, then insert): on PostgreSQL the
+/// row lock makes the next transaction wait; on SQLite the write takes the database lock.
+pub(super) async fn lock_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update users set disabled_at = disabled_at where id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Creates database `name` on the PostgreSQL server of `admin_url` (a URL to any database there,
 /// e.g. `postgres`) and returns the URL of the new one. Used by the tests and the bench harness,
 /// which each want a database of their own.

@@ -357,32 +357,15 @@ pub const PEOPLE: [(&str, &str, Option<&str>, Tier, Role); 5] = [
 
 /// Into an empty database only: a second instance on the same database finds them there.
 async fn add_people(state: &app::ssr::AppState) {
-    use app::domain::{DisplayName, Email, MemberNumber, Username};
     if state.db.users().count().await.unwrap() > 0 {
         return;
     }
-    // One hash for all: each argon2 hash takes a moment, and every test starts with these.
-    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    let hash = HASH
-        .get_or_init(|| async {
-            app::ssr::passwords::hash(PASSWORD.to_string())
-                .await
-                .unwrap()
-        })
-        .await;
+    let hash = password_hash().await;
     let users: Vec<_> = PEOPLE
         .iter()
-        .map(
-            |(username, name, number, tier, role)| app::ssr::db::NewUser {
-                username: Username::parse(username).unwrap(),
-                display_name: DisplayName::parse(name).unwrap(),
-                email: Email::parse(&format!("{username}@test.example.com")).unwrap(),
-                member_number: number.map(|n| MemberNumber::parse(n).unwrap()),
-                tier: *tier,
-                role: *role,
-                password_hash: hash.clone(),
-            },
-        )
+        .map(|(username, name, number, tier, role)| {
+            new_user(username, name, *number, *tier, *role, hash)
+        })
         .collect();
     state
         .db
@@ -392,23 +375,43 @@ async fn add_people(state: &app::ssr::AppState) {
         .unwrap();
 }
 
+/// [`PASSWORD`] hashed once for every account tests make (each argon2 hash takes a moment).
+async fn password_hash() -> &'static str {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        app::ssr::passwords::hash(PASSWORD.to_string())
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+fn new_user(
+    username: &str,
+    name: &str,
+    number: Option<&str>,
+    tier: Tier,
+    role: Role,
+    hash: &str,
+) -> app::ssr::db::NewUser {
+    use app::domain::{DisplayName, Email, MemberNumber, Username};
+    app::ssr::db::NewUser {
+        username: Username::parse(username).unwrap(),
+        display_name: DisplayName::parse(name).unwrap(),
+        email: Email::parse(&format!("{username}@test.example.com")).unwrap(),
+        member_number: number.map(|n| MemberNumber::parse(n).unwrap()),
+        tier,
+        role,
+        password_hash: hash.to_string(),
+    }
+}
+
 impl TestApp {
     /// Adds an account of this test's own (password [`PASSWORD`]), for tests that need more
     /// people than the demo has.
     pub async fn add_user(&self, username: &str, tier: Tier, role: Role) {
-        use app::domain::{DisplayName, Email, Username};
-        let hash = app::ssr::passwords::hash(PASSWORD.to_string())
-            .await
-            .unwrap();
-        let user = app::ssr::db::NewUser {
-            username: Username::parse(username).unwrap(),
-            display_name: DisplayName::parse(&format!("Test {username}")).unwrap(),
-            email: Email::parse(&format!("{username}@test.example.com")).unwrap(),
-            member_number: None,
-            tier,
-            role,
-            password_hash: hash,
-        };
+        let name = format!("Test {username}");
+        let user = new_user(username, &name, None, tier, role, password_hash().await);
         self.state
             .db
             .users()
