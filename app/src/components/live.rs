@@ -1,46 +1,56 @@
 //! Live updates in the page: one `EventSource` on `/events` per page that wants them. The server
 //! only says *that* something changed; the page then refetches through its server function.
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use codee::string::FromToStringCodec;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys;
+use leptos_use::{
+    use_event_source_with_options, UseEventSourceOnEventReturn, UseEventSourceOptions,
+};
+use send_wrapper::SendWrapper;
 
 use crate::domain::LiveEvent;
 
+/// The named events `/events` sends (see `ssr::http::events`).
+const EVENTS: [&str; 3] = ["live", "ready", "resync"];
+
 /// A counter that goes up whenever an event this page cares about arrives, and after a lost
 /// connection comes back (something may have been missed). Use it as a resource source.
+///
+/// leptos-use owns the `EventSource` (opening, closing with the page, and opening it again when
+/// the server refused or ended the stream, which the browser alone never does). Each event is
+/// handled in `on_event` as it arrives rather than through the hook's "last message" signal:
+/// two events in one tick must not collapse into one when only the first is wanted.
 pub fn use_live_version(wanted: impl Fn(&LiveEvent) -> bool + 'static) -> ReadSignal<u64> {
     let (version, set_version) = signal(0u64);
-    #[cfg(feature = "hydrate")]
-    {
-        use send_wrapper::SendWrapper;
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
-
-        let Ok(source) = web_sys::EventSource::new("/events") else {
-            return version;
-        };
-        let bump = move || set_version.update(|v| *v += 1);
-        let on_live =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let data = ev.data().as_string().unwrap_or_default();
-                if serde_json::from_str::<LiveEvent>(&data).is_ok_and(|e| wanted(&e)) {
+    // The filter runs in the browser's one thread; the hook asks for Send + Sync.
+    let wanted = SendWrapper::new(wanted);
+    // The first "ready" only says we are connected; later ones follow a reconnect.
+    let connected_once = AtomicBool::new(false);
+    let on_event = move |ev: &web_sys::Event| {
+        let bump = || set_version.update(|v| *v += 1);
+        match ev.type_().as_str() {
+            "live" => {
+                let data = ev
+                    .dyn_ref::<web_sys::MessageEvent>()
+                    .and_then(|m| m.data().as_string())
+                    .unwrap_or_default();
+                if serde_json::from_str::<LiveEvent>(&data).is_ok_and(|e| (*wanted)(&e)) {
                     bump();
                 }
-            });
-        // The first "ready" only says we are connected; later ones follow a reconnect.
-        let connected_once = std::cell::Cell::new(false);
-        let on_ready = Closure::<dyn Fn()>::new(move || {
-            if connected_once.replace(true) {
-                bump();
             }
-        });
-        let on_resync = Closure::<dyn Fn()>::new(bump);
-        let _ = source.add_event_listener_with_callback("live", on_live.as_ref().unchecked_ref());
-        let _ = source.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
-        let _ =
-            source.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
-        let held = SendWrapper::new((source, on_live, on_ready, on_resync));
-        on_cleanup(move || held.0.close());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (wanted, set_version);
+            "ready" if connected_once.swap(true, Ordering::Relaxed) => bump(),
+            "resync" => bump(),
+            _ => {}
+        }
+        // Nothing is kept in the hook's message signal: the counter is the whole state.
+        UseEventSourceOnEventReturn::IgnoreProcessingMessage
+    };
+    let options = UseEventSourceOptions::default()
+        .named_events(EVENTS.map(String::from).to_vec())
+        .on_event(on_event);
+    let _ = use_event_source_with_options::<String, FromToStringCodec>("/events", options);
     version
 }

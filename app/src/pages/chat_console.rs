@@ -11,6 +11,10 @@ use crate::components::live::use_live_version;
 use crate::domain::{waited, ChatConsole, CurrentUser, LiveEvent};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
+use leptos_use::use_interval_fn;
+
+/// How often an open console says the agent is still here (the server forgets after a while).
+const HEARTBEAT_MS: u64 = 30_000;
 
 #[component]
 pub fn ChatConsolePage() -> impl IntoView {
@@ -24,29 +28,25 @@ pub fn ChatConsolePage() -> impl IntoView {
     );
     // Opening the console means being available; a heartbeat keeps the agent counted as online
     // (the server forgets an agent who stops checking in).
+    let heartbeat = use_interval_fn(
+        move || {
+            presence.dispatch(SetPresence { online: true });
+        },
+        HEARTBEAT_MS,
+    );
+    // "Away" stops the heartbeat; "available" starts it again.
+    Effect::new(move |_| {
+        if let Some(SetPresence { online }) = presence.input().get() {
+            if online {
+                (heartbeat.resume)();
+            } else {
+                (heartbeat.pause)();
+            }
+        }
+    });
+    // Only the browser says it is here (the server render must not mark anyone online).
     #[cfg(feature = "hydrate")]
-    {
-        let away = RwSignal::new(false);
-        Effect::new(move |_| {
-            if let Some(Some(v)) = presence.input().get().map(|i| Some(i.online)) {
-                away.set(!v);
-            }
-        });
-        presence.dispatch(SetPresence { online: true });
-        let beat = set_interval_with_handle(
-            move || {
-                if !away.get_untracked() {
-                    presence.dispatch(SetPresence { online: true });
-                }
-            },
-            std::time::Duration::from_secs(30),
-        );
-        on_cleanup(move || {
-            if let Ok(handle) = beat {
-                handle.clear();
-            }
-        });
-    }
+    presence.dispatch(SetPresence { online: true });
     view! {
         <PageTitle text=move || t_string!(i18n, chat_console_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>

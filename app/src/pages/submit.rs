@@ -3,7 +3,9 @@
 //! hydrated the steps show one at a time, each is checked with the server's own `parse()` before
 //! Next, and the text is kept as a draft in the browser until the issue is submitted.
 use crate::components::page_title::PageTitle;
+use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
+use leptos_use::storage::{use_local_storage_with_options, UseStorageOptions};
 
 use crate::api::{new_ticket_form, submit_ticket};
 use crate::components::error_text::{action_error_text, invalid_text};
@@ -40,7 +42,7 @@ pub fn SubmitPage() -> impl IntoView {
 }
 
 /// The text part of the form, as kept in the browser between visits.
-#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Draft {
     step: u8,
     title: String,
@@ -61,8 +63,14 @@ fn step_of(field: &str) -> u8 {
 #[component]
 fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let draft_key = format!("{DRAFT_PREFIX}.{member_id}");
-    let (load_key, save_key, clear_key) = (draft_key.clone(), draft_key.clone(), draft_key);
+    // The draft lives in local storage under this member's own key (leptos-use reads it once
+    // here, writes it on every change, and removes it when asked). Other tabs' edits are not
+    // followed: the form takes the draft when it opens, as a text editor does.
+    let (stored_draft, store_draft, forget_draft) =
+        use_local_storage_with_options::<Option<Draft>, JsonSerdeCodec>(
+            format!("{DRAFT_PREFIX}.{member_id}"),
+            UseStorageOptions::default().listen_to_storage_changes(false),
+        );
     let step = RwSignal::new(1u8);
     let title = RwSignal::new(String::new());
     // The page's language, when tickets can be written in it (a page language is not always one).
@@ -87,7 +95,7 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                 description: d,
             })
         });
-        if let Some(d) = carried.or_else(|| load_draft(&load_key)) {
+        if let Some(d) = carried.or_else(|| stored_draft.get_untracked()) {
             title.set(d.title);
             if parse_language(&d.language).is_ok() {
                 language.set(d.language);
@@ -105,12 +113,12 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
             description: description.get(),
         };
         if interactive.get_untracked() {
-            save_draft(&save_key, &draft);
+            store_draft.set(Some(draft));
         }
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(id)) => {
-            clear_draft(&clear_key);
+            forget_draft();
             picked.clear();
             let navigate = leptos_router::hooks::use_navigate();
             navigate(&format!("/tickets/{id}"), Default::default());
@@ -317,38 +325,12 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
-
-fn load_draft(_key: &str) -> Option<Draft> {
-    #[cfg(feature = "hydrate")]
-    return storage()
-        .and_then(|s| s.get_item(_key).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok());
-    #[cfg(not(feature = "hydrate"))]
-    None
-}
-
-fn save_draft(_key: &str, _draft: &Draft) {
-    #[cfg(feature = "hydrate")]
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(_draft)) {
-        let _ = s.set_item(_key, &json);
-    }
-}
-
-fn clear_draft(_key: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = storage() {
-        let _ = s.remove_item(_key);
-    }
-}
-
 /// Removes every draft kept on this device (at logout: the next person must not find one).
+/// leptos-use's storage hook works on one known key; this sweeps all of ours, so it talks to
+/// the Storage API itself.
 pub fn clear_all_drafts() {
     #[cfg(feature = "hydrate")]
-    if let Some(s) = storage() {
+    if let Some(s) = window().local_storage().ok().flatten() {
         let keys: Vec<String> = (0..s.length().unwrap_or(0))
             .filter_map(|i| s.key(i).ok().flatten())
             .filter(|k| k.starts_with(DRAFT_PREFIX))
