@@ -11,10 +11,7 @@ use leptos_use::{
 };
 use send_wrapper::SendWrapper;
 
-use crate::domain::LiveEvent;
-
-/// The named events `/events` sends (see `ssr::http::events`).
-const EVENTS: [&str; 3] = ["live", "ready", "resync"];
+use crate::domain::{stream_event, LiveEvent};
 
 /// A counter that goes up whenever an event this page cares about arrives, and after a lost
 /// connection comes back (something may have been missed). Use it as a resource source.
@@ -32,7 +29,7 @@ pub fn use_live_version(wanted: impl Fn(&LiveEvent) -> bool + 'static) -> ReadSi
     let on_event = move |ev: &web_sys::Event| {
         let bump = || set_version.update(|v| *v += 1);
         match ev.type_().as_str() {
-            "live" => {
+            stream_event::LIVE => {
                 let data = ev
                     .dyn_ref::<web_sys::MessageEvent>()
                     .and_then(|m| m.data().as_string())
@@ -41,15 +38,22 @@ pub fn use_live_version(wanted: impl Fn(&LiveEvent) -> bool + 'static) -> ReadSi
                     bump();
                 }
             }
-            "ready" if connected_once.swap(true, Ordering::Relaxed) => bump(),
-            "resync" => bump(),
+            stream_event::READY if connected_once.swap(true, Ordering::Relaxed) => bump(),
+            stream_event::RESYNC => bump(),
             _ => {}
         }
         // Nothing is kept in the hook's message signal: the counter is the whole state.
         UseEventSourceOnEventReturn::IgnoreProcessingMessage
     };
     let options = UseEventSourceOptions::default()
-        .named_events(EVENTS.map(String::from).to_vec())
+        .named_events(
+            [
+                stream_event::LIVE,
+                stream_event::READY,
+                stream_event::RESYNC,
+            ]
+            .map(String::from),
+        )
         .on_event(on_event);
     let _ = use_event_source_with_options::<String, FromToStringCodec>("/events", options);
     version

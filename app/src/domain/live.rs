@@ -2,6 +2,17 @@
 //! hears one refetches through its normal, access-checked server function.
 use serde::{Deserialize, Serialize};
 
+/// The names of the events on `/events`, written by `ssr::http::events`, read by
+/// `components::live`.
+pub mod stream_event {
+    /// Carries a `LiveEvent` as JSON.
+    pub const LIVE: &str = "live";
+    /// Sent first on every connection: after the first, it means "reconnected, refetch".
+    pub const READY: &str = "ready";
+    /// Something may have been missed (lagging, the database listener came back): refetch.
+    pub const RESYNC: &str = "resync";
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {

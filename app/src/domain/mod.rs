@@ -25,7 +25,7 @@ pub use chat::*;
 pub use dates::{format_day, format_day_time};
 pub use error::AppError;
 pub use invalid::{check_length, Invalid};
-pub use live::LiveEvent;
+pub use live::{stream_event, LiveEvent};
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
 pub use reconnect::reconnect_delay;
 pub use role::Role;

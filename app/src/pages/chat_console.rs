@@ -37,10 +37,13 @@ pub fn ChatConsolePage() -> impl IntoView {
     // "Away" stops the heartbeat; "available" starts it again.
     Effect::new(move |_| {
         if let Some(SetPresence { online }) = presence.input().get() {
-            if online {
-                (heartbeat.resume)();
-            } else {
-                (heartbeat.pause)();
+            // Each beat dispatches `online: true` too: only a change of state touches the timer.
+            if online != heartbeat.is_active.get_untracked() {
+                if online {
+                    (heartbeat.resume)();
+                } else {
+                    (heartbeat.pause)();
+                }
             }
         }
     });

@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 use tower_sessions::Session;
 
 use super::refusal;
-use crate::domain::LiveEvent;
+use crate::domain::{stream_event, LiveEvent};
 use crate::ssr::auth::{guard, still_signed_in, Access};
 use crate::ssr::state::AppState;
 
@@ -48,17 +48,17 @@ pub async fn events(State(state): State<AppState>, session: Session) -> Response
                         }
                     }
                     Ok(LiveEvent::Resync) => {
-                        let ev = Event::default().event("resync").data("{}");
+                        let ev = Event::default().event(stream_event::RESYNC).data("{}");
                         return Some((ev, (rx, recheck, slot)));
                     }
                     Ok(ev) if ev.visible_to(user.id, user.role.is_staff()) => {
                         let data = serde_json::to_string(&ev).unwrap_or_default();
-                        let ev = Event::default().event("live").data(data);
+                        let ev = Event::default().event(stream_event::LIVE).data(data);
                         return Some((ev, (rx, recheck, slot)));
                     }
                     Ok(_) => continue,
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        let ev = Event::default().event("resync").data("{}");
+                        let ev = Event::default().event(stream_event::RESYNC).data("{}");
                         return Some((ev, (rx, recheck, slot)));
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
@@ -70,10 +70,12 @@ pub async fn events(State(state): State<AppState>, session: Session) -> Response
     // Drawn per stream, so the browsers of a restarted instance come back spread over seconds
     // rather than all at the same instant.
     let retry = Duration::from_millis(2_000 + rand::random::<u64>() % 8_000);
-    let ready =
-        futures::stream::once(
-            async move { Event::default().event("ready").retry(retry).data("{}") },
-        );
+    let ready = futures::stream::once(async move {
+        Event::default()
+            .event(stream_event::READY)
+            .retry(retry)
+            .data("{}")
+    });
     let stream: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
         Box::pin(ready.chain(live).take_until(state.hub.closed()).map(Ok));
     Sse::new(stream)
