@@ -16,6 +16,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (browser side, wasm32)"
 cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+step "mail server for the tests (maildev)"
+scripts/mail-server.sh start
+trap 'scripts/mail-server.sh stop' EXIT
+
 step "unit + integration tests on SQLite"
 TEST_DATABASE=sqlite cargo test --workspace
 

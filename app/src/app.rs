@@ -15,6 +15,7 @@ use crate::pages::chats::ChatsPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::{NotFoundPage, OfflinePage};
+use crate::pages::notifications::{NotificationsPage, UnsubscribePage};
 use crate::pages::submit::SubmitPage;
 use crate::pages::ticket::TicketPage;
 
@@ -81,6 +82,8 @@ fn Chrome() -> impl IntoView {
                 <Route path=path!("/chats") view=ChatsPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/new") view=SubmitPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/:id") view=TicketPage ssr=SsrMode::Async/>
+                <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/unsubscribe") view=UnsubscribePage/>
             </Routes>
         </Router>
     }

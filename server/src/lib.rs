@@ -56,6 +56,8 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
             format!("cannot start the live-updates listener: {cause}")
         })?;
     let limits = app::ssr::limits::Limits::new(&config);
+    let site_addr = leptos_options.site_addr.to_string();
+    let mail = app::ssr::mail::Mail::new(&db, &config, &site_addr).await?;
     Ok(AppState {
         leptos_options,
         db,
@@ -63,6 +65,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         files,
         hub,
         limits,
+        mail,
     })
 }
 
@@ -73,12 +76,44 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_housekeeping(state.clone());
+    start_mail(&state).await?;
     let hub = state.hub.clone();
     // Live-event streams and chat sockets never end by themselves; closing the hub ends them
     // (sockets with a "restarting, reconnect" close frame) so shutdown can finish.
     let header_timeout = state.config.client_timeout;
     let app = build_router(state);
     serve::run(app, header_timeout, listener, shutdown, move || hub.close()).await
+}
+
+/// The outbox sender (when SMTP is configured) and the reply-by-email listener (when its
+/// address and the reply domain are).
+async fn start_mail(state: &AppState) -> std::io::Result<()> {
+    use app::ssr::mail::{inbound, sender};
+    let config = &state.config;
+    match sender::transport(config.smtp_url.as_deref()).map_err(std::io::Error::other)? {
+        Some(transport) => {
+            tokio::spawn(sender::run(state.clone(), transport));
+        }
+        None => {
+            tracing::info!("email is off (APP_SMTP_URL is not set): notices wait in the outbox")
+        }
+    }
+    match (&config.inbound_smtp_addr, &config.reply_domain) {
+        (Some(addr), Some(_)) => {
+            let listener = TcpListener::bind(addr).await.map_err(|e| {
+                std::io::Error::new(e.kind(), format!("APP_INBOUND_SMTP_ADDR {addr}: {e}"))
+            })?;
+            let bound = listener.local_addr()?;
+            state.mail.set_inbound_addr(bound);
+            tracing::info!(%bound, "replies by email: listening for SMTP");
+            tokio::spawn(inbound::run(state.clone(), listener));
+        }
+        (Some(_), None) | (None, Some(_)) => tracing::warn!(
+            "replies by email are off: set both APP_INBOUND_SMTP_ADDR and APP_REPLY_DOMAIN"
+        ),
+        (None, None) => {}
+    }
+    Ok(())
 }
 
 /// Drops expired sessions and old login failures every few minutes.

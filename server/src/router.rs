@@ -78,6 +78,10 @@ pub fn build_router(state: AppState) -> Router {
             get(app::ssr::http::chat_socket::chat_socket),
         )
         .route("/chat-files/{id}", get(app::ssr::http::files::serve_chat_file))
+        .route(
+            "/unsubscribe",
+            axum::routing::post(app::ssr::http::unsubscribe::one_click),
+        )
         .nest_service(&pkg_path, pkg)
         .leptos_routes(&state, routes, {
             let options = options.clone();

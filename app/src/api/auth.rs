@@ -3,12 +3,18 @@ use leptos::prelude::*;
 use crate::domain::CurrentUser;
 use crate::error::AppError;
 
-/// Signs in and sends the browser to the member's dashboard or the agent console (also works as a
-/// plain HTML form post).
+/// Signs in and sends the browser to the page it came for (`next`, a link from an email), or to
+/// the member's dashboard or the agent console (also works as a plain HTML form post).
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(username: String, password: String) -> Result<CurrentUser, AppError> {
+pub async fn login(
+    username: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<CurrentUser, AppError> {
     let user = crate::ssr::auth::log_in(username, password).await?;
-    leptos_axum::redirect(if user.role.is_staff() { "/agent" } else { "/" });
+    let home = if user.role.is_staff() { "/agent" } else { "/" };
+    let next = next.filter(|n| crate::domain::is_local_path(n));
+    leptos_axum::redirect(next.as_deref().unwrap_or(home));
     Ok(user)
 }
 

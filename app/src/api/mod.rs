@@ -2,12 +2,14 @@
 mod agent;
 mod auth;
 mod chat;
+mod notifications;
 mod ticket_actions;
 mod tickets;
 
 pub use agent::*;
 pub use auth::*;
 pub use chat::*;
+pub use notifications::*;
 pub use ticket_actions::*;
 pub use tickets::*;
 

@@ -27,6 +27,7 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
                     <span class="name">{move || t_string!(i18n, signed_in_as, name = name.clone()).to_string()}</span>
                     <span class="tier">{move || t_string!(i18n, tier_label, tier = tier_name(i18n, tier)).to_string()}</span>
                 </span>
+                <a href="/notifications">{t!(i18n, notifications_link)}</a>
                 <LogoutButton/>
             </div>
         </header>

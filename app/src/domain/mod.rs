@@ -6,6 +6,7 @@ mod dates;
 mod error;
 mod invalid;
 mod live;
+mod notice;
 #[cfg(test)]
 mod properties;
 mod queue;
@@ -26,6 +27,7 @@ pub use dates::{format_day, format_day_time};
 pub use error::AppError;
 pub use invalid::{check_length, Invalid};
 pub use live::{stream_event, LiveEvent};
+pub use notice::{NoticeKind, Topic, TopicSetting};
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
 pub use reconnect::reconnect_delay;
 pub use role::Role;
@@ -35,6 +37,15 @@ pub use ticket::{
 };
 pub use ticket_input::*;
 pub use tier::Tier;
+
+/// A path on this site (`/tickets/7`), not a way to another one (`//evil.example`, `/\\evil`,
+/// `https://…`): where a login may send the browser on.
+pub fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.chars().any(char::is_control)
+}
 
 /// A value made safe for a query string (everything but letters and digits percent-encoded).
 pub fn query_value(v: &str) -> String {

@@ -10,6 +10,11 @@ use crate::i18n::*;
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
+    // Where the person was going (a link from an email): sent back with the form.
+    let next = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("next")
+        .filter(|n| crate::domain::is_local_path(n));
     let error = move || {
         let err = login.value().get()?.err()?;
         Some(match err {
@@ -31,6 +36,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{t!(i18n, login_heading)}</h1>
             <p class="intro">{t!(i18n, login_intro)}</p>
             <ActionForm action=login attr:class="stack">
+                {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <label for="username">{t!(i18n, username)}</label>
                 <input id="username" name="username" type="text" autocomplete="username"
                     autocapitalize="none" spellcheck="false" required/>

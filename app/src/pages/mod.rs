@@ -6,6 +6,7 @@ pub mod chats;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod refusal;
 pub mod submit;
 pub mod ticket;

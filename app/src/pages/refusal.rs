@@ -31,7 +31,17 @@ pub fn PageError(error: AppError) -> impl IntoView {
     // The page's status line (403, 503...) was set by the server function's guard
     // (`ssr::auth::with_user`), which ran inside this page's request.
     match error {
-        AppError::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
+        AppError::Unauthorized => {
+            // Back to this page after signing in (a link from an email lands here first).
+            let here = leptos_router::hooks::use_location()
+                .pathname
+                .get_untracked();
+            let path = match here.as_str() {
+                "/" => "/login".to_string(),
+                _ => format!("/login?next={}", crate::domain::query_value(&here)),
+            };
+            view! { <Redirect path/> }.into_any()
+        }
         AppError::TierTooLow { required, yours } => {
             view! { <TierRefusal required yours/> }.into_any()
         }

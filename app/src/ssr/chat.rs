@@ -185,6 +185,7 @@ pub async fn to_ticket(st: &AppState, user: &CurrentUser, id: i64) -> Result<i64
         return Err(AppError::ChatEnded);
     };
     announce(st, &head, head.status == ChatStatus::Queued).await;
+    st.mail.wake();
     st.hub
         .publish(LiveEvent::Ticket {
             ticket_id,

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use crate::domain::{Tier, UploadLimits};
 
+const DAY: u64 = 24 * 3600;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -58,6 +60,35 @@ pub struct Config {
     /// How often an open socket or stream checks that its session is still valid (logout on
     /// this instance ends it at once; a change made elsewhere within this long).
     pub session_recheck: Duration,
+    /// Where email is sent through, as lettre reads it: `smtp://host:25` (plain),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://host:465`. `None`: email
+    /// is off (the outbox still fills, and is sent once this is set).
+    pub smtp_url: Option<String>,
+    /// The From of every email, e.g. `Member Tech Support <support@example.com>`.
+    pub mail_from: String,
+    /// Staff get an email for new tickets and member answers (each can still opt out).
+    pub notify_staff: bool,
+    /// First wait before an email that failed is tried again; it doubles each time.
+    pub mail_retry: Duration,
+    /// Tries before an email is given up (logged, kept in the outbox as dropped).
+    pub mail_max_attempts: i64,
+    /// How often the sender looks at the outbox when nothing wakes it.
+    pub mail_poll: Duration,
+    /// Address of the built-in SMTP listener for replies by email, e.g. `0.0.0.0:2525`; the
+    /// company's mail exchanger forwards the reply domain here. `None`: replies by email off.
+    pub inbound_smtp_addr: Option<String>,
+    /// The domain of reply addresses (`reply+<ticket>-<signature>@<domain>`).
+    pub reply_domain: Option<String>,
+    /// Largest email accepted by the listener (attachments included).
+    pub inbound_max_bytes: usize,
+    /// A ticket waiting this long for its member gets a reminder, and a second at twice this.
+    pub reminder_after: Duration,
+    /// ... and is closed after this long without an answer.
+    pub auto_close_after: Duration,
+    /// How often the reminder and auto-close scheduler looks.
+    pub scheduler_every: Duration,
+    /// Signs links and reply addresses. Unset: a key generated once and kept in the database.
+    pub app_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -94,6 +125,19 @@ impl Default for Config {
             max_streams_per_user: 10,
             socket_ping: Duration::from_secs(20),
             session_recheck: Duration::from_secs(30),
+            smtp_url: None,
+            mail_from: "Member Tech Support <support@localhost>".into(),
+            notify_staff: true,
+            mail_retry: Duration::from_secs(30),
+            mail_max_attempts: 10,
+            mail_poll: Duration::from_secs(5),
+            inbound_smtp_addr: None,
+            reply_domain: None,
+            inbound_max_bytes: 25 * 1024 * 1024,
+            reminder_after: Duration::from_secs(3 * DAY),
+            auto_close_after: Duration::from_secs(10 * DAY),
+            scheduler_every: Duration::from_secs(60),
+            app_secret: None,
         }
     }
 }
@@ -121,6 +165,11 @@ impl Config {
                     .parse()
                     .map_err(|_| format!("{k}: expected a whole number, got '{v}'")),
             }
+        };
+        let text = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
         };
         Ok(Config {
             database_url: get("DATABASE_URL")
@@ -184,6 +233,19 @@ impl Config {
             max_streams_per_user: number("APP_MAX_STREAMS_PER_USER", 10)?.max(1) as usize,
             socket_ping: Duration::from_secs(number("APP_SOCKET_PING_SECS", 20)?.max(1)),
             session_recheck: Duration::from_secs(number("APP_SESSION_RECHECK_SECS", 30)?.max(1)),
+            smtp_url: text("APP_SMTP_URL"),
+            mail_from: text("APP_MAIL_FROM").unwrap_or(d.mail_from),
+            notify_staff: flag("APP_NOTIFY_STAFF", d.notify_staff)?,
+            mail_retry: Duration::from_secs(number("APP_MAIL_RETRY_SECS", 30)?.max(1)),
+            mail_max_attempts: number("APP_MAIL_MAX_ATTEMPTS", 10)?.max(1) as i64,
+            mail_poll: Duration::from_millis(number("APP_MAIL_POLL_MS", 5000)?.max(50)),
+            inbound_smtp_addr: text("APP_INBOUND_SMTP_ADDR"),
+            reply_domain: text("APP_REPLY_DOMAIN"),
+            inbound_max_bytes: 1024 * 1024 * number("APP_INBOUND_MAX_MB", 25)?.max(1) as usize,
+            reminder_after: Duration::from_secs(DAY * number("APP_REMINDER_DAYS", 3)?.max(1)),
+            auto_close_after: Duration::from_secs(DAY * number("APP_AUTO_CLOSE_DAYS", 10)?.max(1)),
+            scheduler_every: Duration::from_secs(number("APP_SCHEDULER_SECS", 60)?.max(1)),
+            app_secret: text("APP_SECRET"),
         })
     }
 }

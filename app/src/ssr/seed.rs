@@ -168,6 +168,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 transition: None,
                 expect: None,
                 quota: None,
+                notice: None,
                 at,
             };
             db.tickets()

@@ -7,6 +7,7 @@ use super::config::Config;
 use super::db::Db;
 use super::hub::Hub;
 use super::limits::Limits;
+use super::mail::Mail;
 use super::uploads::FileStore;
 
 /// Everything a request handler or server function needs; cheap to clone.
@@ -19,6 +20,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Per-person caps and rates (streams, sockets, chat frames, uploads).
     pub limits: Arc<Limits>,
+    /// Email: wakes the sender, signs what emails carry.
+    pub mail: Mail,
 }
 
 impl FromRef<AppState> for LeptosOptions {

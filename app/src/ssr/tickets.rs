@@ -7,7 +7,7 @@ use super::state::AppState;
 use super::uploads::{read_form, Gate, Staged, UploadForm};
 use crate::domain::{
     parse_language, Actor, AgentQueue, CurrentUser, Description, EntryKind, Invalid, LiveEvent,
-    MessageBody, QueueFilter, TicketDetail, TicketStatus, TicketTitle,
+    MessageBody, NoticeKind, QueueFilter, TicketDetail, TicketStatus, TicketTitle,
 };
 use crate::error::AppError;
 
@@ -61,6 +61,7 @@ async fn finish(st: &AppState, staged: Option<Staged>, ticket_id: i64, member_id
     if let Some(staged) = staged {
         staged.promote();
     }
+    st.mail.wake();
     st.hub
         .publish(LiveEvent::Ticket {
             ticket_id,
@@ -112,12 +113,33 @@ async fn store(
         transition,
         expect: transition.is_none().then_some(head.status),
         quota: quota_of(st, user),
+        notice: notice_for(st, user, entry.map(|(kind, _)| kind), transition),
         at: now_ms(),
     };
     match st.db.tickets().apply(&change).await? {
         Applied::Done => Ok(true),
         Applied::Moved => Ok(false),
         Applied::OverQuota => Err(over_quota()),
+    }
+}
+
+/// Who a change tells outside the app. Internal notes tell nobody; a member closing their own
+/// ticket needs no email about it.
+fn notice_for(
+    st: &AppState,
+    user: &CurrentUser,
+    entry: Option<EntryKind>,
+    transition: Option<(TicketStatus, TicketStatus)>,
+) -> Option<NoticeKind> {
+    let closing = matches!(transition, Some((_, TicketStatus::Closed)));
+    match (actor(user), entry) {
+        (Actor::Staff, Some(EntryKind::Question)) => Some(NoticeKind::Question),
+        (Actor::Staff, Some(EntryKind::Message)) => Some(NoticeKind::Reply),
+        (Actor::Staff, None) if closing => Some(NoticeKind::Closed),
+        (Actor::Owner, Some(EntryKind::Message)) if st.config.notify_staff => {
+            Some(NoticeKind::MemberAnswer)
+        }
+        _ => None,
     }
 }
 
@@ -143,6 +165,7 @@ pub async fn submit(
     let description =
         Description::parse(form.text("description")).map_err(invalid("description"))?;
     let files = form.staged.rows();
+    let new_ticket_notice = st.config.notify_staff.then_some(NoticeKind::NewTicket);
     let new = NewTicket {
         member_id: user.id,
         title: &title,
@@ -152,7 +175,13 @@ pub async fn submit(
     let created = st
         .db
         .tickets()
-        .create(&new, &files, quota_of(st, user), now_ms())
+        .create(
+            &new,
+            &files,
+            quota_of(st, user),
+            new_ticket_notice,
+            now_ms(),
+        )
         .await?;
     let id = created.map_err(|_| over_quota())?;
     drop(files);
@@ -175,14 +204,25 @@ pub async fn reply(
     let form = upload_form(st, user, data, true).await?;
     let id = form.text("id").trim().parse::<i64>().unwrap_or(0);
     let body = MessageBody::parse(form.text("body")).map_err(invalid("body"))?;
+    reply_with(st, user, id, &body, form.staged).await
+}
+
+/// A reply whose files are already checked and staged (a form, or an email's attachments).
+pub async fn reply_with(
+    st: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    body: &MessageBody,
+    staged: Staged,
+) -> Result<(), AppError> {
     // What the reply does depends on the status; if that moves while the reply is written (the
     // agent closes it that very moment), decide again on the new status.
     for _ in 0..3 {
         let head = head_for(st, user, id).await?;
         let transition = reply_transition(st, user, &head)?;
         let entry = Some((EntryKind::Message, body.as_str()));
-        if store(st, user, &head, entry, Some(&form.staged), transition).await? {
-            finish(st, Some(form.staged), id, head.member_id).await;
+        if store(st, user, &head, entry, Some(&staged), transition).await? {
+            finish(st, Some(staged), id, head.member_id).await;
             return Ok(());
         }
     }

@@ -94,6 +94,13 @@ pub struct Staged {
 }
 
 impl Staged {
+    pub fn new(store: &FileStore) -> Staged {
+        Staged {
+            files: Vec::new(),
+            store: store.clone(),
+        }
+    }
+
     /// The rows to store with the message or ticket these files belong to.
     pub fn rows(&self) -> Vec<super::db::NewAttachment<'_>> {
         self.files
@@ -242,21 +249,33 @@ pub async fn read_form(
                 max: limits.max_files,
             }));
         }
-        let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])
-            .map_err(|why| files_error(why.for_file(&file_name)))?;
-        // Stored and served under the extension of what the bytes are.
-        let file_name = safe_file_name(&file_name, kind);
-        if kind == FileKind::Jpeg {
-            bytes = strip_jpeg_metadata(bytes).map_err(|_| {
-                files_error(Invalid::BadJpeg {
-                    name: file_name.clone(),
-                })
-            })?;
-        }
-        let file = stage(store, file_name, kind, bytes).await?;
-        staged.files.push(file);
+        staged
+            .files
+            .push(check_and_stage(store, file_name, bytes).await?);
     }
     Ok(UploadForm { fields, staged })
+}
+
+/// One file the size limits already passed: what its bytes are decides whether it is taken and
+/// the name it is kept under; JPEG metadata is dropped; then it is staged. Shared by forms and
+/// replies by email.
+pub async fn check_and_stage(
+    store: &FileStore,
+    file_name: String,
+    mut bytes: Vec<u8>,
+) -> Result<StagedFile, AppError> {
+    let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])
+        .map_err(|why| files_error(why.for_file(&file_name)))?;
+    // Stored and served under the extension of what the bytes are.
+    let file_name = safe_file_name(&file_name, kind);
+    if kind == FileKind::Jpeg {
+        bytes = strip_jpeg_metadata(bytes).map_err(|_| {
+            files_error(Invalid::BadJpeg {
+                name: file_name.clone(),
+            })
+        })?;
+    }
+    Ok(stage(store, file_name, kind, bytes).await?)
 }
 
 async fn stage(

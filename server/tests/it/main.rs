@@ -7,6 +7,7 @@ mod common;
 mod concurrent_renders;
 mod crash;
 mod dashboard;
+mod email;
 mod fuzz;
 mod hardening;
 mod limits;

@@ -262,6 +262,12 @@ impl ChatRepo<'_> {
             .execute(&mut *tx)
             .await?;
         insert_system(&mut tx, id, SystemNote::TurnedIntoTicket, at).await?;
+        let notice = super::Notice {
+            kind: crate::domain::NoticeKind::ChatTicket,
+            ticket_id,
+            ref_id: id,
+        };
+        super::outbox::enqueue(&mut tx, notice, at).await?;
         tx.commit().await?;
         Ok(Some(ticket_id))
     }

@@ -2,6 +2,7 @@
 //! queries are written once in the dialect both accept (`$1` placeholders, bigint times).
 mod attachments;
 mod chats;
+mod outbox;
 mod rows;
 mod sessions;
 mod throttle;
@@ -10,6 +11,7 @@ mod users;
 
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
+pub use outbox::{secret, Notice, NoticeContext, OutboxRepo, OutboxRow};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{
@@ -114,6 +116,10 @@ impl Db {
 
     pub fn attachments(&self) -> AttachmentRepo<'_> {
         AttachmentRepo(&self.pool)
+    }
+
+    pub fn outbox(&self) -> OutboxRepo<'_> {
+        OutboxRepo(&self.pool, self.backend)
     }
 
     pub fn throttle(&self) -> Throttle<'_> {

@@ -1,6 +1,7 @@
 use sqlx::AnyPool;
 
 use super::attachments::{within_quota, OverQuota};
+use super::outbox::{enqueue, Notice};
 use super::rows::{
     self, DetailRow, EntryRow, EventRow, HeadRow, MessageFileRow, QueueRowRaw, StatusCountRow,
     SummaryRow,
@@ -9,8 +10,8 @@ use super::rows::{
 use std::collections::HashMap;
 
 use crate::domain::{
-    AgentQueue, AttachmentInfo, ConversationEntry, Description, EntryKind, FileKind, QueueFilter,
-    TicketDetail, TicketStatus, TicketSummary, TicketTitle, TimelineItem,
+    AgentQueue, AttachmentInfo, ConversationEntry, Description, EntryKind, FileKind, NoticeKind,
+    QueueFilter, TicketDetail, TicketStatus, TicketSummary, TicketTitle, TimelineItem,
 };
 
 /// A checked, staged file about to be recorded with a ticket or a message.
@@ -126,6 +127,9 @@ pub struct TicketChange<'a> {
     pub expect: Option<TicketStatus>,
     /// The sender's storage quota, checked with the files written (`None`: no quota).
     pub quota: Option<u64>,
+    /// Who is told, queued in the same transaction: about the entry if there is one, else about
+    /// the status move.
+    pub notice: Option<NoticeKind>,
     pub at: i64,
 }
 
@@ -155,19 +159,18 @@ async fn insert_event(
     from: Option<TicketStatus>,
     to: TicketStatus,
     at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "insert into ticket_events (ticket_id, actor_id, from_status, to_status, at) \
-         values ($1, $2, $3, $4, $5)",
+         values ($1, $2, $3, $4, $5) returning id",
     )
     .bind(ticket_id)
     .bind(actor_id)
     .bind(from.map(|f| f.as_str().to_string()))
     .bind(to.as_str())
     .bind(at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut **tx)
+    .await
 }
 
 async fn insert_attachments(
@@ -204,6 +207,7 @@ impl TicketRepo<'_> {
         new: &NewTicket<'_>,
         files: &[NewAttachment<'_>],
         quota: Option<u64>,
+        notice: Option<NoticeKind>,
         at: i64,
     ) -> Result<Result<i64, OverQuota>, sqlx::Error> {
         let seed = NewTicketSeed {
@@ -217,6 +221,14 @@ impl TicketRepo<'_> {
         let id = insert_ticket(&mut tx, &seed, files).await?;
         if !files.is_empty() && !within_quota(&mut tx, new.member_id, quota).await? {
             return Ok(Err(OverQuota));
+        }
+        if let Some(kind) = notice {
+            let notice = Notice {
+                kind,
+                ticket_id: id,
+                ref_id: id,
+            };
+            enqueue(&mut tx, notice, at).await?;
         }
         tx.commit().await?;
         Ok(Ok(id))
@@ -261,8 +273,9 @@ impl TicketRepo<'_> {
         }
         // Read after the row is held: the history's times follow the order changes were made.
         let at = super::now_ms().max(change.at);
+        let mut about = 0;
         if let Some((from, to)) = change.transition {
-            insert_event(
+            about = insert_event(
                 &mut tx,
                 change.ticket_id,
                 change.actor_id,
@@ -296,6 +309,15 @@ impl TicketRepo<'_> {
             if files && !within_quota(&mut tx, change.actor_id, change.quota).await? {
                 return Ok(Applied::OverQuota);
             }
+            about = message_id;
+        }
+        if let Some(kind) = change.notice {
+            let notice = Notice {
+                kind,
+                ticket_id: change.ticket_id,
+                ref_id: about,
+            };
+            enqueue(&mut tx, notice, at).await?;
         }
         tx.commit().await?;
         Ok(Applied::Done)

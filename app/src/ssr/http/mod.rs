@@ -3,6 +3,7 @@
 pub mod chat_socket;
 pub mod events;
 pub mod files;
+pub mod unsubscribe;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

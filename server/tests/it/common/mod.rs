@@ -3,10 +3,12 @@
 #![allow(dead_code)]
 
 mod events;
+mod mail;
 mod sockets;
 mod tickets;
 
 pub use events::*;
+pub use mail::*;
 pub use sockets::*;
 pub use tickets::*;
 

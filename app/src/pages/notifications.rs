@@ -1,0 +1,105 @@
+//! Email choices (`/notifications`): one checkbox per topic that concerns the person, and the
+//! unsubscribe page an email's link opens (`/unsubscribe`, no sign-in needed).
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{get_notifications, SaveNotifications, Unsubscribe};
+use crate::components::page_title::PageTitle;
+use crate::components::submit_button::SubmitButton;
+use crate::domain::Topic;
+use crate::i18n::*;
+use crate::pages::refusal::PageError;
+
+pub fn topic_name(i18n: I18nContext<Locale>, topic: Topic) -> String {
+    match topic {
+        Topic::Updates => t_string!(i18n, topic_updates),
+        Topic::Reminders => t_string!(i18n, topic_reminders),
+        Topic::NewTickets => t_string!(i18n, topic_new_tickets),
+        Topic::MemberAnswers => t_string!(i18n, topic_member_answers),
+    }
+    .to_string()
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveNotifications>::new();
+    let data = Resource::new(move || save.version().get(), |_| get_notifications());
+    let saved = move || {
+        matches!(save.value().get(), Some(Ok(()))).then(|| t_string!(i18n, notifications_saved))
+    };
+    view! {
+        <PageTitle text=move || t_string!(i18n, notifications_heading).to_string()/>
+        <main id="main" class="page">
+            <a class="back" href="/">{t!(i18n, back_to_list)}</a>
+            <h1>{t!(i18n, notifications_heading)}</h1>
+            <p>{t!(i18n, notifications_intro)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(settings) => view! {
+                            <ActionForm action=save attr:class="stack">
+                                <fieldset>
+                                    <legend>{t!(i18n, notifications_heading)}</legend>
+                                    {settings.into_iter().map(|s| {
+                                        let name = s.topic.as_str();
+                                        let topic = s.topic;
+                                        view! {
+                                            <label class="check">
+                                                <input type="checkbox" name=name checked=s.on/>
+                                                " " {move || topic_name(i18n, topic)}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
+                                <p class="form-ok" role="status">{saved}</p>
+                                <SubmitButton pending=save.pending()
+                                    label=Signal::derive(move || t_string!(i18n, save_notifications).to_string())
+                                    busy_label=Signal::derive(move || t_string!(i18n, save_notifications).to_string())/>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let (u, t, s) = (get("u"), get("t"), get("s"));
+    let topic = Topic::parse(&t).ok();
+    let act = ServerAction::<Unsubscribe>::new();
+    let outcome = move || match act.value().get() {
+        Some(Ok(true)) => Some(t_string!(i18n, unsubscribe_done).to_string()),
+        Some(_) => Some(t_string!(i18n, unsubscribe_bad_link).to_string()),
+        None => None,
+    };
+    view! {
+        <PageTitle text=move || t_string!(i18n, unsubscribe_heading).to_string()/>
+        <main id="main" class="login-card">
+            <p class="brand">{t!(i18n, app_name)}</p>
+            <h1>{t!(i18n, unsubscribe_heading)}</h1>
+            {match topic {
+                None => view! { <p class="form-error" role="alert">{t!(i18n, unsubscribe_bad_link)}</p> }.into_any(),
+                Some(topic) => view! {
+                    <p>{move || t_string!(i18n, unsubscribe_confirm, topic = topic_name(i18n, topic)).to_string()}</p>
+                    <ActionForm action=act attr:class="stack">
+                        <input type="hidden" name="u" value=u.clone()/>
+                        <input type="hidden" name="t" value=t.clone()/>
+                        <input type="hidden" name="s" value=s.clone()/>
+                        <p role="status">{outcome}</p>
+                        <SubmitButton pending=act.pending()
+                            label=Signal::derive(move || t_string!(i18n, unsubscribe_button).to_string())
+                            busy_label=Signal::derive(move || t_string!(i18n, unsubscribe_button).to_string())/>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </main>
+    }
+}

@@ -1,0 +1,249 @@
+//! The notification outbox: rows written inside the transaction of the change that causes them,
+//! taken by a sender with a lease, and marked sent, retried later or dropped.
+use sqlx::{AnyPool, FromRow};
+
+use super::Backend;
+use crate::domain::{NoticeKind, Topic};
+
+/// What a change asks to be told, stored with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub ticket_id: i64,
+    /// The message or status event it is about: with the kind and the recipient it names the
+    /// notice, so the same one is never queued twice.
+    pub ref_id: i64,
+}
+
+/// Queues an email to everyone `notice` is for, inside the caller's transaction. A person who
+/// turned the notice's topic off, or whose account is disabled, gets no row.
+pub(super) async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    notice: Notice,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
+    let kind = notice.kind.as_str();
+    let key = format!("{kind}:{}:{}:email:", notice.ticket_id, notice.ref_id);
+    let done = sqlx::query(
+        "insert into outbox (dedupe_key, channel, kind, recipient_id, ticket_id, ref_id, \
+           created_at, next_attempt_at) \
+         select $1 || cast(u.id as text), 'email', $2, u.id, $3, $4, $5, $5 from users u \
+         where (case when $6 = 1 then u.role in ('agent', 'admin') \
+                else u.id = (select member_id from tickets where id = $3) end) \
+           and u.disabled_at is null \
+           and not exists (select 1 from notification_optouts o \
+                           where o.user_id = u.id and o.topic = $7) \
+         on conflict (dedupe_key) do nothing",
+    )
+    .bind(key)
+    .bind(kind)
+    .bind(notice.ticket_id)
+    .bind(notice.ref_id)
+    .bind(at)
+    .bind(i64::from(notice.kind.for_staff()))
+    .bind(notice.kind.topic().as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A row a sender holds until `locked_until`.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: String,
+    pub recipient_id: i64,
+    pub ticket_id: i64,
+    pub ref_id: Option<i64>,
+    pub attempts: i64,
+    pub locked_until: i64,
+}
+
+/// Everything a notice's text needs, read when it is sent (so a retry sends today's title).
+#[derive(Debug, Clone, FromRow)]
+pub struct NoticeContext {
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub recipient_role: String,
+    pub recipient_disabled: Option<i64>,
+    pub member_id: i64,
+    pub member_name: String,
+    pub title: String,
+    pub language: String,
+    pub status: String,
+    /// The text the notice quotes: the question or reply it is about (never an internal note),
+    /// or for a reminder the question still waiting.
+    pub quoted: Option<String>,
+    /// When the ticket entered Awaiting Feedback (reminders: the close date counts from it).
+    pub awaiting_since: Option<i64>,
+    pub opted_out: i64,
+}
+
+pub struct OutboxRepo<'a>(pub &'a AnyPool, pub Backend);
+
+impl OutboxRepo<'_> {
+    /// Takes up to `limit` due rows for this sender until `now + lease_ms`. On PostgreSQL, two
+    /// senders never take the same row (`for update skip locked`); SQLite has one writer.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn claim(
+        &self,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>, sqlx::Error> {
+        let lock = match self.1 {
+            Backend::Postgres => "for update skip locked",
+            Backend::Sqlite => "",
+        };
+        sqlx::query_as(&format!(
+            "update outbox set locked_until = $1, attempts = attempts + 1 \
+             where id in (select id from outbox \
+               where sent_at is null and dropped_at is null and next_attempt_at <= $2 \
+                 and (locked_until is null or locked_until < $2) \
+               order by id limit $3 {lock}) \
+             returning id, kind, recipient_id, ticket_id, ref_id, attempts, locked_until"
+        ))
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.0)
+        .await
+    }
+
+    /// The text of a held row's notice. `None` when the ticket or person is gone.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn context(&self, row: &OutboxRow) -> Result<Option<NoticeContext>, sqlx::Error> {
+        let topic = NoticeKind::parse(&row.kind)
+            .map(NoticeKind::topic)
+            .unwrap_or(Topic::Updates);
+        sqlx::query_as(
+            "select u.email as recipient_email, u.display_name as recipient_name, \
+               u.role as recipient_role, u.disabled_at as recipient_disabled, \
+               t.member_id, mu.display_name as member_name, t.title, t.language, t.status, \
+               coalesce( \
+                 (select m.body from ticket_messages m where m.id = $3 and m.ticket_id = t.id \
+                    and m.kind <> 'note'), \
+                 (select m.body from ticket_messages m where m.ticket_id = t.id \
+                    and m.kind = 'question' and $4 = 'reminder' order by m.id desc limit 1)) \
+                 as quoted, \
+               (select max(e.at) from ticket_events e where e.ticket_id = t.id \
+                  and e.to_status = 'awaiting_feedback') as awaiting_since, \
+               (select count(*) from notification_optouts o \
+                  where o.user_id = u.id and o.topic = $5) as opted_out \
+             from users u, tickets t join users mu on mu.id = t.member_id \
+             where u.id = $1 and t.id = $2",
+        )
+        .bind(row.recipient_id)
+        .bind(row.ticket_id)
+        .bind(row.ref_id.unwrap_or(0))
+        .bind(&row.kind)
+        .bind(topic.as_str())
+        .fetch_optional(self.0)
+        .await
+    }
+
+    /// Done, if this sender still holds it (a sender that overran its lease lost the row).
+    pub async fn mark_sent(&self, row: &OutboxRow, at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "update outbox set sent_at = $1, locked_until = null, last_error = null \
+             where id = $2 and locked_until = $3",
+        )
+        .bind(at)
+        .bind(row.id)
+        .bind(row.locked_until)
+        .execute(self.0)
+        .await?;
+        Ok(())
+    }
+
+    /// Failed for now: try again at `next_at`.
+    pub async fn retry_at(
+        &self,
+        row: &OutboxRow,
+        next_at: i64,
+        error: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "update outbox set next_attempt_at = $1, locked_until = null, last_error = $2 \
+             where id = $3 and locked_until = $4",
+        )
+        .bind(next_at)
+        .bind(error)
+        .bind(row.id)
+        .bind(row.locked_until)
+        .execute(self.0)
+        .await?;
+        Ok(())
+    }
+
+    /// Never to be sent: the last retry failed, or there is nothing to send any more.
+    pub async fn drop_row(&self, row: &OutboxRow, at: i64, why: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "update outbox set dropped_at = $1, locked_until = null, last_error = $2 \
+             where id = $3 and locked_until = $4",
+        )
+        .bind(at)
+        .bind(why)
+        .bind(row.id)
+        .bind(row.locked_until)
+        .execute(self.0)
+        .await?;
+        Ok(())
+    }
+
+    /// Rows not yet sent nor dropped (tests, the health of the sender).
+    pub async fn pending(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "select count(*) from outbox where sent_at is null and dropped_at is null",
+        )
+        .fetch_one(self.0)
+        .await
+    }
+}
+
+/// A person's opt-outs, and the unsubscribe link's write.
+impl OutboxRepo<'_> {
+    pub async fn opted_out(&self, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("select topic from notification_optouts where user_id = $1")
+            .bind(user_id)
+            .fetch_all(self.0)
+            .await
+    }
+
+    pub async fn set_topic(
+        &self,
+        user_id: i64,
+        topic: Topic,
+        on: bool,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        let query = if on {
+            sqlx::query("delete from notification_optouts where user_id = $1 and topic = $2")
+        } else {
+            sqlx::query(
+                "insert into notification_optouts (user_id, topic, at) values ($1, $2, $3) \
+                 on conflict (user_id, topic) do nothing",
+            )
+        };
+        let query = query.bind(user_id).bind(topic.as_str());
+        if on { query } else { query.bind(at) }
+            .execute(self.0)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Secrets the desk keeps for itself: the first instance to start writes one, all read it.
+pub async fn secret(pool: &AnyPool, name: &str, fresh: &str) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "insert into app_secrets (name, value) values ($1, $2) on conflict (name) do nothing",
+    )
+    .bind(name)
+    .bind(fresh)
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar("select value from app_secrets where name = $1")
+        .bind(name)
+        .fetch_one(pool)
+        .await
+}
