@@ -77,6 +77,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     spawn_housekeeping(state.clone());
     start_mail(&state).await?;
+    tokio::spawn(app::ssr::reminders::run(state.clone()));
     let hub = state.hub.clone();
     // Live-event streams and chat sockets never end by themselves; closing the hub ends them
     // (sockets with a "restarting, reconnect" close frame) so shutdown can finish.

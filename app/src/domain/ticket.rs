@@ -120,6 +120,8 @@ pub struct TicketDetail {
     pub timeline: Vec<TimelineItem>,
     /// The person asking is staff: the page shows the agent's actions and internal notes.
     pub viewer_is_staff: bool,
+    /// While it waits for the member: when the desk will close it without an answer.
+    pub closes_at: Option<i64>,
 }
 
 impl TicketDetail {

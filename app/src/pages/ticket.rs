@@ -108,6 +108,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
     let status = s.status;
     let staff = detail.viewer_is_staff;
     let pending = detail.pending_question().map(str::to_string);
+    let closes_at = detail.closes_at;
     let lang_name = LANGUAGES
         .iter()
         .find(|(c, _)| *c == s.language)
@@ -198,6 +199,9 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
             <section class="pending-question" aria-labelledby="pending-heading">
                 <h2 id="pending-heading">{t!(i18n, awaiting_intro)}</h2>
                 <p class="body">{q}</p>
+                {closes_at.map(|at| view! {
+                    <p class="closes-on">{move || t_string!(i18n, closes_on, date = day(i18n, at)).to_string()}</p>
+                })}
             </section>
         })}
         <section aria-labelledby="description-heading">

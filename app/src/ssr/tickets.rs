@@ -191,8 +191,26 @@ pub async fn submit(
 
 pub async fn detail(st: &AppState, user: &CurrentUser, id: i64) -> Result<TicketDetail, AppError> {
     head_for(st, user, id).await?;
-    let detail = st.db.tickets().detail(id, user.role.is_staff()).await?;
-    detail.ok_or(AppError::NotFound)
+    let mut detail = st
+        .db
+        .tickets()
+        .detail(id, user.role.is_staff())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if detail.summary.status == TicketStatus::AwaitingFeedback {
+        // Counted like the scheduler counts: from the move into Awaiting Feedback.
+        let since = detail.timeline.iter().rev().find_map(|item| match item {
+            crate::domain::TimelineItem::Status {
+                to: TicketStatus::AwaitingFeedback,
+                at,
+                ..
+            } => Some(*at),
+            _ => None,
+        });
+        let wait = st.config.auto_close_after.as_millis() as i64;
+        detail.closes_at = since.map(|at| at + wait);
+    }
+    Ok(detail)
 }
 
 /// A reply with files (multipart: id, body, files).

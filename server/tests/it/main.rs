@@ -16,6 +16,7 @@ mod login_abuse;
 mod platform;
 mod races;
 mod reliability;
+mod reminders;
 mod schema;
 mod sessions;
 mod tickets;

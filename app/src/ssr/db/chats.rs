@@ -266,6 +266,7 @@ impl ChatRepo<'_> {
             kind: crate::domain::NoticeKind::ChatTicket,
             ticket_id,
             ref_id: id,
+            nth: 0,
         };
         super::outbox::enqueue(&mut tx, notice, at).await?;
         tx.commit().await?;

@@ -11,7 +11,7 @@ mod users;
 
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
-pub use outbox::{secret, Notice, NoticeContext, OutboxRepo, OutboxRow};
+pub use outbox::{secret, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{

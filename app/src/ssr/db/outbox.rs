@@ -13,6 +13,8 @@ pub struct Notice {
     /// The message or status event it is about: with the kind and the recipient it names the
     /// notice, so the same one is never queued twice.
     pub ref_id: i64,
+    /// Which of several notices about the same event (the first or second reminder); 0 else.
+    pub nth: u8,
 }
 
 /// Queues an email to everyone `notice` is for, inside the caller's transaction. A person who
@@ -23,7 +25,10 @@ pub(super) async fn enqueue(
     at: i64,
 ) -> Result<u64, sqlx::Error> {
     let kind = notice.kind.as_str();
-    let key = format!("{kind}:{}:{}:email:", notice.ticket_id, notice.ref_id);
+    let key = format!(
+        "{kind}:{}:{}:{}:email:",
+        notice.ticket_id, notice.ref_id, notice.nth
+    );
     let done = sqlx::query(
         "insert into outbox (dedupe_key, channel, kind, recipient_id, ticket_id, ref_id, \
            created_at, next_attempt_at) \
@@ -45,6 +50,16 @@ pub(super) async fn enqueue(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// A ticket waiting for its member, as the reminder scheduler sees it.
+#[derive(Debug, Clone, FromRow)]
+pub struct Waiting {
+    pub ticket_id: i64,
+    /// The status event that moved it to Awaiting Feedback, and who made it (the asking agent).
+    pub event_id: i64,
+    pub asked_by: i64,
+    pub since: i64,
 }
 
 /// A row a sender holds until `locked_until`.
@@ -198,6 +213,51 @@ impl OutboxRepo<'_> {
         )
         .fetch_one(self.0)
         .await
+    }
+}
+
+impl OutboxRepo<'_> {
+    /// A notice on its own (a reminder), in a transaction of its own.
+    pub async fn enqueue_one(&self, notice: Notice, at: i64) -> Result<u64, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        let n = enqueue(&mut tx, notice, at).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Every ticket in Awaiting Feedback with the event that put it there.
+    pub async fn waiting(&self) -> Result<Vec<Waiting>, sqlx::Error> {
+        sqlx::query_as(
+            "select t.id as ticket_id, e.id as event_id, e.actor_id as asked_by, e.at as since \
+             from tickets t join ticket_events e on e.ticket_id = t.id \
+             where t.status = 'awaiting_feedback' and e.id = (select max(e2.id) \
+               from ticket_events e2 where e2.ticket_id = t.id \
+                 and e2.to_status = 'awaiting_feedback')",
+        )
+        .fetch_all(self.0)
+        .await
+    }
+
+    /// Takes (or keeps) job `name` for `holder` until `until`; false while another holds it.
+    pub async fn hold_job(
+        &self,
+        name: &str,
+        holder: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "insert into job_leases (name, holder, until) values ($1, $2, $3) \
+             on conflict (name) do update set holder = excluded.holder, until = excluded.until \
+             where job_leases.until < $4 or job_leases.holder = excluded.holder",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(until)
+        .bind(now)
+        .execute(self.0)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }
 

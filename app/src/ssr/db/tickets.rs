@@ -227,6 +227,7 @@ impl TicketRepo<'_> {
                 kind,
                 ticket_id: id,
                 ref_id: id,
+                nth: 0,
             };
             enqueue(&mut tx, notice, at).await?;
         }
@@ -316,6 +317,7 @@ impl TicketRepo<'_> {
                 kind,
                 ticket_id: change.ticket_id,
                 ref_id: about,
+                nth: 0,
             };
             enqueue(&mut tx, notice, at).await?;
         }
@@ -398,6 +400,7 @@ impl TicketRepo<'_> {
             attachments: files.remove(&None).unwrap_or_default(),
             timeline,
             viewer_is_staff: with_notes,
+            closes_at: None,
         }))
     }
 }
