@@ -13,7 +13,14 @@ source scripts/browser-deps.sh
 profile=${E2E_PROFILE:-release}
 if [ "$profile" = release ]; then cargo leptos build --release --precompress; else cargo leptos build; fi
 
+# The email flow reads what the app sent from maildev, and answers it by SMTP.
+if ! curl -fs "http://127.0.0.1:${TEST_MAIL_API_PORT:-1080}/email" >/dev/null 2>&1; then
+  scripts/mail-server.sh start
+  trap 'scripts/mail-server.sh stop' EXIT
+fi
+SERVE_MAIL=1 SERVE_INBOUND_PORT=${E2E_INBOUND_PORT:-2525}
 SERVE_PORT=${E2E_PORT:-3100} SERVE_PROFILE=$profile
 # shellcheck source=serve-build.sh
 source scripts/serve-build.sh
-(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test)
+(cd end2end && BASE_URL="http://127.0.0.1:$port" INBOUND_PORT="$SERVE_INBOUND_PORT" \
+  MAIL_API="http://127.0.0.1:${TEST_MAIL_API_PORT:-1080}" npx playwright test)

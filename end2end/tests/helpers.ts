@@ -25,3 +25,17 @@ export function todayEn(): string {
 }
 
 export const SCREENSHOT = path.join(__dirname, '..', 'fixtures', 'screenshot.png');
+
+/** Files a ticket through the four steps (no files) and returns its id. */
+export async function fileTicket(member: Page, title: string): Promise<number> {
+  await member.getByRole('link', { name: 'Submit a new tech issue' }).click();
+  await waitForHydration(member);
+  await member.getByLabel('Title').fill(title);
+  await member.getByRole('button', { name: 'Next' }).click();
+  await member.getByLabel('Detailed description').fill('The VPN drops every hour.');
+  await member.getByRole('button', { name: 'Next' }).click();
+  await member.getByRole('button', { name: 'Next' }).click();
+  await member.getByRole('button', { name: 'Submit Tech Issue' }).click();
+  await expect(member).toHaveURL(/\/tickets\/\d+$/);
+  return Number(member.url().split('/').pop());
+}

@@ -3,6 +3,7 @@ mod agent;
 mod auth;
 mod chat;
 mod notifications;
+mod ratings;
 mod ticket_actions;
 mod tickets;
 
@@ -10,6 +11,7 @@ pub use agent::*;
 pub use auth::*;
 pub use chat::*;
 pub use notifications::*;
+pub use ratings::*;
 pub use ticket_actions::*;
 pub use tickets::*;
 

@@ -50,6 +50,8 @@ pub fn invalid_text(i18n: I18nContext<Locale>, problem: &Invalid) -> String {
         Invalid::TooManyFiles { max } => t_string!(i18n, files_too_many, max = *max).to_string(),
         Invalid::QuotaExceeded => t_string!(i18n, files_over_quota).to_string(),
         Invalid::TooLateToReopen => t_string!(i18n, invalid_reopen_too_late).to_string(),
+        Invalid::NotRateableYet => t_string!(i18n, invalid_not_rateable).to_string(),
+        Invalid::RatingFixed => t_string!(i18n, invalid_rating_fixed).to_string(),
         Invalid::Malformed { reason } => {
             t_string!(i18n, error_validation, message = reason.clone()).to_string()
         }

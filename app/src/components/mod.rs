@@ -8,5 +8,6 @@ pub mod labels;
 pub mod language;
 pub mod live;
 pub mod page_title;
+pub mod rating;
 pub mod submit_button;
 pub mod ticket_list;

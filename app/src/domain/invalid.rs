@@ -36,6 +36,10 @@ pub enum Invalid {
     TooManyFiles { max: usize },
     #[error("this issue was closed too long ago to reopen; please submit a new tech issue")]
     TooLateToReopen,
+    #[error("only a closed issue or an ended chat can be rated")]
+    NotRateableYet,
+    #[error("a rating can be changed for 7 days; this one can no longer be changed")]
+    RatingFixed,
     /// A request no page of ours sends (wrong encoding, missing parts, another site's form):
     /// only developers and scripts see it, so it stays in English.
     #[error("{reason}")]

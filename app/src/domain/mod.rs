@@ -10,6 +10,7 @@ mod notice;
 #[cfg(test)]
 mod properties;
 mod queue;
+mod rating;
 mod reconnect;
 mod role;
 mod status;
@@ -29,6 +30,7 @@ pub use invalid::{check_length, Invalid};
 pub use live::{stream_event, LiveEvent};
 pub use notice::{NoticeKind, Topic, TopicSetting};
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
+pub use rating::*;
 pub use reconnect::reconnect_delay;
 pub use role::Role;
 pub use status::{Actor, IllegalTransition, TicketStatus};

@@ -181,6 +181,13 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
         </p>
         <p class="form-error" role="alert">{action_error}</p>
         {move || {
+            // A chat that became a ticket is rated as that ticket, once it is closed.
+            let head = live.head.get();
+            (head.status == ChatStatus::Ended && head.ticket_id.is_none()).then(|| view! {
+                <crate::components::rating::RatingBox what=crate::domain::Rated::Chat(head.id)/>
+            })
+        }}
+        {move || {
             let head = live.head.get();
             if !is_open(&head) {
                 return head.ticket_id.map(|t| view! {

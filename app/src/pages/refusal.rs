@@ -33,9 +33,13 @@ pub fn PageError(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthorized => {
             // Back to this page after signing in (a link from an email lands here first).
-            let here = leptos_router::hooks::use_location()
-                .pathname
-                .get_untracked();
+            let location = leptos_router::hooks::use_location();
+            let mut here = location.pathname.get_untracked();
+            let search = location.search.get_untracked();
+            let search = search.trim_start_matches('?');
+            if !search.is_empty() {
+                here = format!("{here}?{search}");
+            }
             let path = match here.as_str() {
                 "/" => "/login".to_string(),
                 _ => format!("/login?next={}", crate::domain::query_value(&here)),

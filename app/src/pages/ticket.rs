@@ -213,6 +213,9 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
             <h2 id="conversation-heading">{t!(i18n, conversation_heading)}</h2>
             <ol class="timeline">{timeline}</ol>
         </section>
+        {(status == TicketStatus::Closed).then(|| view! {
+            <crate::components::rating::RatingBox what=crate::domain::Rated::Ticket(id)/>
+        })}
         {can_reply.then(|| view! { <ReplyForm id status staff actions/> })}
         {staff.then(|| view! { <AgentActions id status actions/> })}
         {(status != TicketStatus::Closed).then(|| view! {

@@ -14,6 +14,7 @@ pub mod members;
 pub mod notifications;
 pub mod passwords;
 pub mod quota;
+pub mod ratings;
 pub mod reminders;
 pub mod seed;
 pub mod state;

@@ -135,6 +135,18 @@ async fn each_trigger_emails_the_member_in_their_language_and_never_a_note() {
         subjects.iter().any(|s| s.contains("Cerrado")),
         "{subjects:?}"
     );
+    let closed = all
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap().contains("Cerrado"));
+    let closed_text = text_of(closed.unwrap());
+    assert!(
+        closed_text.contains(&format!("/tickets/{id}?rate=good#rate")),
+        "{closed_text}"
+    );
+    assert!(
+        closed_text.contains("¿Qué tal lo hemos hecho?"),
+        "{closed_text}"
+    );
 
     // Nothing anyone received mentions the internal note.
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -15,6 +15,7 @@ mod live;
 mod login_abuse;
 mod platform;
 mod races;
+mod ratings;
 mod reliability;
 mod reminders;
 mod schema;

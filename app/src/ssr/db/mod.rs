@@ -3,6 +3,7 @@
 mod attachments;
 mod chats;
 mod outbox;
+mod ratings;
 mod rows;
 mod sessions;
 mod throttle;
@@ -12,6 +13,7 @@ mod users;
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
 pub use outbox::{secret, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
+pub use ratings::RatingRepo;
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{
@@ -120,6 +122,10 @@ impl Db {
 
     pub fn outbox(&self) -> OutboxRepo<'_> {
         OutboxRepo(&self.pool, self.backend)
+    }
+
+    pub fn ratings(&self) -> RatingRepo<'_> {
+        RatingRepo(&self.pool)
     }
 
     pub fn throttle(&self) -> Throttle<'_> {

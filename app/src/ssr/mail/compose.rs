@@ -25,6 +25,8 @@ pub struct Links {
     pub unsubscribe: String,
     pub preferences: String,
     pub reply_to: Option<String>,
+    /// After a closing: the links that rate it good or bad (the page opens with that choice).
+    pub rate: Option<(String, String)>,
 }
 
 /// Members read in the language their ticket is in; staff in English, the desk's language.
@@ -119,6 +121,15 @@ pub fn parts(
         text.push('\n');
     }
     text.push_str(&format!("{open}: {}\n\n", links.ticket));
+    let rate = links.rate.as_ref().map(|(good_url, bad_url)| {
+        let ask = td_string!(l, email_rate).to_string();
+        let good = td_string!(l, rating_good).to_string();
+        let bad = td_string!(l, rating_bad).to_string();
+        (ask, good, good_url, bad, bad_url)
+    });
+    if let Some((ask, good, good_url, bad, bad_url)) = &rate {
+        text.push_str(&format!("{ask}\n{good}: {good_url}\n{bad}: {bad_url}\n\n"));
+    }
     if let Some(h) = &hint {
         text.push_str(&format!("{h}\n\n"));
     }
@@ -153,6 +164,16 @@ pub fn parts(
         a(&links.ticket),
         e(&open)
     ));
+    if let Some((ask, good, good_url, bad, bad_url)) = &rate {
+        html.push_str(&format!(
+            "<p>{}</p><p><a href=\"{}\">👍 {}</a> · <a href=\"{}\">👎 {}</a></p>",
+            e(ask),
+            a(good_url),
+            e(good),
+            a(bad_url),
+            e(bad)
+        ));
+    }
     if let Some(h) = &hint {
         html.push_str(&format!("<p>{}</p>", e(h)));
     }

@@ -131,6 +131,13 @@ fn build(
         reply_to: (!kind.for_staff())
             .then(|| mail.reply_address(row.ticket_id, ctx.member_id))
             .flatten(),
+        rate: matches!(kind, NoticeKind::Closed | NoticeKind::AutoClosed).then(|| {
+            let url = mail.ticket_url(row.ticket_id);
+            (
+                format!("{url}?rate=good#rate"),
+                format!("{url}?rate=bad#rate"),
+            )
+        }),
     };
     let closes_on = ctx
         .awaiting_since
