@@ -41,6 +41,8 @@ test('pages for people not signed in', async ({ page }) => {
   await check(page, 'offline');
   await page.goto('/no-such-page');
   await check(page, 'not-found');
+  await page.goto('/unsubscribe?u=1&t=updates&s=00');
+  await check(page, 'unsubscribe');
 });
 
 test('member pages', async ({ page }) => {
@@ -72,6 +74,14 @@ test('member pages', async ({ page }) => {
   await check(page, 'chat-queue');
   await page.getByRole('button', { name: 'Leave the queue' }).click();
   await expect(page.getByText('This chat has ended.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'How did we do?' })).toBeVisible();
+  await check(page, 'chat-ended-rating');
+  await page.goto('/?tab=closed');
+  await page.locator('.ticket-row a.title').first().click();
+  await expect(page.getByRole('heading', { name: 'How did we do?' })).toBeVisible();
+  await check(page, 'ticket-closed-rating');
+  await page.goto('/notifications');
+  await check(page, 'notifications');
 });
 
 test('agent pages', async ({ page }) => {

@@ -169,10 +169,12 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
             }
         })}
         {queue_panel}
-        <ol class="chat-log" role="log" aria-live="polite"
+        // The log role sits on a wrapper: on the <ol> itself it would hide the list from
+        // assistive technology, leaving its items outside any list.
+        <div class="chat-log-region" role="log" aria-live="polite"
             aria-label=move || t_string!(i18n, chat_messages).to_string()>
-            {messages}
-        </ol>
+            <ol class="chat-log">{messages}</ol>
+        </div>
         <p class="typing" aria-live="polite">
             {move || live.typing.get().map(|name| t_string!(i18n, chat_typing, name = name).to_string())}
         </p>
