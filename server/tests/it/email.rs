@@ -621,3 +621,34 @@ async fn an_email_link_goes_through_sign_in_to_the_ticket() {
         assert_eq!(res.headers()["location"], "/", "{evil}");
     }
 }
+
+#[tokio::test]
+async fn an_oversized_reply_is_refused_whole_and_the_next_one_is_taken() {
+    let app = spawn_app_with(|c| {
+        mail_config(c);
+        c.inbound_max_bytes = 16 * 1024;
+    })
+    .await;
+    let (id, email, reply_to, member) = awaiting_with_email(&app, "big").await;
+    let mut big = png_bytes();
+    big.extend(std::iter::repeat_n(0u8, 64 * 1024));
+    let e = send_to_listener(
+        &app,
+        reply_email(&email, &reply_to, "Huge", vec![("big.png".into(), big)]),
+    )
+    .await
+    .expect_err("too big");
+    assert!(e.is_permanent() && e.to_string().contains("too big"), "{e}");
+    let t = detail(&app, &member, id).await;
+    assert_eq!(
+        t.summary.status,
+        TicketStatus::AwaitingFeedback,
+        "nothing of it kept"
+    );
+    let ok = send_to_listener(&app, reply_email(&email, &reply_to, "Small one", vec![])).await;
+    assert!(ok.is_ok(), "{ok:?}");
+    assert_eq!(
+        detail(&app, &member, id).await.summary.status,
+        TicketStatus::Open
+    );
+}
