@@ -4,26 +4,25 @@ use super::state::AppState;
 use crate::domain::{ChatStatus, CurrentUser, Invalid, Rated, RatingState, TicketStatus};
 use crate::error::AppError;
 
-/// Whose it is and whether it is over; another member's is "not found", as everywhere.
+/// Whose it is and whether it is over; another member's is "not found", as everywhere. Any
+/// staff member may read a chat's rating (not only its agent, who alone may use the chat).
 async fn owner_and_done(
     st: &AppState,
     user: &CurrentUser,
     what: Rated,
 ) -> Result<(i64, bool), AppError> {
-    let (member_id, done) = match what {
+    match what {
         Rated::Ticket(id) => {
-            let head = st.db.tickets().head(id).await?.ok_or(AppError::NotFound)?;
-            (head.member_id, head.status == TicketStatus::Closed)
+            let head = super::tickets::head_for(st, user, id).await?;
+            Ok((head.member_id, head.status == TicketStatus::Closed))
         }
-        Rated::Chat(id) => {
-            let head = st.db.chats().head(id).await?.ok_or(AppError::NotFound)?;
-            (head.member_id, head.status == ChatStatus::Ended)
-        }
-    };
-    if !user.role.is_staff() && member_id != user.id {
-        return Err(AppError::NotFound);
+        Rated::Chat(id) => match st.db.chats().head(id).await? {
+            Some(h) if user.role.is_staff() || h.member_id == user.id => {
+                Ok((h.member_id, h.status == ChatStatus::Ended))
+            }
+            _ => Err(AppError::NotFound),
+        },
     }
-    Ok((member_id, done))
 }
 
 pub async fn state(

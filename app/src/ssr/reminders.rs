@@ -92,14 +92,12 @@ async fn auto_close(st: &AppState, w: &Waiting, now: i64) -> Result<bool, AppErr
         ticket_id = w.ticket_id,
         "closed after waiting for the member"
     );
-    if let Some(head) = st.db.tickets().head(w.ticket_id).await? {
-        let (ticket_id, member_id) = (head.id, head.member_id);
-        st.hub
-            .publish(LiveEvent::Ticket {
-                ticket_id,
-                member_id,
-            })
-            .await;
-    }
+    let (ticket_id, member_id) = (w.ticket_id, w.member_id);
+    st.hub
+        .publish(LiveEvent::Ticket {
+            ticket_id,
+            member_id,
+        })
+        .await;
     Ok(true)
 }

@@ -17,7 +17,7 @@ fn invalid(field: &str) -> impl Fn(Invalid) -> AppError + '_ {
 
 /// The ticket if this person may see it. Another member's ticket is "not found", exactly like a
 /// ticket that does not exist, so ids reveal nothing.
-async fn head_for(st: &AppState, user: &CurrentUser, id: i64) -> Result<TicketHead, AppError> {
+pub async fn head_for(st: &AppState, user: &CurrentUser, id: i64) -> Result<TicketHead, AppError> {
     match st.db.tickets().head(id).await? {
         Some(h) if user.role.is_staff() || h.member_id == user.id => Ok(h),
         _ => Err(AppError::NotFound),

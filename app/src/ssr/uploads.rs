@@ -186,14 +186,9 @@ pub async fn read_form(
     gate: Gate<'_>,
 ) -> Result<UploadForm, AppError> {
     let mut gate = Some(gate);
-    let mut allowance = u64::MAX;
-    let mut total = 0u64;
+    let mut budget = Budget::new(limits, u64::MAX);
     let mut fields = HashMap::new();
-    let mut staged = Staged {
-        files: Vec::new(),
-        store: store.clone(),
-    };
-    let mut count = 0usize;
+    let mut staged = Staged::new(store);
     while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
         let Some(raw_name) = field.file_name().map(str::to_string) else {
@@ -221,39 +216,73 @@ pub async fn read_form(
             continue;
         }
         if let Some(gate) = gate.take() {
-            allowance = gate(&fields).await?;
+            budget.allowance = gate(&fields).await?;
         }
         let file_name = sanitize_file_name(&raw_name);
         let mut bytes = Vec::new();
         let mut next = first;
         while let Some(chunk) = next {
             bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > limits.max_file_bytes {
-                return Err(files_error(Invalid::FileTooLarge {
-                    name: file_name,
-                    max_mb: limits.max_megabytes(),
-                }));
-            }
-            if total + bytes.len() as u64 > allowance {
-                return Err(files_error(Invalid::QuotaExceeded));
-            }
+            budget.fits(&file_name, bytes.len())?;
             next = field.chunk().await.map_err(unreadable)?;
         }
-        total += bytes.len() as u64;
+        budget.spent += bytes.len() as u64;
         if bytes.is_empty() && raw_name.is_empty() {
             continue;
         }
-        count += 1;
-        if count > limits.max_files {
-            return Err(files_error(Invalid::TooManyFiles {
-                max: limits.max_files,
-            }));
-        }
+        budget.count_file()?;
         staged
             .files
             .push(check_and_stage(store, file_name, bytes).await?);
     }
     Ok(UploadForm { fields, staged })
+}
+
+/// What the files of one request may still take: the size of each, their number, and the
+/// person's storage quota left. The same rules for a form and for an email's attachments.
+pub struct Budget {
+    limits: UploadLimits,
+    /// Bytes the quota lets this request add.
+    pub allowance: u64,
+    /// Bytes of the files already taken.
+    pub spent: u64,
+    files: usize,
+}
+
+impl Budget {
+    pub fn new(limits: UploadLimits, allowance: u64) -> Budget {
+        Budget {
+            limits,
+            allowance,
+            spent: 0,
+            files: 0,
+        }
+    }
+
+    /// Whether a file of `len` bytes so far is still within the per-file limit and the quota.
+    pub fn fits(&self, name: &str, len: usize) -> Result<(), AppError> {
+        if len as u64 > self.limits.max_file_bytes {
+            return Err(files_error(Invalid::FileTooLarge {
+                name: name.to_string(),
+                max_mb: self.limits.max_megabytes(),
+            }));
+        }
+        if self.spent + len as u64 > self.allowance {
+            return Err(files_error(Invalid::QuotaExceeded));
+        }
+        Ok(())
+    }
+
+    /// One more file, within the number allowed per message.
+    pub fn count_file(&mut self) -> Result<(), AppError> {
+        self.files += 1;
+        if self.files > self.limits.max_files {
+            return Err(files_error(Invalid::TooManyFiles {
+                max: self.limits.max_files,
+            }));
+        }
+        Ok(())
+    }
 }
 
 /// One file the size limits already passed: what its bytes are decides whether it is taken and

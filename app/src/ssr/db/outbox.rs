@@ -56,6 +56,7 @@ pub(super) async fn enqueue(
 #[derive(Debug, Clone, FromRow)]
 pub struct Waiting {
     pub ticket_id: i64,
+    pub member_id: i64,
     /// The status event that moved it to Awaiting Feedback, and who made it (the asking agent).
     pub event_id: i64,
     pub asked_by: i64,
@@ -159,16 +160,7 @@ impl OutboxRepo<'_> {
 
     /// Done, if this sender still holds it (a sender that overran its lease lost the row).
     pub async fn mark_sent(&self, row: &OutboxRow, at: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "update outbox set sent_at = $1, locked_until = null, last_error = null \
-             where id = $2 and locked_until = $3",
-        )
-        .bind(at)
-        .bind(row.id)
-        .bind(row.locked_until)
-        .execute(self.0)
-        .await?;
-        Ok(())
+        self.release(row, "sent_at = $1", at, None).await
     }
 
     /// Failed for now: try again at `next_at`.
@@ -178,27 +170,30 @@ impl OutboxRepo<'_> {
         next_at: i64,
         error: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "update outbox set next_attempt_at = $1, locked_until = null, last_error = $2 \
-             where id = $3 and locked_until = $4",
-        )
-        .bind(next_at)
-        .bind(error)
-        .bind(row.id)
-        .bind(row.locked_until)
-        .execute(self.0)
-        .await?;
-        Ok(())
+        self.release(row, "next_attempt_at = $1", next_at, Some(error))
+            .await
     }
 
     /// Never to be sent: the last retry failed, or there is nothing to send any more.
     pub async fn drop_row(&self, row: &OutboxRow, at: i64, why: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "update outbox set dropped_at = $1, locked_until = null, last_error = $2 \
-             where id = $3 and locked_until = $4",
-        )
+        self.release(row, "dropped_at = $1", at, Some(why)).await
+    }
+
+    /// Lets go of a held row, setting `set` (with `$1` = `at`) and the last error. Only while
+    /// this sender still holds it: one whose lease ran out lost the row to another.
+    async fn release(
+        &self,
+        row: &OutboxRow,
+        set: &str,
+        at: i64,
+        error: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!(
+            "update outbox set {set}, locked_until = null, last_error = $2 \
+             where id = $3 and locked_until = $4"
+        ))
         .bind(at)
-        .bind(why)
+        .bind(error)
         .bind(row.id)
         .bind(row.locked_until)
         .execute(self.0)
@@ -228,7 +223,7 @@ impl OutboxRepo<'_> {
     /// Every ticket in Awaiting Feedback with the event that put it there.
     pub async fn waiting(&self) -> Result<Vec<Waiting>, sqlx::Error> {
         sqlx::query_as(
-            "select t.id as ticket_id, e.id as event_id, e.actor_id as asked_by, e.at as since \
+            "select t.id as ticket_id, t.member_id, e.id as event_id, e.actor_id as asked_by, e.at as since \
              from tickets t join ticket_events e on e.ticket_id = t.id \
              where t.status = 'awaiting_feedback' and e.id = (select max(e2.id) \
                from ticket_events e2 where e2.ticket_id = t.id \

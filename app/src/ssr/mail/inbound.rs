@@ -18,11 +18,11 @@ use smtp_proto::{EhloResponse, Request, EXT_8BIT_MIME, EXT_ENHANCED_STATUS_CODES
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::domain::{sanitize_file_name, CurrentUser, Invalid, MessageBody};
+use crate::domain::{sanitize_file_name, CurrentUser, MessageBody};
 use crate::error::AppError;
 use crate::ssr::auth::{check, Access};
 use crate::ssr::state::AppState;
-use crate::ssr::uploads::{check_and_stage, Staged};
+use crate::ssr::uploads::{check_and_stage, Budget, Staged};
 
 /// A client silent for this long is disconnected.
 const IDLE: Duration = Duration::from_secs(60);
@@ -288,24 +288,13 @@ pub async fn take_reply(
     let attachments: Vec<_> = message.attachments().collect();
     if !attachments.is_empty() {
         let allowance = crate::ssr::quota::allowance(st, &user).await?;
-        let limits = st.config.upload_limits;
-        if attachments.len() > limits.max_files {
-            let max = limits.max_files;
-            return Err(AppError::validation("files", Invalid::TooManyFiles { max }).into());
-        }
-        let mut total = 0u64;
+        let mut budget = Budget::new(st.config.upload_limits, allowance);
         for part in attachments {
             let name = sanitize_file_name(part.attachment_name().unwrap_or("attachment"));
             let bytes = part.contents().to_vec();
-            if bytes.len() as u64 > limits.max_file_bytes {
-                let max_mb = limits.max_megabytes();
-                let too_large = Invalid::FileTooLarge { name, max_mb };
-                return Err(AppError::validation("files", too_large).into());
-            }
-            total += bytes.len() as u64;
-            if total > allowance {
-                return Err(AppError::validation("files", Invalid::QuotaExceeded).into());
-            }
+            budget.fits(&name, bytes.len())?;
+            budget.spent += bytes.len() as u64;
+            budget.count_file()?;
             staged
                 .files
                 .push(check_and_stage(&st.files, name, bytes).await?);
