@@ -94,18 +94,22 @@ test('a link from an email signs in first and lands on the ticket', async ({ bro
 test('email choices: a member turns reminders off and back on', async ({ page }) => {
   await logIn(page, 'silver');
   await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
-  await page.getByRole('link', { name: 'Email notifications' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Email notifications' })).toBeVisible();
+  await page.getByRole('link', { name: 'Notifications' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
   await waitForHydration(page);
-  const reminders = page.getByLabel('Reminders when the IT team is waiting for my answer');
-  await expect(reminders).toBeChecked();
-  await reminders.uncheck();
-  await page.getByRole('button', { name: 'Save email choices' }).click();
-  await expect(page.getByText('Your email choices are saved.')).toBeVisible();
+  const byEmail = () => page.getByRole('group', { name: 'By email' });
+  const reminders = () => byEmail().getByLabel('Reminders when the IT team is waiting for my answer');
+  await expect(reminders()).toBeChecked();
+  await reminders().uncheck();
+  await page.getByRole('button', { name: 'Save choices' }).click();
+  await expect(page.getByText('Your choices are saved.')).toBeVisible();
   await page.reload();
-  await expect(page.getByLabel('Reminders when the IT team is waiting for my answer')).not.toBeChecked();
-  await expect(page.getByLabel('Questions and replies about my tech issues, and when they are closed')).toBeChecked();
-  await page.getByLabel('Reminders when the IT team is waiting for my answer').check();
-  await page.getByRole('button', { name: 'Save email choices' }).click();
-  await expect(page.getByText('Your email choices are saved.')).toBeVisible();
+  await expect(reminders()).not.toBeChecked();
+  await expect(byEmail().getByLabel('Questions and replies about my tech issues, and when they are closed')).toBeChecked();
+  // The same topic on devices is its own choice, still on.
+  await expect(page.getByRole('group', { name: 'On my devices (push notifications)' })
+    .getByLabel('Reminders when the IT team is waiting for my answer')).toBeChecked();
+  await reminders().check();
+  await page.getByRole('button', { name: 'Save choices' }).click();
+  await expect(page.getByText('Your choices are saved.')).toBeVisible();
 });

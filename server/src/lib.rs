@@ -58,6 +58,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     let limits = app::ssr::limits::Limits::new(&config);
     let site_addr = leptos_options.site_addr.to_string();
     let mail = app::ssr::mail::Mail::new(&db, &config, &site_addr).await?;
+    let push = app::ssr::push::Push::new(&db, &config).await?;
     Ok(AppState {
         leptos_options,
         db,
@@ -66,6 +67,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         hub,
         limits,
         mail,
+        push,
     })
 }
 
@@ -86,11 +88,17 @@ pub async fn serve(
     serve::run(app, header_timeout, listener, shutdown, move || hub.close()).await
 }
 
-/// The outbox sender (when SMTP is configured) and the reply-by-email listener (when its
-/// address and the reply domain are).
+/// The outbox senders (email when SMTP is configured, push unless turned off) and the
+/// reply-by-email listener (when its address and the reply domain are).
 async fn start_mail(state: &AppState) -> std::io::Result<()> {
     use app::ssr::mail::{inbound, sender};
     let config = &state.config;
+    match &state.push {
+        Some(push) => {
+            tokio::spawn(app::ssr::push::sender::run(state.clone(), push.clone()));
+        }
+        None => tracing::info!("push is off (APP_PUSH=0)"),
+    }
     match sender::transport(config.smtp_url.as_deref()).map_err(std::io::Error::other)? {
         Some(transport) => {
             tokio::spawn(sender::run(state.clone(), transport));

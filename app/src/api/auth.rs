@@ -18,9 +18,11 @@ pub async fn login(
     Ok(user)
 }
 
+/// Signs out. `push_endpoint`: this browser's push subscription, which the page ends first, so
+/// a shared phone stops showing the person's notices once they sign out there.
 #[server(prefix = "/api", endpoint = "logout")]
-pub async fn logout() -> Result<(), AppError> {
-    crate::ssr::auth::log_out().await?;
+pub async fn logout(#[server(default)] push_endpoint: String) -> Result<(), AppError> {
+    crate::ssr::auth::log_out(push_endpoint.trim()).await?;
     leptos_axum::redirect("/login");
     Ok(())
 }

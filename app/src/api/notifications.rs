@@ -1,7 +1,11 @@
-//! Email choices: read and save the signed-in person's, or turn one off by an email's link.
+//! Notification choices: read and save the signed-in person's (email and push per topic),
+//! turn push on or off for a device, or turn an email off by its link.
+// The choices form posts one checkbox per topic and channel (eight), as plain HTML forms do;
+// the server macro's generated code takes them as arguments.
+#![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
 
-use crate::domain::TopicSetting;
+use crate::domain::NotificationSettings;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -11,35 +15,96 @@ use crate::ssr::{
 };
 
 #[server(prefix = "/api", endpoint = "get_notifications")]
-pub async fn get_notifications() -> Result<Vec<TopicSetting>, AppError> {
+pub async fn get_notifications() -> Result<NotificationSettings, AppError> {
     with_user(Access::DeskUser, async |st, user| {
         notifications::settings(st, user).await
     })
     .await
 }
 
-/// One checkbox per topic ("on" when ticked; absent when not, as browsers send forms).
+/// One checkbox per topic and channel ("on" when ticked; absent when not, as browsers send
+/// forms): `updates` by email, `push_updates` by push, and so on.
 #[server(prefix = "/api", endpoint = "save_notifications")]
 pub async fn save_notifications(
     updates: Option<String>,
     reminders: Option<String>,
     new_tickets: Option<String>,
     member_answers: Option<String>,
+    push_updates: Option<String>,
+    push_reminders: Option<String>,
+    push_new_tickets: Option<String>,
+    push_member_answers: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::Topic;
-    let ticked = [
-        (Topic::Updates, updates),
-        (Topic::Reminders, reminders),
-        (Topic::NewTickets, new_tickets),
-        (Topic::MemberAnswers, member_answers),
-    ];
-    let on: Vec<Topic> = ticked
+    let ticked = |boxes: [Option<String>; 4]| -> Vec<Topic> {
+        [
+            Topic::Updates,
+            Topic::Reminders,
+            Topic::NewTickets,
+            Topic::MemberAnswers,
+        ]
         .into_iter()
+        .zip(boxes)
         .filter(|(_, v)| v.is_some())
         .map(|(t, _)| t)
-        .collect();
+        .collect()
+    };
+    let email = ticked([updates, reminders, new_tickets, member_answers]);
+    let push = ticked([
+        push_updates,
+        push_reminders,
+        push_new_tickets,
+        push_member_answers,
+    ]);
     with_user(Access::DeskUser, async |st, user| {
-        notifications::save(st, user, &on).await
+        notifications::save(st, user, &email, &push).await
+    })
+    .await
+}
+
+/// Turns push on for this browser: its subscription (`PushSubscription.toJSON()`: the
+/// endpoint and the keys) and a name for the list ("Chrome on Android").
+#[server(prefix = "/api", endpoint = "push_subscribe")]
+pub async fn push_subscribe(
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+    #[server(default)] label: String,
+) -> Result<(), AppError> {
+    let label = match label.trim() {
+        "" => "Browser",
+        l => l,
+    };
+    let sub = crate::ssr::db::NewSubscription {
+        endpoint: endpoint.trim(),
+        p256dh: p256dh.trim(),
+        auth: auth.trim(),
+        label,
+    };
+    with_user(Access::DeskUser, async |st, user| {
+        notifications::subscribe(st, user, &sub).await
+    })
+    .await
+}
+
+/// Which of the signed-in person's devices this browser is (its endpoint), if any.
+#[server(prefix = "/api", endpoint = "push_this_device")]
+pub async fn push_this_device(endpoint: String) -> Result<Option<i64>, AppError> {
+    with_user(Access::DeskUser, async |st, user| {
+        Ok(st.db.push().id_of(user.id, endpoint.trim()).await?)
+    })
+    .await
+}
+
+/// Turns push off for this browser (by its endpoint), or for one device of the list (by id).
+#[server(prefix = "/api", endpoint = "push_unsubscribe")]
+pub async fn push_unsubscribe(
+    #[server(default)] endpoint: String,
+    #[server(default)] device: Option<i64>,
+) -> Result<(), AppError> {
+    with_user(Access::DeskUser, async |st, user| {
+        let which = device.ok_or(endpoint.trim());
+        notifications::forget_device(st, user, which).await
     })
     .await
 }

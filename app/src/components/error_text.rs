@@ -52,6 +52,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, problem: &Invalid) -> String {
         Invalid::TooLateToReopen => t_string!(i18n, invalid_reopen_too_late).to_string(),
         Invalid::NotRateableYet => t_string!(i18n, invalid_not_rateable).to_string(),
         Invalid::RatingFixed => t_string!(i18n, invalid_rating_fixed).to_string(),
+        Invalid::NotPushService => t_string!(i18n, invalid_push_service).to_string(),
         Invalid::Malformed { reason } => {
             t_string!(i18n, error_validation, message = reason.clone()).to_string()
         }

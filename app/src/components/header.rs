@@ -34,14 +34,27 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
     }
 }
 
+/// Signs out, after clearing this browser's drafts and ending its push subscription (a shared
+/// device must not keep showing the person's notices). Without JavaScript the form posts as is.
 #[component]
 pub fn LogoutButton() -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();
+    let sign_out = move |ev: leptos::ev::MouseEvent| {
+        crate::pages::submit::clear_all_drafts();
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let push_endpoint = crate::components::push_glue::unsubscribe()
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            logout.dispatch(Logout { push_endpoint });
+        });
+    };
     view! {
         <ActionForm action=logout attr:class="logout">
-            <button type="submit" class="button secondary"
-                on:click=|_| crate::pages::submit::clear_all_drafts()>{t!(i18n, log_out)}</button>
+            <button type="submit" class="button secondary" on:click=sign_out>{t!(i18n, log_out)}</button>
         </ActionForm>
     }
 }

@@ -8,6 +8,8 @@ pub mod labels;
 pub mod language;
 pub mod live;
 pub mod page_title;
+pub mod push_devices;
+pub mod push_glue;
 pub mod rating;
 pub mod submit_button;
 pub mod ticket_list;

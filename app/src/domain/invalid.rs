@@ -40,6 +40,8 @@ pub enum Invalid {
     NotRateableYet,
     #[error("a rating can be changed for 7 days; this one can no longer be changed")]
     RatingFixed,
+    #[error("this browser's push service is not one the desk sends to")]
+    NotPushService,
     /// A request no page of ours sends (wrong encoding, missing parts, another site's form):
     /// only developers and scripts see it, so it stays in English.
     #[error("{reason}")]

@@ -28,7 +28,9 @@ pub use dates::{format_day, format_day_time};
 pub use error::AppError;
 pub use invalid::{check_length, Invalid};
 pub use live::{stream_event, LiveEvent};
-pub use notice::{NoticeKind, Topic, TopicSetting};
+pub use notice::{
+    device_label, Channel, NoticeKind, NotificationSettings, PushDevice, Topic, TopicSetting,
+};
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
 pub use rating::*;
 pub use reconnect::reconnect_delay;

@@ -1,5 +1,5 @@
-//! What the desk tells people outside the app (email, later push), and which of those notices
-//! a person can turn off.
+//! What the desk tells people outside the app (email, Web Push), and which of those notices a
+//! person can turn off, per channel.
 use serde::{Deserialize, Serialize};
 
 /// Why a notice is sent. Member notices go to the ticket's member; staff notices to agents.
@@ -105,16 +105,99 @@ impl Topic {
     }
 }
 
-/// One topic as the preferences page shows it.
+/// How a notice reaches a person: an email, or a push to each device they turned it on for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Push,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Push => "push",
+        }
+    }
+}
+
+/// One topic as the preferences page shows it: wanted by email, and by push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicSetting {
     pub topic: Topic,
     pub on: bool,
+    pub push: bool,
+}
+
+/// A device a person turned push notifications on for, as their list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushDevice {
+    pub id: i64,
+    /// How the browser named itself when it subscribed ("Chrome on Android").
+    pub label: String,
+    pub created_at: i64,
+    pub last_sent_at: Option<i64>,
+}
+
+/// The notifications page's data: topics, the devices with push on, and the key a browser
+/// subscribes with (`None` when push is off on this server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationSettings {
+    pub topics: Vec<TopicSetting>,
+    pub devices: Vec<PushDevice>,
+    pub push_key: Option<String>,
+}
+
+/// A device's name for the list, from its browser's user agent: "Chrome · Android". Product
+/// names only, so it reads the same in every language.
+pub fn device_label(user_agent: &str) -> String {
+    let ua = user_agent;
+    // Order matters: Edge and Opera say "Chrome", Chrome says "Safari".
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| ua.contains(mark))
+    .map_or("Browser", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "Mac"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| ua.contains(mark))
+    .map(|(_, name)| name);
+    match system {
+        Some(system) => format!("{browser} · {system}"),
+        None => browser.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+        assert_eq!(device_label(android), "Chrome · Android");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0";
+        assert_eq!(device_label(edge), "Edge · Windows");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_label(iphone), "Safari · iPhone");
+        assert_eq!(device_label("curl/8"), "Browser");
+    }
 
     #[test]
     fn names_round_trip_and_topics_split_by_audience() {

@@ -1,4 +1,5 @@
-//! Email choices (`/notifications`): one checkbox per topic that concerns the person, and the
+//! Notification choices (`/notifications`): per topic that concerns the person, a checkbox by
+//! email and one by push; turning push on for this device and the list of devices; and the
 //! unsubscribe page an email's link opens (`/unsubscribe`, no sign-in needed).
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -6,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_notifications, SaveNotifications, Unsubscribe};
 use crate::components::page_title::PageTitle;
+use crate::components::push_devices::{PushDevices, ThisDevice};
 use crate::components::submit_button::SubmitButton;
 use crate::domain::Topic;
 use crate::i18n::*;
@@ -25,7 +27,13 @@ pub fn topic_name(i18n: I18nContext<Locale>, topic: Topic) -> String {
 pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveNotifications>::new();
-    let data = Resource::new(move || save.version().get(), |_| get_notifications());
+    let reload = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (save.version().get(), reload.get()),
+        |_| get_notifications(),
+    );
+    let refresh = Callback::new(move |()| reload.update(|n| *n += 1));
+    let this_device = ThisDevice::new();
     let saved = move || {
         matches!(save.value().get(), Some(Ok(()))).then(|| t_string!(i18n, notifications_saved))
     };
@@ -41,8 +49,8 @@ pub fn NotificationsPage() -> impl IntoView {
                         Ok(settings) => view! {
                             <ActionForm action=save attr:class="stack">
                                 <fieldset>
-                                    <legend>{t!(i18n, notifications_heading)}</legend>
-                                    {settings.into_iter().map(|s| {
+                                    <legend>{t!(i18n, notifications_by_email)}</legend>
+                                    {settings.topics.iter().map(|s| {
                                         let name = s.topic.as_str();
                                         let topic = s.topic;
                                         view! {
@@ -53,11 +61,26 @@ pub fn NotificationsPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </fieldset>
+                                <fieldset>
+                                    <legend>{t!(i18n, notifications_by_push)}</legend>
+                                    {settings.topics.iter().map(|s| {
+                                        let name = format!("push_{}", s.topic.as_str());
+                                        let topic = s.topic;
+                                        view! {
+                                            <label class="check">
+                                                <input type="checkbox" name=name checked=s.push/>
+                                                " " {move || topic_name(i18n, topic)}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
                                 <p class="form-ok" role="status">{saved}</p>
                                 <SubmitButton pending=save.pending()
                                     label=Signal::derive(move || t_string!(i18n, save_notifications).to_string())
                                     busy_label=Signal::derive(move || t_string!(i18n, save_notifications).to_string())/>
                             </ActionForm>
+                            <PushDevices this=this_device push_key=settings.push_key
+                                devices=settings.devices refresh/>
                         }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }

@@ -264,11 +264,18 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
     Ok(record.user)
 }
 
-pub async fn log_out() -> Result<(), AppError> {
+pub async fn log_out(push_endpoint: &str) -> Result<(), AppError> {
     let session = session().await?;
     let user = session.get::<i64>(USER_KEY).await?;
     session.flush().await?;
     if let Some(user_id) = user {
+        if !push_endpoint.is_empty() {
+            state()
+                .db
+                .push()
+                .remove_endpoint(user_id, push_endpoint)
+                .await?;
+        }
         // Its sockets and event streams (on every instance) check their session and end.
         state().hub.publish(LiveEvent::Account { user_id }).await;
     }

@@ -89,7 +89,28 @@ pub struct Config {
     pub scheduler_every: Duration,
     /// Signs links and reply addresses. Unset: a key generated once and kept in the database.
     pub app_secret: Option<String>,
+    /// Web Push on (browsers may subscribe, notices go to their devices).
+    pub push_enabled: bool,
+    /// The VAPID private key (RFC 8292): a P-256 scalar, 32 bytes in base64url. Unset: one is
+    /// generated once and kept in the database, so all instances sign with the same key.
+    pub vapid_private_key: Option<String>,
+    /// Who push services may contact about our pushes (`mailto:` or `https:`); unset: the
+    /// address of `APP_MAIL_FROM`.
+    pub vapid_subject: Option<String>,
+    /// Hosts (and their subdomains) of the push services a subscription may point at: the
+    /// server posts to it, so nothing else is accepted.
+    pub push_services: Vec<String>,
+    /// How long a push service keeps a notice for a phone that is off.
+    pub push_ttl: Duration,
 }
+
+/// The push services of Chrome/Edge/Android (FCM), Firefox, Edge on Windows and Safari.
+pub const DEFAULT_PUSH_SERVICES: [&str; 4] = [
+    "fcm.googleapis.com",
+    "push.services.mozilla.com",
+    "notify.windows.com",
+    "push.apple.com",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -138,6 +159,11 @@ impl Default for Config {
             auto_close_after: Duration::from_secs(10 * DAY),
             scheduler_every: Duration::from_secs(60),
             app_secret: None,
+            push_enabled: true,
+            vapid_private_key: None,
+            vapid_subject: None,
+            push_services: DEFAULT_PUSH_SERVICES.map(String::from).to_vec(),
+            push_ttl: Duration::from_secs(2 * DAY),
         }
     }
 }
@@ -246,6 +272,14 @@ impl Config {
             auto_close_after: Duration::from_secs(DAY * number("APP_AUTO_CLOSE_DAYS", 10)?.max(1)),
             scheduler_every: Duration::from_secs(number("APP_SCHEDULER_SECS", 60)?.max(1)),
             app_secret: text("APP_SECRET"),
+            push_enabled: flag("APP_PUSH", d.push_enabled)?,
+            vapid_private_key: text("APP_VAPID_PRIVATE_KEY"),
+            vapid_subject: text("APP_VAPID_SUBJECT"),
+            push_services: match list(text("APP_PUSH_SERVICES")) {
+                services if services.is_empty() => d.push_services,
+                services => services,
+            },
+            push_ttl: Duration::from_secs(number("APP_PUSH_TTL_SECS", 2 * DAY)?.max(60)),
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod members;
 pub mod notifications;
 pub mod passwords;
+pub mod push;
 pub mod quota;
 pub mod ratings;
 pub mod reminders;

@@ -8,6 +8,7 @@ use super::db::Db;
 use super::hub::Hub;
 use super::limits::Limits;
 use super::mail::Mail;
+use super::push::Push;
 use super::uploads::FileStore;
 
 /// Everything a request handler or server function needs; cheap to clone.
@@ -20,8 +21,10 @@ pub struct AppState {
     pub hub: Hub,
     /// Per-person caps and rates (streams, sockets, chat frames, uploads).
     pub limits: Arc<Limits>,
-    /// Email: wakes the sender, signs what emails carry.
+    /// Email: wakes the senders, signs what emails carry.
     pub mail: Mail,
+    /// Web Push: the VAPID key and the HTTP client; `None` when push is off.
+    pub push: Option<Push>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -51,3 +51,70 @@ self.addEventListener("fetch", (event) => {
   // Everything else (server functions, attachments, live events, chat sockets) is left to the
   // network and never cached, so nothing of one member can reach another.
 });
+
+// Web Push: the desk's notices (app/src/ssr/push/payload.rs), shown as notifications. One per
+// ticket (its tag), so a newer notice replaces the older one on the phone.
+self.addEventListener("push", (event) => {
+  let notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch (_) {
+    notice = {};
+  }
+  const actions = Array.isArray(notice.actions) ? notice.actions : [];
+  const links = {};
+  for (const a of actions) links[a.action] = a.url;
+  event.waitUntil(self.registration.showNotification(notice.title || "Member Tech Support", {
+    body: notice.body || "",
+    tag: notice.tag,
+    renotify: Boolean(notice.tag),
+    lang: notice.lang,
+    icon: "/icon-192.png",
+    badge: "/icon-192.png",
+    data: { url: notice.url || "/", links },
+    actions: actions.map((a) => ({ action: a.action, title: a.title })),
+  }));
+});
+
+// Opens the ticket (or a button's own link, e.g. rating it) in a window of the desk: an open one
+// if there is one, else a new one. Only a path of this site is opened, whatever the payload says.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const data = event.notification.data || {};
+  const raw = (event.action && data.links && data.links[event.action]) || data.url || "/";
+  const link = new URL(raw, self.location.origin);
+  const target = new URL(link.pathname + link.search + link.hash, self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    for (const client of windows) {
+      if (new URL(client.url).origin !== self.location.origin || !("navigate" in client)) continue;
+      try {
+        await client.focus();
+      } catch (_) {
+        // Focusing needs the click's permission, which a browser may not pass on.
+      }
+      try {
+        await client.navigate(target);
+        return;
+      } catch (_) {
+        // An uncontrolled window cannot be navigated from here: open a new one below.
+      }
+    }
+    await self.clients.openWindow(target);
+  })());
+});
+
+// The browser replaced this device's subscription (its push service rotated it): hand the new
+// one to the desk, so notices keep arriving without the person turning them on again.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    const key = old && old.options && old.options.applicationServerKey;
+    const fresh = event.newSubscription
+      || (key && await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
+    if (!fresh) return;
+    const json = fresh.toJSON();
+    const body = new URLSearchParams({ endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth });
+    await fetch("/api/push_subscribe", { method: "POST", body, credentials: "same-origin" });
+  })());
+});

@@ -238,7 +238,7 @@ async fn an_smtp_outage_loses_nothing_and_sends_nothing_twice() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(inbox(&email, &tok).await.is_empty());
-    assert!(outbox.pending().await.unwrap() >= 3);
+    assert!(outbox.pending(app::domain::Channel::Email).await.unwrap() >= 3);
 
     relay.set_up(true);
     let got = wait_for_mail(&email, &tok, 3).await;

@@ -14,6 +14,7 @@ mod limits;
 mod live;
 mod login_abuse;
 mod platform;
+mod push;
 mod races;
 mod ratings;
 mod reliability;

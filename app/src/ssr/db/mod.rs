@@ -3,6 +3,7 @@
 mod attachments;
 mod chats;
 mod outbox;
+mod push;
 mod ratings;
 mod rows;
 mod sessions;
@@ -13,6 +14,7 @@ mod users;
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
 pub use outbox::{secret, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
+pub use push::{NewSubscription, PushRepo, PushTarget, MAX_DEVICES};
 pub use ratings::RatingRepo;
 pub use sessions::DbSessionStore;
 pub use throttle::{Throttle, ThrottleVerdict};
@@ -122,6 +124,10 @@ impl Db {
 
     pub fn outbox(&self) -> OutboxRepo<'_> {
         OutboxRepo(&self.pool, self.backend)
+    }
+
+    pub fn push(&self) -> PushRepo<'_> {
+        PushRepo(&self.pool)
     }
 
     pub fn ratings(&self) -> RatingRepo<'_> {

@@ -3,7 +3,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Backend;
-use crate::domain::{NoticeKind, Topic};
+use crate::domain::{Channel, NoticeKind, Topic};
 
 /// What a change asks to be told, stored with it.
 #[derive(Debug, Clone, Copy)]
@@ -17,29 +17,57 @@ pub struct Notice {
     pub nth: u8,
 }
 
-/// Queues an email to everyone `notice` is for, inside the caller's transaction. A person who
-/// turned the notice's topic off, or whose account is disabled, gets no row.
+/// Queues everything `notice` means, inside the caller's transaction: an email to everyone it
+/// is for, and a push to each of their devices. A person who turned the notice's topic off for
+/// a channel, or whose account is disabled, gets no row of it.
 pub(super) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     notice: Notice,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
+    let mut queued = 0;
+    for channel in [Channel::Email, Channel::Push] {
+        queued += enqueue_channel(tx, notice, channel, at).await?;
+    }
+    Ok(queued)
+}
+
+async fn enqueue_channel(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    notice: Notice,
+    channel: Channel,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
     let kind = notice.kind.as_str();
     let key = format!(
-        "{kind}:{}:{}:{}:email:",
-        notice.ticket_id, notice.ref_id, notice.nth
+        "{kind}:{}:{}:{}:{}:",
+        notice.ticket_id,
+        notice.ref_id,
+        notice.nth,
+        channel.as_str()
     );
-    let done = sqlx::query(
+    // Email: one row per person (the key ends in their id). Push: one per device (the key
+    // ends in the subscription's id), so each device is retried on its own.
+    let (target, from, device) = match channel {
+        Channel::Email => ("u.id", "users u", "cast(null as bigint)"),
+        Channel::Push => (
+            "s.id",
+            "users u join push_subscriptions s on s.user_id = u.id",
+            "s.id",
+        ),
+    };
+    let done = sqlx::query(&format!(
         "insert into outbox (dedupe_key, channel, kind, recipient_id, ticket_id, ref_id, \
-           created_at, next_attempt_at) \
-         select $1 || cast(u.id as text), 'email', $2, u.id, $3, $4, $5, $5 from users u \
+           subscription_id, created_at, next_attempt_at) \
+         select $1 || cast({target} as text), $8, $2, u.id, $3, $4, {device}, $5, $5 \
+         from {from} \
          where (case when $6 = 1 then u.role in ('agent', 'admin') \
                 else u.id = (select member_id from tickets where id = $3) end) \
            and u.disabled_at is null \
            and not exists (select 1 from notification_optouts o \
-                           where o.user_id = u.id and o.topic = $7) \
-         on conflict (dedupe_key) do nothing",
-    )
+                           where o.user_id = u.id and o.channel = $8 and o.topic = $7) \
+         on conflict (dedupe_key) do nothing"
+    ))
     .bind(key)
     .bind(kind)
     .bind(notice.ticket_id)
@@ -47,6 +75,7 @@ pub(super) async fn enqueue(
     .bind(at)
     .bind(i64::from(notice.kind.for_staff()))
     .bind(notice.kind.topic().as_str())
+    .bind(channel.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
@@ -67,12 +96,15 @@ pub struct Waiting {
 #[derive(Debug, Clone, FromRow)]
 pub struct OutboxRow {
     pub id: i64,
+    pub channel: String,
     pub kind: String,
     pub recipient_id: i64,
     pub ticket_id: i64,
     pub ref_id: Option<i64>,
     pub attempts: i64,
     pub locked_until: i64,
+    /// The device of a push row; `None` for email, or once the device is gone.
+    pub subscription_id: Option<i64>,
 }
 
 /// Everything a notice's text needs, read when it is sent (so a retry sends today's title).
@@ -98,11 +130,13 @@ pub struct NoticeContext {
 pub struct OutboxRepo<'a>(pub &'a AnyPool, pub Backend);
 
 impl OutboxRepo<'_> {
-    /// Takes up to `limit` due rows for this sender until `now + lease_ms`. On PostgreSQL, two
-    /// senders never take the same row (`for update skip locked`); SQLite has one writer.
+    /// Takes up to `limit` due rows of `channel` for this sender until `now + lease_ms`. On
+    /// PostgreSQL, two senders never take the same row (`for update skip locked`); SQLite has
+    /// one writer.
     #[tracing::instrument(skip_all, err)]
     pub async fn claim(
         &self,
+        channel: Channel,
         now: i64,
         lease_ms: i64,
         limit: i64,
@@ -115,13 +149,15 @@ impl OutboxRepo<'_> {
             "update outbox set locked_until = $1, attempts = attempts + 1 \
              where id in (select id from outbox \
                where sent_at is null and dropped_at is null and next_attempt_at <= $2 \
-                 and (locked_until is null or locked_until < $2) \
+                 and (locked_until is null or locked_until < $2) and channel = $4 \
                order by id limit $3 {lock}) \
-             returning id, kind, recipient_id, ticket_id, ref_id, attempts, locked_until"
+             returning id, channel, kind, recipient_id, ticket_id, ref_id, attempts, \
+               locked_until, subscription_id"
         ))
         .bind(now + lease_ms)
         .bind(now)
         .bind(limit)
+        .bind(channel.as_str())
         .fetch_all(self.0)
         .await
     }
@@ -145,7 +181,7 @@ impl OutboxRepo<'_> {
                (select max(e.at) from ticket_events e where e.ticket_id = t.id \
                   and e.to_status = 'awaiting_feedback') as awaiting_since, \
                (select count(*) from notification_optouts o \
-                  where o.user_id = u.id and o.topic = $5) as opted_out \
+                  where o.user_id = u.id and o.topic = $5 and o.channel = $6) as opted_out \
              from users u, tickets t join users mu on mu.id = t.member_id \
              where u.id = $1 and t.id = $2",
         )
@@ -154,6 +190,7 @@ impl OutboxRepo<'_> {
         .bind(row.ref_id.unwrap_or(0))
         .bind(&row.kind)
         .bind(topic.as_str())
+        .bind(&row.channel)
         .fetch_optional(self.0)
         .await
     }
@@ -201,11 +238,13 @@ impl OutboxRepo<'_> {
         Ok(())
     }
 
-    /// Rows not yet sent nor dropped (tests, the health of the sender).
-    pub async fn pending(&self) -> Result<i64, sqlx::Error> {
+    /// Rows of `channel` not yet sent nor dropped (tests, the health of the senders).
+    pub async fn pending(&self, channel: Channel) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "select count(*) from outbox where sent_at is null and dropped_at is null",
+            "select count(*) from outbox where sent_at is null and dropped_at is null \
+             and channel = $1",
         )
+        .bind(channel.as_str())
         .fetch_one(self.0)
         .await
     }
@@ -258,8 +297,9 @@ impl OutboxRepo<'_> {
 
 /// A person's opt-outs, and the unsubscribe link's write.
 impl OutboxRepo<'_> {
-    pub async fn opted_out(&self, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("select topic from notification_optouts where user_id = $1")
+    /// (channel, topic) of each notice this person turned off.
+    pub async fn opted_out(&self, user_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+        sqlx::query_as("select channel, topic from notification_optouts where user_id = $1")
             .bind(user_id)
             .fetch_all(self.0)
             .await
@@ -268,19 +308,26 @@ impl OutboxRepo<'_> {
     pub async fn set_topic(
         &self,
         user_id: i64,
+        channel: Channel,
         topic: Topic,
         on: bool,
         at: i64,
     ) -> Result<(), sqlx::Error> {
         let query = if on {
-            sqlx::query("delete from notification_optouts where user_id = $1 and topic = $2")
+            sqlx::query(
+                "delete from notification_optouts \
+                 where user_id = $1 and channel = $2 and topic = $3",
+            )
         } else {
             sqlx::query(
-                "insert into notification_optouts (user_id, topic, at) values ($1, $2, $3) \
-                 on conflict (user_id, topic) do nothing",
+                "insert into notification_optouts (user_id, channel, topic, at) \
+                 values ($1, $2, $3, $4) on conflict (user_id, channel, topic) do nothing",
             )
         };
-        let query = query.bind(user_id).bind(topic.as_str());
+        let query = query
+            .bind(user_id)
+            .bind(channel.as_str())
+            .bind(topic.as_str());
         if on { query } else { query.bind(at) }
             .execute(self.0)
             .await?;

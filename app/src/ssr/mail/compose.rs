@@ -38,14 +38,21 @@ pub fn locale_for(ctx: &NoticeContext) -> Locale {
     }
 }
 
-/// The subject and body of a notice. `closes_on` is the auto-close date of a reminder.
-pub fn parts(
+/// The day a ticket waiting for its member will be closed (reminders say it).
+pub fn closes_on(ctx: &NoticeContext, auto_close_after: std::time::Duration) -> Option<i64> {
+    ctx.awaiting_since
+        .map(|since| since + auto_close_after.as_millis() as i64)
+}
+
+/// A notice's subject line and its first sentence, in the reader's language (an email's subject
+/// and intro; a push's title and, without a quoted text, its body). `closes_on` is the
+/// auto-close date of a reminder.
+pub fn headline(
     kind: NoticeKind,
     ticket_id: i64,
     ctx: &NoticeContext,
-    links: &Links,
     closes_on: Option<i64>,
-) -> Parts {
+) -> (String, String) {
     use crate::i18n::*;
     let l = locale_for(ctx);
     let id = ticket_id;
@@ -54,7 +61,7 @@ pub fn parts(
     let date = closes_on
         .map(|at| format_day(at, td_string!(l, months)))
         .unwrap_or_default();
-    let (subject, intro) = match kind {
+    match kind {
         NoticeKind::Question => (
             td_string!(l, email_question_subject, id, title).to_string(),
             td_string!(l, email_question_intro, title).to_string(),
@@ -87,7 +94,20 @@ pub fn parts(
             td_string!(l, email_member_answer_subject, id, title).to_string(),
             td_string!(l, email_member_answer_intro, name = member, title).to_string(),
         ),
-    };
+    }
+}
+
+/// The subject and body of a notice. `closes_on` is the auto-close date of a reminder.
+pub fn parts(
+    kind: NoticeKind,
+    ticket_id: i64,
+    ctx: &NoticeContext,
+    links: &Links,
+    closes_on: Option<i64>,
+) -> Parts {
+    use crate::i18n::*;
+    let l = locale_for(ctx);
+    let (subject, intro) = headline(kind, ticket_id, ctx, closes_on);
     let greeting = td_string!(l, email_greeting, name = ctx.recipient_name.as_str()).to_string();
     let open = td_string!(l, email_open_ticket).to_string();
     let why = if kind.for_staff() {

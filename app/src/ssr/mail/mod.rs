@@ -1,6 +1,7 @@
 //! Email: notices queued in the outbox by the change that causes them (`db::outbox`), written
 //! in the reader's language (`compose`), sent with retries by one sender per row (`sender`), and
-//! replies read back into their ticket by the built-in SMTP listener (`inbound`).
+//! replies read back into their ticket by the built-in SMTP listener (`inbound`). The links and
+//! wake-ups here serve the push sender (`ssr::push`) too.
 pub mod compose;
 pub mod inbound;
 pub mod sender;
@@ -13,7 +14,7 @@ use tokio::sync::Notify;
 
 use super::config::Config;
 use super::db::Db;
-use crate::domain::Topic;
+use crate::domain::{Channel, NoticeKind, Topic};
 use signing::Signer;
 
 /// What the rest of the server needs of email: wake the sender, and make or check the signed
@@ -25,7 +26,9 @@ pub struct Mail {
 
 #[derive(Debug)]
 struct Inner {
-    wake: Notify,
+    /// One per sender (email, push): a change wakes both.
+    wake_email: Notify,
+    wake_push: Notify,
     signer: Signer,
     base_url: String,
     reply_domain: Option<String>,
@@ -58,7 +61,8 @@ impl Mail {
             .unwrap_or_else(|| format!("http://{site_addr}"));
         Ok(Mail {
             inner: Arc::new(Inner {
-                wake: Notify::new(),
+                wake_email: Notify::new(),
+                wake_push: Notify::new(),
                 signer: Signer::new(key.as_bytes()),
                 base_url,
                 reply_domain: config.reply_domain.clone(),
@@ -68,13 +72,18 @@ impl Mail {
         })
     }
 
-    /// Tells the sender that the outbox has new rows (it also looks on its own now and then).
+    /// Tells the senders that the outbox has new rows (they also look on their own now and
+    /// then).
     pub fn wake(&self) {
-        self.inner.wake.notify_one();
+        self.inner.wake_email.notify_one();
+        self.inner.wake_push.notify_one();
     }
 
-    pub(crate) async fn woken(&self) {
-        self.inner.wake.notified().await
+    pub(crate) async fn woken(&self, channel: Channel) {
+        match channel {
+            Channel::Email => self.inner.wake_email.notified().await,
+            Channel::Push => self.inner.wake_push.notified().await,
+        }
     }
 
     /// Where the reply listener listens, once it does.
@@ -97,6 +106,17 @@ impl Mail {
 
     pub fn ticket_url(&self, ticket_id: i64) -> String {
         format!("{}/tickets/{ticket_id}", self.inner.base_url)
+    }
+
+    /// After a closing: the links that rate it good or bad (the page opens with that choice).
+    pub fn rate_urls(&self, kind: NoticeKind, ticket_id: i64) -> Option<(String, String)> {
+        matches!(kind, NoticeKind::Closed | NoticeKind::AutoClosed).then(|| {
+            let url = self.ticket_url(ticket_id);
+            (
+                format!("{url}?rate=good#rate"),
+                format!("{url}?rate=bad#rate"),
+            )
+        })
     }
 
     pub fn notifications_url(&self) -> String {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::compose::{self, Links};
-use crate::domain::NoticeKind;
+use crate::domain::{Channel, NoticeKind};
 use crate::ssr::db::{now_ms, NoticeContext, OutboxRow};
 use crate::ssr::state::AppState;
 
@@ -36,9 +36,33 @@ pub fn transport(url: Option<&str>) -> Result<Option<Transport>, String> {
 /// Sends what the outbox holds until the process ends: when woken by a change, and every
 /// `mail_poll` (rows due for a retry, rows queued by another instance).
 pub async fn run(st: AppState, transport: Transport) {
+    keep_sending(&st, &transport).await
+}
+
+/// What sends one channel's rows: the SMTP transport, the push client.
+pub(crate) trait Sends: Sync {
+    const CHANNEL: Channel;
+    /// Sends one held row and records the outcome (sent, retry later, dropped).
+    fn send_one(
+        &self,
+        st: &AppState,
+        row: &OutboxRow,
+    ) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send;
+}
+
+impl Sends for Transport {
+    const CHANNEL: Channel = Channel::Email;
+    async fn send_one(&self, st: &AppState, row: &OutboxRow) -> Result<(), sqlx::Error> {
+        send_one(st, self, row).await
+    }
+}
+
+/// The loop of a channel's sender: take due rows of its channel in batches, send each, and
+/// sleep until woken or `mail_poll` has passed.
+pub(crate) async fn keep_sending<S: Sends>(st: &AppState, via: &S) {
     loop {
         loop {
-            match send_due(&st, &transport).await {
+            match send_due(st, via).await {
                 Ok(0) => break,
                 Ok(_) => continue,
                 Err(e) => {
@@ -48,21 +72,55 @@ pub async fn run(st: AppState, transport: Transport) {
             }
         }
         tokio::select! {
-            _ = st.mail.woken() => {}
+            _ = st.mail.woken(S::CHANNEL) => {}
             _ = tokio::time::sleep(st.config.mail_poll) => {}
         }
     }
 }
 
-/// Takes and sends one batch of due rows; how many were taken.
-pub async fn send_due(st: &AppState, transport: &Transport) -> Result<usize, sqlx::Error> {
-    let rows = st.db.outbox().claim(now_ms(), LEASE_MS, BATCH).await?;
+/// Takes and sends one batch of due rows of the sender's channel; how many were taken.
+async fn send_due<S: Sends>(st: &AppState, via: &S) -> Result<usize, sqlx::Error> {
+    let rows = st
+        .db
+        .outbox()
+        .claim(S::CHANNEL, now_ms(), LEASE_MS, BATCH)
+        .await?;
     for row in &rows {
-        if let Err(e) = send_one(st, transport, row).await {
+        if let Err(e) = via.send_one(st, row).await {
             tracing::warn!(error = %e, outbox_id = row.id, "outbox: cannot record the outcome");
         }
     }
     Ok(rows.len())
+}
+
+/// What a held row is about, or `None` after dropping a row that must not be sent (its ticket
+/// or person gone, the topic turned off since it was queued, the account disabled).
+pub(crate) async fn prepare(
+    st: &AppState,
+    row: &OutboxRow,
+) -> Result<Option<(NoticeKind, NoticeContext)>, sqlx::Error> {
+    let outbox = st.db.outbox();
+    let Ok(kind) = NoticeKind::parse(&row.kind) else {
+        outbox.drop_row(row, now_ms(), "unknown kind").await?;
+        return Ok(None);
+    };
+    let Some(ctx) = outbox.context(row).await? else {
+        outbox
+            .drop_row(row, now_ms(), "ticket or person gone")
+            .await?;
+        return Ok(None);
+    };
+    if ctx.recipient_disabled.is_some() || ctx.opted_out > 0 {
+        let why = if ctx.opted_out > 0 {
+            "opted out"
+        } else {
+            "account disabled"
+        };
+        tracing::info!(outbox_id = row.id, channel = %row.channel, why, "outbox: not sent");
+        outbox.drop_row(row, now_ms(), why).await?;
+        return Ok(None);
+    }
+    Ok(Some((kind, ctx)))
 }
 
 async fn send_one(
@@ -71,23 +129,9 @@ async fn send_one(
     row: &OutboxRow,
 ) -> Result<(), sqlx::Error> {
     let outbox = st.db.outbox();
-    let Ok(kind) = NoticeKind::parse(&row.kind) else {
-        return outbox.drop_row(row, now_ms(), "unknown kind").await;
+    let Some((kind, ctx)) = prepare(st, row).await? else {
+        return Ok(());
     };
-    let Some(ctx) = outbox.context(row).await? else {
-        return outbox
-            .drop_row(row, now_ms(), "ticket or person gone")
-            .await;
-    };
-    if ctx.recipient_disabled.is_some() || ctx.opted_out > 0 {
-        let why = if ctx.opted_out > 0 {
-            "opted out"
-        } else {
-            "account disabled"
-        };
-        tracing::info!(outbox_id = row.id, why, "outbox: not sent");
-        return outbox.drop_row(row, now_ms(), why).await;
-    }
     let message = build(st, kind, row, &ctx);
     let message = match message {
         Ok(m) => m,
@@ -131,17 +175,9 @@ fn build(
         reply_to: (!kind.for_staff())
             .then(|| mail.reply_address(row.ticket_id, ctx.member_id))
             .flatten(),
-        rate: matches!(kind, NoticeKind::Closed | NoticeKind::AutoClosed).then(|| {
-            let url = mail.ticket_url(row.ticket_id);
-            (
-                format!("{url}?rate=good#rate"),
-                format!("{url}?rate=bad#rate"),
-            )
-        }),
+        rate: mail.rate_urls(kind, row.ticket_id),
     };
-    let closes_on = ctx
-        .awaiting_since
-        .map(|since| since + st.config.auto_close_after.as_millis() as i64);
+    let closes_on = compose::closes_on(ctx, st.config.auto_close_after);
     let parts = compose::parts(kind, row.ticket_id, ctx, &links, closes_on);
     compose::message(mail, row, ctx, parts, &links)
 }

@@ -4,11 +4,13 @@
 
 mod events;
 mod mail;
+mod push;
 mod sockets;
 mod tickets;
 
 pub use events::*;
 pub use mail::*;
+pub use push::*;
 pub use sockets::*;
 pub use tickets::*;
 

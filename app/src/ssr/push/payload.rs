@@ -1,0 +1,102 @@
+//! A notice as a push: the JSON the service worker turns into a notification. Short (a push
+//! carries at most about 4 KB), in the reader's language, with the same text an email has:
+//! the question or reply it is about, never an internal note (the outbox query cannot read one).
+use serde::Serialize;
+
+use crate::domain::NoticeKind;
+use crate::ssr::db::NoticeContext;
+use crate::ssr::mail::{compose, Mail};
+
+/// Characters of the quoted question or reply a notification shows.
+const BODY_CHARS: usize = 160;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Payload {
+    pub title: String,
+    pub body: String,
+    /// Opened when the notification is tapped.
+    pub url: String,
+    /// One notification per ticket on the device: a newer notice replaces the older.
+    pub tag: String,
+    pub lang: &'static str,
+    /// Buttons on the notification (rating a closed ticket), each opening its own link.
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub action: &'static str,
+    pub title: String,
+    pub url: String,
+}
+
+pub fn build(
+    kind: NoticeKind,
+    ticket_id: i64,
+    ctx: &NoticeContext,
+    mail: &Mail,
+    closes_on: Option<i64>,
+) -> Payload {
+    use crate::i18n::*;
+    let l = compose::locale_for(ctx);
+    let (title, intro) = compose::headline(kind, ticket_id, ctx, closes_on);
+    let body = match ctx.quoted.as_deref().map(str::trim) {
+        Some(q) if !q.is_empty() && kind != NoticeKind::Reminder => shorten(q, BODY_CHARS),
+        _ => intro,
+    };
+    let actions = mail
+        .rate_urls(kind, ticket_id)
+        .map(|(good, bad)| {
+            vec![
+                Action {
+                    action: "rate-good",
+                    title: td_string!(l, rating_good).to_string(),
+                    url: good,
+                },
+                Action {
+                    action: "rate-bad",
+                    title: td_string!(l, rating_bad).to_string(),
+                    url: bad,
+                },
+            ]
+        })
+        .unwrap_or_default();
+    Payload {
+        title,
+        body,
+        url: mail.ticket_url(ticket_id),
+        tag: format!("ticket-{ticket_id}"),
+        lang: match l {
+            Locale::es => "es",
+            _ => "en",
+        },
+        actions,
+    }
+}
+
+/// At most `max` characters, cut at a word where one is near, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > max / 2 => cut[..at].to_string(),
+        _ => cut,
+    };
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_texts_are_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(shorten("short\n text", 20), "short text");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+        let cut = shorten(&"ñ".repeat(300), 160);
+        assert_eq!(cut.chars().count(), 161, "160 characters and the ellipsis");
+    }
+}
