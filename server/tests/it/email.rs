@@ -487,13 +487,14 @@ async fn one_click_unsubscribe_stops_that_topic_and_a_bad_link_does_nothing() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let settings: Vec<app::domain::TopicSetting> = app
+    let settings: app::domain::NotificationSettings = app
         .call(&member, "get_notifications", &[])
         .await
         .json()
         .await
         .unwrap();
     let updates = settings
+        .topics
         .iter()
         .find(|s| s.topic == app::domain::Topic::Updates)
         .unwrap();
@@ -531,13 +532,14 @@ async fn preferences_are_per_person_and_only_their_topics() {
     let topics = |c: reqwest::Client| {
         let app = &app;
         async move {
-            let s: Vec<app::domain::TopicSetting> = app
+            let s: app::domain::NotificationSettings = app
                 .call(&c, "get_notifications", &[])
                 .await
                 .json()
                 .await
                 .unwrap();
-            s.into_iter()
+            s.topics
+                .into_iter()
                 .map(|s| (s.topic.as_str().to_string(), s.on))
                 .collect::<Vec<_>>()
         }
