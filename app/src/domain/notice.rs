@@ -18,6 +18,8 @@ pub enum NoticeKind {
     Reminder,
     /// Nobody answered, so the desk closed it.
     AutoClosed,
+    /// A chat with an agent ended without becoming a ticket (the member may rate it).
+    ChatEnded,
     /// Staff: a member filed a ticket.
     NewTicket,
     /// Staff: a member answered or replied.
@@ -37,13 +39,14 @@ pub enum Topic {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 9] = [
         NoticeKind::Question,
         NoticeKind::Reply,
         NoticeKind::Closed,
         NoticeKind::ChatTicket,
         NoticeKind::Reminder,
         NoticeKind::AutoClosed,
+        NoticeKind::ChatEnded,
         NoticeKind::NewTicket,
         NoticeKind::MemberAnswer,
     ];
@@ -56,6 +59,7 @@ impl NoticeKind {
             NoticeKind::ChatTicket => "chat_ticket",
             NoticeKind::Reminder => "reminder",
             NoticeKind::AutoClosed => "auto_closed",
+            NoticeKind::ChatEnded => "chat_ended",
             NoticeKind::NewTicket => "new_ticket",
             NoticeKind::MemberAnswer => "member_answer",
         }

@@ -161,6 +161,7 @@ pub async fn end(st: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppEr
         return Err(AppError::ChatEnded);
     }
     announce(st, &head, head.status == ChatStatus::Queued).await;
+    st.mail.wake();
     Ok(())
 }
 

@@ -654,3 +654,87 @@ async fn an_oversized_reply_is_refused_whole_and_the_next_one_is_taken() {
         TicketStatus::Open
     );
 }
+
+#[tokio::test]
+async fn a_chat_with_an_agent_is_rated_from_its_email_and_push_and_a_chat_left_in_the_queue_is_not()
+{
+    let service = PushService::start().await;
+    let app = spawn_app_with(|c| {
+        mail_config(c);
+        push_config(c);
+    })
+    .await;
+    let (username, email) = own_member(&app, "ch").await;
+    let member = person(&app, &username).await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let phone = service.device();
+    assert_eq!(phone.subscribe(&app, &member.http).await.status(), 200);
+    let key = server_key(&app, &member.http).await;
+    let tok = token();
+    let question = format!("My order page stays blank {tok}\nIt happens every morning.");
+
+    // Left in the queue before anyone answered: nothing to rate, so no notice.
+    let left = start_ok(&app, &member, &question).await;
+    let res = call(&app, &member, "end_chat", &[("id", &left.to_string())]).await;
+    assert_eq!(res.status(), 200);
+
+    let chat = start_ok(&app, &member, &question).await;
+    let res = call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    assert_eq!(res.status(), 200);
+    let res = call(&app, &agent, "end_chat", &[("id", &chat.to_string())]).await;
+    assert_eq!(res.status(), 200);
+
+    let mails = wait_for_mail(&email, &tok, 1).await;
+    let mail = &mails[0];
+    assert_eq!(
+        mail["subject"],
+        format!("Your chat with the IT team has ended: My order page stays blank {tok}")
+    );
+    let text = text_of(mail);
+    assert!(text.contains("Rate this chat"), "{text}");
+    assert!(
+        text.contains(&format!("/chats/{chat}?rate=good#rate"))
+            && text.contains(&format!("/chats/{chat}?rate=bad#rate")),
+        "{text}"
+    );
+    assert_eq!(
+        header(mail, "reply-to"),
+        "",
+        "an ended chat takes no answer by email"
+    );
+
+    let pushes = service.wait_for(&phone, 1).await;
+    let push = phone.open(&pushes[0], &key);
+    assert_eq!(push["title"], mail["subject"]);
+    assert!(push["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/chats/{chat}")));
+    assert_eq!(push["tag"], format!("chat-{chat}"));
+    assert_eq!(pushes[0].headers["topic"], format!("chat{chat}").as_str());
+    let actions = push["actions"].as_array().unwrap();
+    assert!(actions[0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/chats/{chat}?rate=good#rate")));
+
+    // One of each, and nothing for the chat left in the queue.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(inbox(&email, &tok).await.len(), 1);
+    assert_eq!(service.deliveries(&phone).len(), 1);
+
+    // What the link opens: the rating of that chat.
+    let res = call(
+        &app,
+        &member,
+        "rate",
+        &[
+            ("kind", "chat"),
+            ("id", &chat.to_string()),
+            ("rating", "good"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}

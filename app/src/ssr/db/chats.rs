@@ -274,7 +274,8 @@ impl ChatRepo<'_> {
     }
 
     /// Ends a chat (from queued or active) with a system note; optionally links the ticket it
-    /// became. False when it had already ended.
+    /// became. One that had an agent and became no ticket tells its member (rate it). False
+    /// when it had already ended.
     #[tracing::instrument(skip_all, err)]
     pub async fn end(
         &self,
@@ -299,6 +300,9 @@ impl ChatRepo<'_> {
             return Ok(false);
         }
         insert_system(&mut tx, id, note, at).await?;
+        if ticket_id.is_none() {
+            super::outbox::enqueue_chat_ended(&mut tx, id, at).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

@@ -13,7 +13,7 @@ mod users;
 
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
-pub use outbox::{secret, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
+pub use outbox::{secret, About, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
 pub use push::{NewSubscription, PushRepo, PushTarget, MAX_DEVICES};
 pub use ratings::RatingRepo;
 pub use sessions::DbSessionStore;

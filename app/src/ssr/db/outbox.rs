@@ -17,6 +17,73 @@ pub struct Notice {
     pub nth: u8,
 }
 
+/// What a notice is about: a ticket, or a chat that ended without becoming one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    Ticket(i64),
+    Chat(i64),
+}
+
+impl About {
+    /// `ticket-5`, `chat-7`: threads a ticket's emails, names its notification on a device.
+    pub fn key(self) -> String {
+        match self {
+            About::Ticket(id) => format!("ticket-{id}"),
+            About::Chat(id) => format!("chat-{id}"),
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            About::Ticket(id) | About::Chat(id) => id,
+        }
+    }
+
+    /// The outbox column that holds it.
+    fn column(self) -> &'static str {
+        match self {
+            About::Ticket(_) => "ticket_id",
+            About::Chat(_) => "chat_id",
+        }
+    }
+
+    /// Who its member is, as SQL of the id in `$3`.
+    fn member_sql(self) -> &'static str {
+        match self {
+            About::Ticket(_) => "(select member_id from tickets where id = $3)",
+            About::Chat(_) => "(select member_id from chats where id = $3)",
+        }
+    }
+}
+
+/// Tells the member that their chat ended, with a link to rate it, inside the transaction that
+/// ends it. Only a chat an agent took part in (a chat left in the queue has nobody to rate).
+pub(super) async fn enqueue_chat_ended(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    chat_id: i64,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
+    let had_agent: Option<i64> = sqlx::query_scalar("select agent_id from chats where id = $1")
+        .bind(chat_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    if had_agent.is_none() {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    for channel in [Channel::Email, Channel::Push] {
+        let notice = Notice {
+            kind: NoticeKind::ChatEnded,
+            ticket_id: 0,
+            ref_id: 0,
+            nth: 0,
+        };
+        queued += insert_rows(tx, notice, About::Chat(chat_id), channel, at).await?;
+    }
+    Ok(queued)
+}
+
 /// Queues everything `notice` means, inside the caller's transaction: an email to everyone it
 /// is for, and a push to each of their devices. A person who turned the notice's topic off for
 /// a channel, or whose account is disabled, gets no row of it.
@@ -27,25 +94,32 @@ pub(super) async fn enqueue(
 ) -> Result<u64, sqlx::Error> {
     let mut queued = 0;
     for channel in [Channel::Email, Channel::Push] {
-        queued += enqueue_channel(tx, notice, channel, at).await?;
+        queued += insert_rows(tx, notice, About::Ticket(notice.ticket_id), channel, at).await?;
     }
     Ok(queued)
 }
 
-async fn enqueue_channel(
+/// The rows of one channel for a notice about `about` (its `ticket_id` is not read).
+async fn insert_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     notice: Notice,
+    about: About,
     channel: Channel,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
     let kind = notice.kind.as_str();
+    // A ticket's part is its bare id, as before chats had notices (keys of queued rows hold).
+    let about_part = match about {
+        About::Ticket(id) => id.to_string(),
+        About::Chat(id) => format!("chat{id}"),
+    };
     let key = format!(
-        "{kind}:{}:{}:{}:{}:",
-        notice.ticket_id,
+        "{kind}:{about_part}:{}:{}:{}:",
         notice.ref_id,
         notice.nth,
         channel.as_str()
     );
+    let (column, member) = (about.column(), about.member_sql());
     // Email: one row per person (the key ends in their id). Push: one per device (the key
     // ends in the subscription's id), so each device is retried on its own.
     let (target, from, device) = match channel {
@@ -57,12 +131,12 @@ async fn enqueue_channel(
         ),
     };
     let done = sqlx::query(&format!(
-        "insert into outbox (dedupe_key, channel, kind, recipient_id, ticket_id, ref_id, \
+        "insert into outbox (dedupe_key, channel, kind, recipient_id, {column}, ref_id, \
            subscription_id, created_at, next_attempt_at) \
          select $1 || cast({target} as text), $8, $2, u.id, $3, $4, {device}, $5, $5 \
          from {from} \
          where (case when $6 = 1 then u.role in ('agent', 'admin') \
-                else u.id = (select member_id from tickets where id = $3) end) \
+                else u.id = {member} end) \
            and u.disabled_at is null \
            and not exists (select 1 from notification_optouts o \
                            where o.user_id = u.id and o.channel = $8 and o.topic = $7) \
@@ -70,7 +144,7 @@ async fn enqueue_channel(
     ))
     .bind(key)
     .bind(kind)
-    .bind(notice.ticket_id)
+    .bind(about.id())
     .bind(notice.ref_id)
     .bind(at)
     .bind(i64::from(notice.kind.for_staff()))
@@ -99,12 +173,22 @@ pub struct OutboxRow {
     pub channel: String,
     pub kind: String,
     pub recipient_id: i64,
-    pub ticket_id: i64,
+    pub ticket_id: Option<i64>,
+    pub chat_id: Option<i64>,
     pub ref_id: Option<i64>,
     pub attempts: i64,
     pub locked_until: i64,
     /// The device of a push row; `None` for email, or once the device is gone.
     pub subscription_id: Option<i64>,
+}
+
+impl OutboxRow {
+    pub fn about(&self) -> About {
+        match (self.ticket_id, self.chat_id) {
+            (None, Some(chat)) => About::Chat(chat),
+            (ticket, _) => About::Ticket(ticket.unwrap_or(0)),
+        }
+    }
 }
 
 /// Everything a notice's text needs, read when it is sent (so a retry sends today's title).
@@ -151,7 +235,7 @@ impl OutboxRepo<'_> {
                where sent_at is null and dropped_at is null and next_attempt_at <= $2 \
                  and (locked_until is null or locked_until < $2) and channel = $4 \
                order by id limit $3 {lock}) \
-             returning id, channel, kind, recipient_id, ticket_id, ref_id, attempts, \
+             returning id, channel, kind, recipient_id, ticket_id, chat_id, ref_id, attempts, \
                locked_until, subscription_id"
         ))
         .bind(now + lease_ms)
@@ -162,12 +246,32 @@ impl OutboxRepo<'_> {
         .await
     }
 
-    /// The text of a held row's notice. `None` when the ticket or person is gone.
+    /// The text of a held row's notice. `None` when the ticket, chat or person is gone.
     #[tracing::instrument(skip_all, err)]
     pub async fn context(&self, row: &OutboxRow) -> Result<Option<NoticeContext>, sqlx::Error> {
         let topic = NoticeKind::parse(&row.kind)
             .map(NoticeKind::topic)
             .unwrap_or(Topic::Updates);
+        if let About::Chat(chat_id) = row.about() {
+            // A chat's notice names its question and quotes nothing.
+            return sqlx::query_as(
+                "select u.email as recipient_email, u.display_name as recipient_name, \
+                   u.role as recipient_role, u.disabled_at as recipient_disabled, \
+                   c.member_id, mu.display_name as member_name, c.question as title, \
+                   c.language, c.status, cast(null as text) as quoted, \
+                   cast(null as bigint) as awaiting_since, \
+                   (select count(*) from notification_optouts o \
+                      where o.user_id = u.id and o.topic = $3 and o.channel = $4) as opted_out \
+                 from users u, chats c join users mu on mu.id = c.member_id \
+                 where u.id = $1 and c.id = $2",
+            )
+            .bind(row.recipient_id)
+            .bind(chat_id)
+            .bind(topic.as_str())
+            .bind(&row.channel)
+            .fetch_optional(self.0)
+            .await;
+        }
         sqlx::query_as(
             "select u.email as recipient_email, u.display_name as recipient_name, \
                u.role as recipient_role, u.disabled_at as recipient_disabled, \

@@ -38,6 +38,20 @@ pub fn locale_for(ctx: &NoticeContext) -> Locale {
     }
 }
 
+/// The first line of `text`, at most 80 characters (with an ellipsis when cut).
+fn short_title(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if line.chars().count() <= 80 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(79).collect();
+    format!("{}…", cut.trim_end())
+}
+
 /// The day a ticket waiting for its member will be closed (reminders say it).
 pub fn closes_on(ctx: &NoticeContext, auto_close_after: std::time::Duration) -> Option<i64> {
     ctx.awaiting_since
@@ -56,7 +70,12 @@ pub fn headline(
     use crate::i18n::*;
     let l = locale_for(ctx);
     let id = ticket_id;
-    let title = ctx.title.as_str();
+    // A chat's "title" is its question: its first line, within a subject's length.
+    let title = match kind {
+        NoticeKind::ChatEnded => short_title(&ctx.title),
+        _ => ctx.title.clone(),
+    };
+    let title = title.as_str();
     let member = ctx.member_name.as_str();
     let date = closes_on
         .map(|at| format_day(at, td_string!(l, months)))
@@ -85,6 +104,10 @@ pub fn headline(
         NoticeKind::AutoClosed => (
             td_string!(l, email_auto_closed_subject, id, title).to_string(),
             td_string!(l, email_auto_closed_intro, title).to_string(),
+        ),
+        NoticeKind::ChatEnded => (
+            td_string!(l, email_chat_ended_subject, title).to_string(),
+            td_string!(l, email_chat_ended_intro, title).to_string(),
         ),
         NoticeKind::NewTicket => (
             td_string!(l, email_new_ticket_subject, id, title).to_string(),
@@ -142,7 +165,10 @@ pub fn parts(
     }
     text.push_str(&format!("{open}: {}\n\n", links.ticket));
     let rate = links.rate.as_ref().map(|(good_url, bad_url)| {
-        let ask = td_string!(l, email_rate).to_string();
+        let ask = match kind {
+            NoticeKind::ChatEnded => td_string!(l, email_rate_chat).to_string(),
+            _ => td_string!(l, email_rate).to_string(),
+        };
         let good = td_string!(l, rating_good).to_string();
         let bad = td_string!(l, rating_bad).to_string();
         (ask, good, good_url, bad, bad_url)
@@ -267,7 +293,7 @@ pub fn message(
         .subject(parts.subject)
         .message_id(Some(format!("<notice-{}@{domain}>", row.id)))
         // Threads every email about one ticket together in the reader's mail program.
-        .references(format!("<ticket-{}@{domain}>", row.ticket_id))
+        .references(format!("<{}@{domain}>", row.about().key()))
         .header(ListUnsubscribe(links.unsubscribe.clone()))
         .header(ListUnsubscribePost);
     if let Some(reply) = &links.reply_to {

@@ -13,7 +13,7 @@ use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
 use super::config::Config;
-use super::db::Db;
+use super::db::{About, Db};
 use crate::domain::{Channel, NoticeKind, Topic};
 use signing::Signer;
 
@@ -108,10 +108,24 @@ impl Mail {
         format!("{}/tickets/{ticket_id}", self.inner.base_url)
     }
 
-    /// After a closing: the links that rate it good or bad (the page opens with that choice).
-    pub fn rate_urls(&self, kind: NoticeKind, ticket_id: i64) -> Option<(String, String)> {
-        matches!(kind, NoticeKind::Closed | NoticeKind::AutoClosed).then(|| {
-            let url = self.ticket_url(ticket_id);
+    /// The page a notice is about: the ticket, or the chat's transcript.
+    pub fn page_url(&self, about: About) -> String {
+        match about {
+            About::Ticket(id) => self.ticket_url(id),
+            About::Chat(id) => format!("{}/chats/{id}", self.inner.base_url),
+        }
+    }
+
+    /// After a closing or a chat: the links that rate it good or bad (the page opens with that
+    /// choice).
+    pub fn rate_urls(&self, kind: NoticeKind, about: About) -> Option<(String, String)> {
+        let rated = [
+            NoticeKind::Closed,
+            NoticeKind::AutoClosed,
+            NoticeKind::ChatEnded,
+        ];
+        rated.contains(&kind).then(|| {
+            let url = self.page_url(about);
             (
                 format!("{url}?rate=good#rate"),
                 format!("{url}?rate=bad#rate"),

@@ -13,7 +13,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::compose::{self, Links};
 use crate::domain::{Channel, NoticeKind};
-use crate::ssr::db::{now_ms, NoticeContext, OutboxRow};
+use crate::ssr::db::{now_ms, About, NoticeContext, OutboxRow};
 use crate::ssr::state::AppState;
 
 /// How long a sender holds a row: longer than an SMTP exchange can take (its timeout is 30 s).
@@ -167,18 +167,21 @@ fn build(
     ctx: &NoticeContext,
 ) -> Result<lettre::Message, String> {
     let mail = &st.mail;
+    let about = row.about();
     let links = Links {
-        ticket: mail.ticket_url(row.ticket_id),
+        ticket: mail.page_url(about),
         unsubscribe: mail.unsubscribe_url(row.recipient_id, kind.topic()),
         preferences: mail.notifications_url(),
-        // Only the ticket's member may answer by email, and only to notices about their ticket.
-        reply_to: (!kind.for_staff())
-            .then(|| mail.reply_address(row.ticket_id, ctx.member_id))
-            .flatten(),
-        rate: mail.rate_urls(kind, row.ticket_id),
+        // Only the ticket's member may answer by email, and only to notices about their ticket
+        // (an ended chat has nothing to answer).
+        reply_to: match about {
+            About::Ticket(id) if !kind.for_staff() => mail.reply_address(id, ctx.member_id),
+            _ => None,
+        },
+        rate: mail.rate_urls(kind, about),
     };
     let closes_on = compose::closes_on(ctx, st.config.auto_close_after);
-    let parts = compose::parts(kind, row.ticket_id, ctx, &links, closes_on);
+    let parts = compose::parts(kind, about.id(), ctx, &links, closes_on);
     compose::message(mail, row, ctx, parts, &links)
 }
 

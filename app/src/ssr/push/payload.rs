@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::domain::NoticeKind;
-use crate::ssr::db::NoticeContext;
+use crate::ssr::db::{About, NoticeContext};
 use crate::ssr::mail::{compose, Mail};
 
 /// Characters of the quoted question or reply a notification shows.
@@ -16,7 +16,6 @@ pub struct Payload {
     pub body: String,
     /// Opened when the notification is tapped.
     pub url: String,
-    /// One notification per ticket on the device: a newer notice replaces the older.
     pub tag: String,
     pub lang: &'static str,
     /// Buttons on the notification (rating a closed ticket), each opening its own link.
@@ -32,20 +31,20 @@ pub struct Action {
 
 pub fn build(
     kind: NoticeKind,
-    ticket_id: i64,
+    about: About,
     ctx: &NoticeContext,
     mail: &Mail,
     closes_on: Option<i64>,
 ) -> Payload {
     use crate::i18n::*;
     let l = compose::locale_for(ctx);
-    let (title, intro) = compose::headline(kind, ticket_id, ctx, closes_on);
+    let (title, intro) = compose::headline(kind, about.id(), ctx, closes_on);
     let body = match ctx.quoted.as_deref().map(str::trim) {
         Some(q) if !q.is_empty() && kind != NoticeKind::Reminder => shorten(q, BODY_CHARS),
         _ => intro,
     };
     let actions = mail
-        .rate_urls(kind, ticket_id)
+        .rate_urls(kind, about)
         .map(|(good, bad)| {
             vec![
                 Action {
@@ -64,8 +63,9 @@ pub fn build(
     Payload {
         title,
         body,
-        url: mail.ticket_url(ticket_id),
-        tag: format!("ticket-{ticket_id}"),
+        url: mail.page_url(about),
+        // One notification per ticket (or chat) on the device: a newer notice replaces it.
+        tag: about.key(),
         lang: match l {
             Locale::es => "es",
             _ => "en",

@@ -36,10 +36,12 @@ async fn send_one(st: &AppState, push: &Push, row: &OutboxRow) -> Result<(), sql
         return outbox.drop_row(row, now_ms(), "device gone").await;
     };
     let closes_on = compose::closes_on(&ctx, st.config.auto_close_after);
-    let body = payload::build(kind, row.ticket_id, &ctx, &st.mail, closes_on);
+    let about = row.about();
+    let body = payload::build(kind, about, &ctx, &st.mail, closes_on);
     let body = serde_json::to_vec(&body).unwrap_or_default();
     let urgent = matches!(kind, NoticeKind::Question | NoticeKind::Reminder);
-    let topic = format!("ticket{}", row.ticket_id);
+    // RFC 8030 topics are URL-safe base64 characters, at most 32: "ticket12", "chat7".
+    let topic = about.key().replace('-', "");
     let request = match push.request(&target, &body, &topic, urgent) {
         Ok(r) => r,
         Err(e) => {
