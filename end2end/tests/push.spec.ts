@@ -41,13 +41,20 @@ async function giveDevice(context: BrowserContext, device: Device) {
   }, { endpoint: device.endpoint, p256dh: device.p256dh, auth: device.auth });
 }
 
-/** The service worker's registration id, to deliver pushes to it through DevTools. */
+/**
+ * This page's service worker registration, to deliver pushes to it through DevTools. Pages of
+ * other tests' contexts on the same origin have registrations of their own: the one wanted is
+ * the registration whose worker controls this page.
+ */
 async function registrationOf(page: Page): Promise<{ send: (data: string) => Promise<void> }> {
   const cdp = await page.context().newCDPSession(page);
   const origin = new URL(page.url()).origin;
+  const { targetInfo } = await cdp.send('Target.getTargetInfo');
   let id: string | undefined;
-  cdp.on('ServiceWorker.workerRegistrationUpdated', (e: any) => {
-    for (const r of e.registrations) if (r.scopeURL.startsWith(origin) && !r.isDeleted) id = r.registrationId;
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: any) => {
+    for (const v of e.versions) {
+      if ((v.controlledClients ?? []).includes(targetInfo.targetId)) id = v.registrationId;
+    }
   });
   await cdp.send('ServiceWorker.enable');
   await expect.poll(() => id !== undefined).toBe(true);
@@ -56,6 +63,24 @@ async function registrationOf(page: Page): Promise<{ send: (data: string) => Pro
       await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: id!, data });
     },
   };
+}
+
+/**
+ * Delivers a push until the page's worker has shown a notification of `tag`. DevTools drops a
+ * push now and then when it arrives just after it attached to the worker (seen here: a push
+ * sent at once went missing in one run of four, one sent three seconds later never did), so
+ * the delivery is repeated; a repeat replaces the same notification (one per tag).
+ */
+async function deliver(page: Page, worker: { send: (data: string) => Promise<void> }, notice: any) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await worker.send(JSON.stringify(notice));
+    for (let i = 0; i < 10; i++) {
+      const shown = await notifications(page);
+      if (shown.some((n) => n.tag === notice.tag && n.title === notice.title)) return;
+      await page.waitForTimeout(300);
+    }
+  }
+  throw new Error(`the worker never showed ${notice.title}`);
 }
 
 async function notifications(page: Page) {
@@ -76,6 +101,7 @@ async function tap(context: BrowserContext, action = '') {
 }
 
 test('a member turns on notifications, the agent asks, the phone shows it and opens the ticket', async ({ browser }) => {
+  test.setTimeout(90_000);
   const memberContext = await browser.newContext();
   const phone = service.device();
   await giveDevice(memberContext, phone);
@@ -117,8 +143,8 @@ test('a member turns on notifications, the agent asks, the phone shows it and op
 
   // The service worker shows it, and tapping it opens the ticket.
   const worker = await registrationOf(member);
-  await worker.send(JSON.stringify(notice));
-  await expect.poll(() => notifications(member)).toEqual([
+  await deliver(member, worker, notice);
+  expect(await notifications(member)).toEqual([
     { title: notice.title, body: 'Does it flicker on battery too?', tag: `ticket-${id}`, actions: [] },
   ]);
   await tap(memberContext);
@@ -129,8 +155,8 @@ test('a member turns on notifications, the agent asks, the phone shows it and op
   await agent.getByRole('button', { name: 'Close this issue' }).click();
   await expect.poll(() => service.for(phone).length, { timeout: 15_000 }).toBe(2);
   const closed = open(phone, service.for(phone)[1].body);
-  await worker.send(JSON.stringify(closed));
-  await expect.poll(async () => (await notifications(member))[0]?.actions).toEqual(['rate-good', 'rate-bad']);
+  await deliver(member, worker, closed);
+  expect((await notifications(member))[0]?.actions).toEqual(['rate-good', 'rate-bad']);
   await tap(memberContext, 'rate-good');
   await expect(member).toHaveURL(new RegExp(`/tickets/${id}\\?rate=good#rate$`));
   await waitForHydration(member);
@@ -146,6 +172,8 @@ test('a member turns on notifications, the agent asks, the phone shows it and op
   // On again, then signing out here ends it too (a shared phone keeps nobody's notices).
   await member.getByRole('button', { name: 'Turn on notifications on this device' }).click();
   await expect(member.getByText('Notifications are on for this device.')).toBeVisible();
+  await member.getByRole('link', { name: 'Back to My Technical Issues' }).click();
+  await waitForHydration(member);
   await member.getByRole('button', { name: 'Log out' }).click();
   await expect(member).toHaveURL(/\/login$/);
   await logIn(member, 'silver');

@@ -139,6 +139,11 @@ async fn each_notice_reaches_every_device_encrypted_signed_and_in_the_members_la
         closed["title"].as_str().unwrap().contains("Cerrado"),
         "{closed}"
     );
+    let body = closed["body"].as_str().unwrap();
+    assert!(
+        body.contains(&title) && body.contains("vuelva a abrirlo") && !body.contains("correo"),
+        "a push does not say to answer an email: {body}"
+    );
     // Rating from the notification: its two buttons open the ticket with the choice made.
     let actions = closed["actions"].as_array().unwrap();
     assert_eq!(actions.len(), 2, "{closed}");

@@ -39,8 +39,15 @@ pub fn build(
     use crate::i18n::*;
     let l = compose::locale_for(ctx);
     let (title, intro) = compose::headline(kind, about.id(), ctx, closes_on);
-    let body = match ctx.quoted.as_deref().map(str::trim) {
-        Some(q) if !q.is_empty() && kind != NoticeKind::Reminder => shorten(q, BODY_CHARS),
+    // The email's words for a closing speak of answering the email; a push says where instead.
+    let title_text = ctx.title.as_str();
+    let body = match (kind, ctx.quoted.as_deref().map(str::trim)) {
+        (NoticeKind::Closed, _) => td_string!(l, push_closed_body, title = title_text).to_string(),
+        (NoticeKind::AutoClosed, _) => {
+            td_string!(l, push_auto_closed_body, title = title_text).to_string()
+        }
+        (NoticeKind::Reminder, _) => intro,
+        (_, Some(q)) if !q.is_empty() => shorten(q, BODY_CHARS),
         _ => intro,
     };
     let actions = mail
