@@ -58,7 +58,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     let limits = app::ssr::limits::Limits::new(&config);
     let site_addr = leptos_options.site_addr.to_string();
     let mail = app::ssr::mail::Mail::new(&db, &config, &site_addr).await?;
-    let push = app::ssr::push::Push::new(&db, &config).await?;
+    let push = app::ssr::push::Push::new(&db, &config, mail.from()).await?;
     Ok(AppState {
         leptos_options,
         db,

@@ -17,6 +17,12 @@ async fn call_ok(app: &TestApp, who: &reqwest::Client, endpoint: &str, args: &[(
     );
 }
 
+/// Push rows neither sent nor dropped.
+async fn pending_pushes(app: &TestApp) -> i64 {
+    let outbox = app.state.db.outbox();
+    outbox.pending(app::domain::Channel::Push).await.unwrap()
+}
+
 async fn devices(app: &TestApp, who: &reqwest::Client) -> Vec<Value> {
     let res = app.call(who, "get_notifications", &[]).await;
     let v: Value = res.json().await.unwrap();
@@ -184,15 +190,7 @@ async fn each_notice_reaches_every_device_encrypted_signed_and_in_the_members_la
             .as_str()
             .unwrap()
             .contains("Nueva")));
-    assert_eq!(
-        app.state
-            .db
-            .outbox()
-            .pending(app::domain::Channel::Push)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(pending_pushes(&app).await, 0);
 }
 
 #[tokio::test]
@@ -317,15 +315,7 @@ async fn an_ended_subscription_is_forgotten_and_a_busy_service_is_retried_withou
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(service.deliveries(&old_phone).len(), 1);
     assert_eq!(service.deliveries(&busy_phone).len(), 4, "no doubles");
-    assert_eq!(
-        app.state
-            .db
-            .outbox()
-            .pending(app::domain::Channel::Push)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(pending_pushes(&app).await, 0);
 }
 
 #[tokio::test]
@@ -527,7 +517,8 @@ async fn the_push_key_is_made_once_and_kept() {
         ..app::ssr::Config::default()
     };
     let db = app::ssr::db::Db::connect(&app.database_url).await.unwrap();
-    let again = app::ssr::push::Push::new(&db, &config)
+    let from = app.state.mail.from().clone();
+    let again = app::ssr::push::Push::new(&db, &config, &from)
         .await
         .unwrap()
         .unwrap();
@@ -537,6 +528,8 @@ async fn the_push_key_is_made_once_and_kept() {
         vapid_private_key: Some("not base64!".into()),
         ..config.clone()
     };
-    let err = app::ssr::push::Push::new(&db, &set).await.unwrap_err();
+    let err = app::ssr::push::Push::new(&db, &set, &from)
+        .await
+        .unwrap_err();
     assert!(err.contains("APP_VAPID_PRIVATE_KEY"), "{err}");
 }

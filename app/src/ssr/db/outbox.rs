@@ -71,17 +71,13 @@ pub(super) async fn enqueue_chat_ended(
     if had_agent.is_none() {
         return Ok(0);
     }
-    let mut queued = 0;
-    for channel in [Channel::Email, Channel::Push] {
-        let notice = Notice {
-            kind: NoticeKind::ChatEnded,
-            ticket_id: 0,
-            ref_id: 0,
-            nth: 0,
-        };
-        queued += insert_rows(tx, notice, About::Chat(chat_id), channel, at).await?;
-    }
-    Ok(queued)
+    let event = Event {
+        kind: NoticeKind::ChatEnded,
+        about: About::Chat(chat_id),
+        ref_id: 0,
+        nth: 0,
+    };
+    enqueue_event(tx, event, at).await
 }
 
 /// Queues everything `notice` means, inside the caller's transaction: an email to everyone it
@@ -92,33 +88,57 @@ pub(super) async fn enqueue(
     notice: Notice,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
+    let event = Event {
+        kind: notice.kind,
+        about: About::Ticket(notice.ticket_id),
+        ref_id: notice.ref_id,
+        nth: notice.nth,
+    };
+    enqueue_event(tx, event, at).await
+}
+
+/// A notice about a ticket or a chat, as the outbox stores it.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    kind: NoticeKind,
+    about: About,
+    ref_id: i64,
+    nth: u8,
+}
+
+/// Every channel's rows of one event.
+async fn enqueue_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    event: Event,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
     let mut queued = 0;
     for channel in [Channel::Email, Channel::Push] {
-        queued += insert_rows(tx, notice, About::Ticket(notice.ticket_id), channel, at).await?;
+        queued += insert_rows(tx, event, channel, at).await?;
     }
     Ok(queued)
 }
 
-/// The rows of one channel for a notice about `about` (its `ticket_id` is not read).
+/// The rows of one channel for an event.
 async fn insert_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    notice: Notice,
-    about: About,
+    event: Event,
     channel: Channel,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
-    let kind = notice.kind.as_str();
+    let Event {
+        kind: notice_kind,
+        about,
+        ref_id,
+        nth,
+    } = event;
+    let kind = notice_kind.as_str();
     // A ticket's part is its bare id, as before chats had notices (keys of queued rows hold).
     let about_part = match about {
         About::Ticket(id) => id.to_string(),
         About::Chat(id) => format!("chat{id}"),
     };
-    let key = format!(
-        "{kind}:{about_part}:{}:{}:{}:",
-        notice.ref_id,
-        notice.nth,
-        channel.as_str()
-    );
+    let key = format!("{kind}:{about_part}:{ref_id}:{nth}:{}:", channel.as_str());
     let (column, member) = (about.column(), about.member_sql());
     // Email: one row per person (the key ends in their id). Push: one per device (the key
     // ends in the subscription's id), so each device is retried on its own.
@@ -145,10 +165,10 @@ async fn insert_rows(
     .bind(key)
     .bind(kind)
     .bind(about.id())
-    .bind(notice.ref_id)
+    .bind(ref_id)
     .bind(at)
-    .bind(i64::from(notice.kind.for_staff()))
-    .bind(notice.kind.topic().as_str())
+    .bind(i64::from(notice_kind.for_staff()))
+    .bind(notice_kind.topic().as_str())
     .bind(channel.as_str())
     .execute(&mut **tx)
     .await?;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
-use web_push_native::jwt_simple::algorithms::ES256KeyPair;
+use web_push_native::jwt_simple::algorithms::{ECDSAP256PublicKeyLike, ES256KeyPair};
 use web_push_native::p256;
 use web_push_native::WebPushBuilder;
 
@@ -49,8 +49,13 @@ impl std::fmt::Debug for Push {
 
 impl Push {
     /// The key comes from `APP_VAPID_PRIVATE_KEY`, or is made once and kept in the database (a
-    /// new key would orphan every device's subscription, which is bound to the key).
-    pub async fn new(db: &Db, config: &Config) -> Result<Option<Push>, String> {
+    /// new key would orphan every device's subscription, which is bound to the key). `from` is
+    /// the desk's email sender (`Mail::from`), the contact when `APP_VAPID_SUBJECT` is unset.
+    pub async fn new(
+        db: &Db,
+        config: &Config,
+        from: &lettre::message::Mailbox,
+    ) -> Result<Option<Push>, String> {
         if !config.push_enabled {
             return Ok(None);
         }
@@ -63,22 +68,13 @@ impl Push {
         let scalar = B64
             .decode(encoded.trim())
             .map_err(|_| "APP_VAPID_PRIVATE_KEY: not base64url".to_string())?;
-        let secret = p256::SecretKey::from_slice(&scalar)
-            .map_err(|_| "APP_VAPID_PRIVATE_KEY: not a P-256 private key".to_string())?;
-        let key =
-            ES256KeyPair::from_bytes(&scalar).map_err(|e| format!("APP_VAPID_PRIVATE_KEY: {e}"))?;
-        use p256::elliptic_curve::sec1::ToEncodedPoint;
-        let public_key = B64.encode(secret.public_key().to_encoded_point(false).as_bytes());
+        let key = ES256KeyPair::from_bytes(&scalar)
+            .map_err(|e| format!("APP_VAPID_PRIVATE_KEY: not a P-256 private key ({e})"))?;
+        let public_key = B64.encode(key.public_key().public_key().to_bytes_uncompressed());
         let subject = match &config.vapid_subject {
             Some(s) if s.starts_with("mailto:") || s.starts_with("https:") => s.clone(),
             Some(s) => return Err(format!("APP_VAPID_SUBJECT: '{s}' is not mailto: or https:")),
-            None => {
-                let from: lettre::message::Mailbox = config
-                    .mail_from
-                    .parse()
-                    .map_err(|e| format!("APP_MAIL_FROM: not an address ({e})"))?;
-                format!("mailto:{}", from.email)
-            }
+            None => format!("mailto:{}", from.email),
         };
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
