@@ -7,6 +7,9 @@ use crate::components::hydration_script::HydrationScript;
 use crate::components::language::LanguageSwitcher;
 use crate::components::page_title::TitleFormat;
 use crate::i18n::*;
+use crate::pages::admin::AdminPage;
+use crate::pages::admin_audit::AdminAuditPage;
+use crate::pages::admin_macros::AdminMacrosPage;
 use crate::pages::agent::AgentPage;
 use crate::pages::chat_console::ChatConsolePage;
 use crate::pages::chat_room::ChatRoomPage;
@@ -76,6 +79,9 @@ fn Chrome() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/offline") view=OfflinePage/>
                 <Route path=path!("/agent") view=AgentPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/macros") view=AdminMacrosPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/chats") view=ChatConsolePage ssr=SsrMode::Async/>
                 <Route path=path!("/chat") view=ChatStartPage ssr=SsrMode::Async/>
                 <Route path=path!("/chat/:id") view=ChatRoomPage ssr=SsrMode::Async/>

@@ -94,3 +94,17 @@ test('agent pages', async ({ page }) => {
   await page.goto('/agent/chats');
   await check(page, 'agent-chats');
 });
+
+test('admin console', async ({ page }) => {
+  await logIn(page, 'admin');
+  await expect(page.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
+  await page.goto('/admin');
+  await expect(page.getByRole('heading', { level: 1, name: 'Desk settings' })).toBeVisible();
+  await check(page, 'admin-settings');
+  await page.goto('/admin/macros');
+  await expect(page.getByRole('heading', { level: 1, name: 'Canned answers' })).toBeVisible();
+  await check(page, 'admin-macros');
+  await page.goto('/admin/audit');
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+  await check(page, 'admin-audit');
+});

@@ -30,7 +30,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         format!("cannot open database {}: {}", redact(url), scrub(&e, url))
     })?;
     if config.demo_seed {
-        app::ssr::seed::seed_demo(&db).await?;
+        app::ssr::seed::seed_demo(&db, &config).await?;
     }
     let files = FileStore::new(&config.attachments_dir).map_err(|e| {
         format!(
@@ -55,6 +55,8 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
             let cause = scrub(&e, &config.database_url);
             format!("cannot start the live-updates listener: {cause}")
         })?;
+    let settings = app::ssr::settings::Settings::load(db.clone(), &config).await?;
+    settings.follow(&hub);
     let limits = app::ssr::limits::Limits::new(&config);
     let site_addr = leptos_options.site_addr.to_string();
     let mail = app::ssr::mail::Mail::new(&db, &config, &site_addr).await?;
@@ -68,6 +70,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         limits,
         mail,
         push,
+        settings,
     })
 }
 

@@ -10,12 +10,19 @@ pub async fn queue_page(
     language: String,
     tier: String,
     search: String,
+    #[server(default)] view: String,
+    #[server(default)] priority: String,
 ) -> Result<(CurrentUser, AgentQueue), AppError> {
     use crate::ssr::auth::{with_user, Access};
     with_user(Access::Staff, async |st, user| {
-        let filter = crate::domain::QueueFilter::parse(&status, &language, &tier, &search)
-            .map_err(|e| AppError::malformed("filter", e))?;
-        Ok((user.clone(), crate::ssr::tickets::queue(st, &filter).await?))
+        let filter = crate::domain::QueueFilter::parse_all(
+            &status, &language, &tier, &search, &view, &priority,
+        )
+        .map_err(|e| AppError::malformed("filter", e))?;
+        Ok((
+            user.clone(),
+            crate::ssr::tickets::queue(st, user, &filter).await?,
+        ))
     })
     .await
 }

@@ -1,16 +1,22 @@
 //! Server functions (`verb_noun`). Thin: they guard, then call `ssr`.
+mod admin;
 mod agent;
 mod auth;
 mod chat;
+mod macros;
 mod notifications;
+mod ownership;
 mod ratings;
 mod ticket_actions;
 mod tickets;
 
+pub use admin::*;
 pub use agent::*;
 pub use auth::*;
 pub use chat::*;
+pub use macros::*;
 pub use notifications::*;
+pub use ownership::*;
 pub use ratings::*;
 pub use ticket_actions::*;
 pub use tickets::*;

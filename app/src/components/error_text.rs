@@ -15,6 +15,7 @@ pub fn action_error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::ChatEnded => t_string!(i18n, chat_ended).to_string(),
         // Only agents meet these (the console may stay in English).
         AppError::Conflict { message } => message.clone(),
+        AppError::TakenBy { by } => t_string!(i18n, error_taken_by, name = by.clone()).to_string(),
         AppError::RateLimited { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60);
             t_string!(i18n, login_throttled, minutes = minutes).to_string()

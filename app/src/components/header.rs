@@ -12,6 +12,7 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
     let tier = user.tier;
     let name = user.display_name.clone();
     let staff = user.role.is_staff();
+    let admin = user.role == crate::domain::Role::Admin;
     view! {
         <header class="site-header">
             <a class="brand" href=if staff { "/agent" } else { "/" }>{t!(i18n, app_name)}</a>
@@ -20,6 +21,7 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
                     <a href="/agent">{t!(i18n, agent_heading)}</a>
                     " "
                     <a href="/agent/chats">{t!(i18n, chat_console_heading)}</a>
+                    {admin.then(|| view! { " " <a href="/admin">{t!(i18n, admin_link)}</a> })}
                 </nav>
             })}
             <div class="account" role="group" aria-label=move || t_string!(i18n, account_menu).to_string()>

@@ -1,7 +1,7 @@
 //! Translated names for shared enums. One place, so every screen words them the same way.
 use leptos_i18n::I18nContext;
 
-use crate::domain::{TicketStatus, Tier};
+use crate::domain::{Priority, TicketStatus, Tier};
 use crate::i18n::*;
 
 pub fn tier_name(i18n: I18nContext<Locale>, tier: Tier) -> String {
@@ -47,4 +47,13 @@ pub fn day(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
 /// A day and time ("6 mar 2020, 14:05 UTC") in the reader's language.
 pub fn day_time(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
     crate::domain::format_day_time(unix_ms, months_in(i18n.get_locale()))
+}
+
+pub fn priority_name(i18n: I18nContext<Locale>, p: Priority) -> String {
+    match p {
+        Priority::Low => t_string!(i18n, priority_low).to_string(),
+        Priority::Normal => t_string!(i18n, priority_normal).to_string(),
+        Priority::High => t_string!(i18n, priority_high).to_string(),
+        Priority::Urgent => t_string!(i18n, priority_urgent).to_string(),
+    }
 }

@@ -1,5 +1,6 @@
 pub mod attachments;
 pub mod chat_socket;
+pub mod deadline;
 pub mod error_text;
 pub mod file_picker;
 pub mod header;

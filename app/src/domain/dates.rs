@@ -30,9 +30,24 @@ pub fn format_day_time(unix_ms: i64, months: &str) -> String {
     )
 }
 
+/// Midnight UTC of a `YYYY-MM-DD` day, in ms (form filters by day).
+pub fn day_start_ms(day: &str) -> Option<i64> {
+    let (y, m, d) = super::parse_date(day)?;
+    let month = time::Month::try_from(m as u8).ok()?;
+    let date = time::Date::from_calendar_date(y as i32, month, d as u8).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp() * 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_start_at_utc_midnight() {
+        assert_eq!(day_start_ms("2020-03-06"), Some(1_583_452_800_000));
+        assert_eq!(day_start_ms("2020-02-30"), None);
+        assert_eq!(day_start_ms("yesterday"), None);
+    }
 
     #[test]
     fn seed_format() {

@@ -29,6 +29,9 @@ pub enum AppError {
     /// Someone else acted first (another agent took the chat...). Only agents meet these.
     #[error("{message}")]
     Conflict { message: String },
+    /// Another agent took the ticket first.
+    #[error("{by} already has this issue")]
+    TakenBy { by: String },
     /// A field (or the form, or the files) was refused; pages word `problem` in the reader's
     /// language next to that field.
     #[error("{field}: {problem}")]
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Validation { .. } | AppError::Transport(_) => 400,
             AppError::IllegalTransition { .. }
             | AppError::Conflict { .. }
+            | AppError::TakenBy { .. }
             | AppError::ChatEnded => 409,
             AppError::TimedOut => 408,
             AppError::StorageFull => 507,

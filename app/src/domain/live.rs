@@ -39,6 +39,8 @@ pub enum LiveEvent {
     /// Someone's sign-in changed (they logged out, their role or account changed): their open
     /// sockets and event streams check their session again and end if it no longer stands.
     Account { user_id: i64 },
+    /// An admin saved the desk's settings: every instance reads them again.
+    Settings,
     /// This instance may have missed events (its database listener reconnected): everyone
     /// reads again what they show.
     Resync,
@@ -54,7 +56,7 @@ impl LiveEvent {
                 is_staff || *member_id == user_id
             }
             LiveEvent::ChatQueue => is_staff,
-            LiveEvent::ChatTyping { .. } | LiveEvent::Account { .. } => false,
+            LiveEvent::ChatTyping { .. } | LiveEvent::Account { .. } | LiveEvent::Settings => false,
             LiveEvent::Resync => true,
         }
     }

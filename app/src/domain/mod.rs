@@ -1,11 +1,14 @@
 //! Types shared by the server and the WASM client. No I/O here.
 mod account;
 mod attachment;
+mod audit;
 mod chat;
 mod dates;
+mod desk;
 mod error;
 mod invalid;
 mod live;
+mod macros;
 mod notice;
 #[cfg(test)]
 mod properties;
@@ -23,21 +26,25 @@ pub use attachment::{
     safe_file_name, sanitize_file_name, sniff, AttachmentInfo, FileKind, Unaccepted, UploadLimits,
     SNIFF_LEN,
 };
+pub use audit::{AuditEntry, AuditFilter};
 pub use chat::*;
-pub use dates::{format_day, format_day_time};
+pub use dates::{day_start_ms, format_day, format_day_time};
+pub use desk::*;
 pub use error::AppError;
 pub use invalid::{check_length, Invalid};
 pub use live::{stream_event, LiveEvent};
+pub use macros::{render_macro, Macro, MacroContext, MacroInput, TicketMacro, PLACEHOLDERS};
 pub use notice::{
     device_label, Channel, NoticeKind, NotificationSettings, PushDevice, Topic, TopicSetting,
 };
-pub use queue::{waited, AgentQueue, QueueFilter, QueueRow};
+pub use queue::{waited, AgentQueue, QueueFilter, QueueRow, QueueView};
 pub use rating::*;
 pub use reconnect::reconnect_delay;
 pub use role::Role;
 pub use status::{Actor, IllegalTransition, TicketStatus};
 pub use ticket::{
-    ConversationEntry, EntryKind, TicketDetail, TicketLists, TicketSummary, TimelineItem,
+    ConversationEntry, EntryKind, TicketDesk, TicketDetail, TicketLists, TicketSummary,
+    TimelineItem,
 };
 pub use ticket_input::*;
 pub use tier::Tier;

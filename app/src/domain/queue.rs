@@ -1,7 +1,36 @@
 //! The agent console's queue: which tickets, in which order, with which filters.
 use serde::{Deserialize, Serialize};
 
-use super::{parse_language, TicketStatus, Tier};
+use super::{parse_language, Priority, TicketStatus, Tier};
+
+/// Whose tickets the queue shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueView {
+    #[default]
+    All,
+    Mine,
+    Unassigned,
+}
+
+impl QueueView {
+    pub const ALL: [QueueView; 3] = [QueueView::Mine, QueueView::Unassigned, QueueView::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueView::All => "all",
+            QueueView::Mine => "mine",
+            QueueView::Unassigned => "unassigned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<QueueView, String> {
+        QueueView::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.trim())
+            .ok_or_else(|| format!("unknown view '{s}' (mine, unassigned or all)"))
+    }
+}
 
 /// Filters as they come from the page's query string; empty means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -10,6 +39,8 @@ pub struct QueueFilter {
     pub language: Option<String>,
     pub tier: Option<Tier>,
     pub search: Option<String>,
+    pub view: QueueView,
+    pub priority: Option<Priority>,
 }
 
 impl QueueFilter {
@@ -19,6 +50,18 @@ impl QueueFilter {
         language: &str,
         tier: &str,
         search: &str,
+    ) -> Result<QueueFilter, String> {
+        QueueFilter::parse_all(status, language, tier, search, "", "")
+    }
+
+    /// With the view (mine, unassigned, all) and the priority as well.
+    pub fn parse_all(
+        status: &str,
+        language: &str,
+        tier: &str,
+        search: &str,
+        view: &str,
+        priority: &str,
     ) -> Result<QueueFilter, String> {
         let opt = |v: &str| {
             let v = v.trim();
@@ -35,6 +78,11 @@ impl QueueFilter {
                 .transpose()?,
             tier: opt(tier).map(|t| Tier::parse(&t)).transpose()?,
             search: opt(search).map(|s| s.chars().take(100).collect()),
+            view: opt(view)
+                .map(|v| QueueView::parse(&v))
+                .transpose()?
+                .unwrap_or_default(),
+            priority: opt(priority).map(|p| Priority::parse(&p)).transpose()?,
         })
     }
 
@@ -55,6 +103,10 @@ pub struct QueueRow {
     pub status: TicketStatus,
     /// When the ticket entered its current status (the wait an agent cares about).
     pub since: i64,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+    /// The nearest service deadline running (`None`: no clock runs, e.g. waiting for the member).
+    pub due: Option<i64>,
 }
 
 /// The rows of the shown status and how many tickets each status has under the same filters.
@@ -66,6 +118,10 @@ pub struct AgentQueue {
     pub closed: i64,
     /// The server's clock when read, so waiting times render the same on server and client.
     pub now: i64,
+    /// How close to a deadline counts as "about to breach".
+    pub warn_ms: i64,
+    /// Who may hold tickets (for assigning from the queue).
+    pub staff: Vec<super::StaffMember>,
 }
 
 /// "3 d 4 h", "2 h 5 min", "7 min": how long something has waited.

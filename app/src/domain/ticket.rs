@@ -122,6 +122,23 @@ pub struct TicketDetail {
     pub viewer_is_staff: bool,
     /// While it waits for the member: when the desk will close it without an answer.
     pub closes_at: Option<i64>,
+    /// Staff only: owner, priority and clocks.
+    pub desk: Option<TicketDesk>,
+}
+
+/// What staff see of how a ticket is being handled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDesk {
+    pub assignee_id: Option<i64>,
+    pub sla: super::SlaView,
+    /// Who it may be given to.
+    pub staff: Vec<super::StaffMember>,
+    /// The server's clock when read, so time left renders the same on server and client.
+    pub now: i64,
+    /// Who is looking (their own ticket needs no "take it").
+    pub viewer_id: i64,
+    /// The canned answers, filled in for this ticket.
+    pub macros: Vec<super::TicketMacro>,
 }
 
 impl TicketDetail {

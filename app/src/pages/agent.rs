@@ -1,14 +1,20 @@
-//! The agent console (`/agent`): the queue by status with counts, filters by language and rank,
-//! and search. Plain links and a GET form, so it works before hydration; live afterwards.
+//! The agent console (`/agent`): the queue by status with counts; whose tickets (mine,
+//! unassigned, all); filters by language, rank and priority; search; the time left on each
+//! ticket's nearest service deadline, nearest first. Plain links and a GET form, so it works
+//! before hydration; live afterwards.
 use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::queue_page;
+use crate::api::{queue_page, TakeTicket};
+use crate::components::deadline::Deadline;
+use crate::components::error_text::action_error_text;
 use crate::components::header::SiteHeader;
-use crate::components::labels::{status_name, tier_name};
+use crate::components::labels::{priority_name, status_name, tier_name};
 use crate::components::live::use_live_version;
-use crate::domain::{waited, AgentQueue, CurrentUser, LiveEvent, TicketStatus, Tier, LANGUAGES};
+use crate::domain::{
+    waited, AgentQueue, CurrentUser, LiveEvent, Priority, QueueView, TicketStatus, Tier, LANGUAGES,
+};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 
@@ -18,24 +24,32 @@ pub fn AgentPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. }));
+    let take = ServerAction::<TakeTicket>::new();
     let data = Resource::new(
         move || {
             (
-                param("status"),
-                param("language"),
-                param("tier"),
-                param("q"),
+                [
+                    param("status"),
+                    param("language"),
+                    param("tier"),
+                    param("q"),
+                    param("view"),
+                    param("priority"),
+                ],
                 live.get(),
+                take.version().get(),
             )
         },
-        |(status, language, tier, q, _)| queue_page(status, language, tier, q),
+        |([status, language, tier, q, view, priority], ..)| {
+            queue_page(status, language, tier, q, view, priority)
+        },
     );
     view! {
         <PageTitle text=move || t_string!(i18n, agent_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((user, queue)) => view! { <Console user queue/> }.into_any(),
+                    Ok((user, queue)) => view! { <Console user queue take/> }.into_any(),
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
@@ -44,22 +58,48 @@ pub fn AgentPage() -> impl IntoView {
 }
 
 #[component]
-fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
+fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let shown = TicketStatus::parse(&param("status")).unwrap_or(TicketStatus::Open);
-    // Status links keep the other filters.
-    let href_for = move |status: TicketStatus| {
-        let mut parts = vec![format!("status={}", status.as_str())];
-        for k in ["language", "tier", "q"] {
+    let shown_view = QueueView::parse(&param("view")).unwrap_or_default();
+    // Links keep the other filters and change one.
+    let href_with = move |key: &'static str, value: &str| {
+        let mut parts = vec![format!("{key}={value}")];
+        for k in ["status", "view", "language", "tier", "priority", "q"] {
             let v = param(k);
-            if !v.is_empty() {
+            if k != key && !v.is_empty() {
                 parts.push(format!("{k}={}", crate::pages::query_value(&v)));
             }
         }
         format!("/agent?{}", parts.join("&"))
     };
+    let href_for = move |status: TicketStatus| href_with("status", status.as_str());
+    let views = QueueView::ALL
+        .into_iter()
+        .map(|v| {
+            let name = move || match v {
+                QueueView::Mine => t_string!(i18n, view_mine).to_string(),
+                QueueView::Unassigned => t_string!(i18n, view_unassigned).to_string(),
+                QueueView::All => t_string!(i18n, view_all).to_string(),
+            };
+            view! {
+                <li>
+                    <a class="tab" href=href_with("view", v.as_str())
+                        aria-current=(v == shown_view).then_some("page")>{name}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let priority = param("priority");
+    let priority_options = Priority::ALL
+        .into_iter()
+        .map(|p| {
+            let selected = p.as_str() == priority;
+            view! { <option value=p.as_str() selected=selected>{move || priority_name(i18n, p)}</option> }
+        })
+        .collect_view();
     let tabs = [
         (TicketStatus::Open, queue.open),
         (TicketStatus::AwaitingFeedback, queue.awaiting),
@@ -96,16 +136,42 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
         })
         .collect_view();
     let now = queue.now;
+    let warn_ms = queue.warn_ms;
     let has_rows = !queue.rows.is_empty();
     let rows = queue
         .rows
         .into_iter()
         .map(|r| {
             let tier = r.member_tier;
+            let priority = r.priority;
+            let id = r.id;
+            let due = match r.due {
+                Some(due) => view! { <Deadline due now warn_ms/> }.into_any(),
+                None => {
+                    view! { <span class="deadline none">{t!(i18n, due_none)}</span> }.into_any()
+                }
+            };
+            let owner = match r.assignee {
+                Some(name) => view! { <span>{name}</span> }.into_any(),
+                None if r.status != TicketStatus::Closed => view! {
+                    <ActionForm action=take attr:class="inline">
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="button small"
+                            aria-label=move || t_string!(i18n, take_label, id = id).to_string()>
+                            {t!(i18n, take_button)}
+                        </button>
+                    </ActionForm>
+                }
+                .into_any(),
+                None => view! { <span>{t!(i18n, nobody)}</span> }.into_any(),
+            };
             view! {
-                <tr>
-                    <td>{format!("#{}", r.id)}</td>
-                    <td><a href=format!("/tickets/{}", r.id)>{r.title}</a></td>
+                <tr class=format!("priority-{}", priority.as_str())>
+                    <td>{format!("#{id}")}</td>
+                    <td><a href=format!("/tickets/{id}")>{r.title}</a></td>
+                    <td>{move || priority_name(i18n, priority)}</td>
+                    <td>{due}</td>
+                    <td>{owner}</td>
                     <td>{r.member_name}</td>
                     <td>{move || tier_name(i18n, tier)}</td>
                     <td>{r.language}</td>
@@ -114,6 +180,12 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
             }
         })
         .collect_view();
+    let take_error = move || {
+        take.value()
+            .get()?
+            .err()
+            .map(|e| action_error_text(i18n, &e))
+    };
     let empty = move || t_string!(i18n, queue_empty).to_string();
     view! {
         <SiteHeader user/>
@@ -121,6 +193,7 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
             <h1>{t!(i18n, agent_heading)}</h1>
             <form method="get" action="/agent" class="filters" role="search">
                 <input type="hidden" name="status" value=shown.as_str()/>
+                <input type="hidden" name="view" value=shown_view.as_str()/>
                 <div class="filter">
                     <label for="filter-language">{t!(i18n, filter_language)}</label>
                     <select id="filter-language" name="language">
@@ -136,14 +209,25 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
                     </select>
                 </div>
                 <div class="filter">
+                    <label for="filter-priority">{t!(i18n, filter_priority)}</label>
+                    <select id="filter-priority" name="priority">
+                        <option value="">{t!(i18n, filter_any)}</option>
+                        {priority_options}
+                    </select>
+                </div>
+                <div class="filter">
                     <label for="filter-q">{t!(i18n, filter_search)}</label>
                     <input id="filter-q" name="q" type="search" value=param("q")/>
                 </div>
                 <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
             </form>
+            <nav class="tabs views" aria-label=move || t_string!(i18n, queue_views).to_string()>
+                <ul>{views}</ul>
+            </nav>
             <nav class="tabs" aria-label=move || t_string!(i18n, queue_statuses).to_string()>
                 <ul>{tabs}</ul>
             </nav>
+            <p class="form-error" role="alert">{take_error}</p>
             {if has_rows {
                 view! {
                     <table class="queue">
@@ -152,6 +236,9 @@ fn Console(user: CurrentUser, queue: AgentQueue) -> impl IntoView {
                             <tr>
                                 <th scope="col">{t!(i18n, col_number)}</th>
                                 <th scope="col">{t!(i18n, col_title)}</th>
+                                <th scope="col">{t!(i18n, col_priority)}</th>
+                                <th scope="col">{t!(i18n, col_due)}</th>
+                                <th scope="col">{t!(i18n, col_assignee)}</th>
                                 <th scope="col">{t!(i18n, col_member)}</th>
                                 <th scope="col">{t!(i18n, col_tier)}</th>
                                 <th scope="col">{t!(i18n, col_language)}</th>

@@ -1,3 +1,6 @@
+pub mod admin;
+pub mod admin_audit;
+pub mod admin_macros;
 pub mod agent;
 pub mod chat_console;
 pub mod chat_room;
@@ -10,6 +13,7 @@ pub mod notifications;
 pub mod refusal;
 pub mod submit;
 pub mod ticket;
+pub mod ticket_handling;
 
 /// The numeric `:id` of the current route (0 when missing or not a number: the server then
 /// answers "not found").

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    get_ticket, get_upload_limits, reply_ticket, AddNote, CloseTicket, ReopenTicket, RequestInfo,
+    get_ticket, get_upload_limits, reply_ticket, AddNote, ApplyMacro, AssignTicket, CloseTicket,
+    ReopenTicket, RequestInfo, SetPriority, TakeTicket,
 };
 use crate::components::attachments::AttachmentList;
 use crate::components::error_text::action_error_text;
@@ -33,6 +34,10 @@ struct Actions {
     reopen: ServerAction<ReopenTicket>,
     request_info: ServerAction<RequestInfo>,
     add_note: ServerAction<AddNote>,
+    take: ServerAction<TakeTicket>,
+    assign: ServerAction<AssignTicket>,
+    priority: ServerAction<SetPriority>,
+    apply_macro: ServerAction<ApplyMacro>,
 }
 
 #[component]
@@ -51,6 +56,10 @@ pub fn TicketPage() -> impl IntoView {
         reopen: ServerAction::new(),
         request_info: ServerAction::new(),
         add_note: ServerAction::new(),
+        take: ServerAction::new(),
+        assign: ServerAction::new(),
+        priority: ServerAction::new(),
+        apply_macro: ServerAction::new(),
     };
     let limits = Resource::new(|| (), |_| get_upload_limits());
     Effect::new(move |_| {
@@ -75,6 +84,12 @@ pub fn TicketPage() -> impl IntoView {
                 actions.reopen.version().get(),
                 actions.request_info.version().get(),
                 actions.add_note.version().get(),
+                (
+                    actions.take.version().get(),
+                    actions.assign.version().get(),
+                    actions.priority.version().get(),
+                    actions.apply_macro.version().get(),
+                ),
             )
         },
         |(id, ..)| get_ticket(id),
@@ -217,6 +232,15 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
             <crate::components::rating::RatingBox what=crate::domain::Rated::Ticket(id)/>
         })}
         {can_reply.then(|| view! { <ReplyForm id status staff actions/> })}
+        {detail.desk.map(|desk| {
+            let macros = desk.macros.clone();
+            view! {
+                <super::ticket_handling::Handling id desk take=actions.take assign=actions.assign priority=actions.priority/>
+                {(status != TicketStatus::Closed).then(|| view! {
+                    <super::ticket_handling::MacroBox id macros apply=actions.apply_macro/>
+                })}
+            }
+        })}
         {staff.then(|| view! { <AgentActions id status actions/> })}
         {(status != TicketStatus::Closed).then(|| view! {
             <ActionForm action=actions.close attr:class="close-issue">

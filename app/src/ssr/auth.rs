@@ -86,6 +86,8 @@ pub enum Access {
     Staff,
     /// Anyone who may use Technical Issues: staff, or members at or above the gate.
     DeskUser,
+    /// Admins only (the console: settings, macros, people, reports, audit).
+    Admin,
 }
 
 /// The rule itself: nobody signed in is `Unauthorized`; a member below the gate is told so
@@ -107,6 +109,7 @@ pub fn check(
         Access::DeskUser => Ok(user),
         Access::Staff if staff => Ok(user),
         Access::Member if !staff => Ok(user),
+        Access::Admin if user.role == crate::domain::Role::Admin => Ok(user),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -118,7 +121,7 @@ pub async fn guard(
     access: Access,
 ) -> Result<CurrentUser, AppError> {
     let user = user_from_session(state, session).await?;
-    check(user, access, state.config.min_tier)
+    check(user, access, state.desk().settings.general.min_tier)
 }
 
 /// A server function's body: resolves the person once, runs the service with the state and the
@@ -302,9 +305,8 @@ pub async fn still_signed_in(state: &AppState, session_id: Option<Id>, user: &Cu
     }
     match state.db.users().by_id(user.id).await {
         Ok(Some(now)) => {
-            now.role == user.role
-                && now.may_use_desk(state.config.min_tier)
-                    == user.may_use_desk(state.config.min_tier)
+            let min_tier = state.desk().settings.general.min_tier;
+            now.role == user.role && now.may_use_desk(min_tier) == user.may_use_desk(min_tier)
         }
         Ok(None) => false,
         // The database is briefly away: keep the connection, ask again next time.

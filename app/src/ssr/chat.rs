@@ -75,7 +75,7 @@ pub async fn queue_info(st: &AppState, head: &ChatHead) -> Result<Option<QueueIn
     let agents_online = chats.agents_online(now - ONLINE_WINDOW_MS).await?;
     let recent = chats.recent_waits(20).await?;
     let waited_secs = (now - head.created_at).max(0) / 1000;
-    let max_wait = st.config.chat_max_wait.as_secs() as i64;
+    let max_wait = st.desk().settings.general.chat_max_wait_secs as i64;
     Ok(Some(QueueInfo {
         position,
         agents_online,
@@ -175,12 +175,17 @@ pub async fn to_ticket(st: &AppState, user: &CurrentUser, id: i64) -> Result<i64
     }
     let messages = st.db.chats().messages_after(id, 0).await?;
     let (title, description) = transcript_ticket(&head.question, &messages);
+    let desk = st.desk();
     let seed = NewTicketSeed {
         member_id: head.member_id,
         title: title.as_str(),
         language: &head.language,
         description: description.as_str(),
         history: vec![(head.member_id, TicketStatus::Open, now_ms())],
+        priority: desk.sla.policy.priority_for(head.member_tier),
+        sla: Some(&desk.sla),
+        // An agent already talked with the member: the first answer is given.
+        answered_at: head.agent_id.map(|_| now_ms()),
     };
     let Some(ticket_id) = st.db.chats().end_into_ticket(id, &seed, now_ms()).await? else {
         return Err(AppError::ChatEnded);
@@ -244,7 +249,7 @@ pub async fn console(
         mine: chats.active_for_agent(user.id).await?,
         agents_online: chats.agents_online(since).await?,
         me_online: chats.is_online(user.id, since).await?,
-        cap: st.config.chat_agent_cap,
+        cap: st.desk().settings.general.chat_agent_cap,
     };
     Ok((user.clone(), console))
 }
@@ -252,7 +257,7 @@ pub async fn console(
 /// Takes a chat from the queue: the one asked for, or the longest waiting. Up to the cap.
 pub async fn accept(st: &AppState, user: &CurrentUser, id: Option<i64>) -> Result<i64, AppError> {
     let chats = st.db.chats();
-    let cap = st.config.chat_agent_cap;
+    let cap = st.desk().settings.general.chat_agent_cap;
     let id = match id {
         Some(id) => id,
         None => match chats.queued().await?.first() {

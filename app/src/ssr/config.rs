@@ -102,6 +102,10 @@ pub struct Config {
     pub push_services: Vec<String>,
     /// How long a push service keeps a notice for a phone that is off.
     pub push_ttl: Duration,
+    /// The zone business hours are counted in (IANA name) until an admin sets the hours.
+    pub time_zone: String,
+    /// New tickets go round robin to online agents until an admin sets the rule.
+    pub auto_assign: bool,
 }
 
 /// The push services of Chrome/Edge/Android (FCM), Firefox, Edge on Windows and Safari.
@@ -164,6 +168,8 @@ impl Default for Config {
             vapid_subject: None,
             push_services: DEFAULT_PUSH_SERVICES.map(String::from).to_vec(),
             push_ttl: Duration::from_secs(2 * DAY),
+            time_zone: "UTC".into(),
+            auto_assign: false,
         }
     }
 }
@@ -280,6 +286,8 @@ impl Config {
                 services => services,
             },
             push_ttl: Duration::from_secs(number("APP_PUSH_TTL_SECS", 2 * DAY)?.max(60)),
+            time_zone: text("APP_TIME_ZONE").unwrap_or(d.time_zone),
+            auto_assign: flag("APP_AUTO_ASSIGN", d.auto_assign)?,
         })
     }
 }

@@ -1,4 +1,5 @@
 //! Server-only code: never compiled into the WASM bundle.
+pub mod admin;
 pub mod auth;
 pub mod chat;
 pub mod client_addr;
@@ -9,15 +10,19 @@ pub mod errors;
 pub mod http;
 pub mod hub;
 pub mod limits;
+pub mod macros;
 pub mod mail;
 pub mod members;
 pub mod notifications;
+pub mod ownership;
 pub mod passwords;
 pub mod push;
 pub mod quota;
 pub mod ratings;
 pub mod reminders;
 pub mod seed;
+pub mod settings;
+pub mod sla;
 pub mod state;
 pub mod tickets;
 pub mod uploads;

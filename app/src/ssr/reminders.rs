@@ -42,8 +42,9 @@ pub async fn run_once(st: &AppState, holder: &str) -> Result<Round, AppError> {
         held: true,
         ..Round::default()
     };
-    let remind = st.config.reminder_after.as_millis() as i64;
-    let close = st.config.auto_close_after.as_millis() as i64;
+    let general = st.desk().settings.general;
+    let remind = general.reminder_after().as_millis() as i64;
+    let close = general.auto_close_after().as_millis() as i64;
     for w in outbox.waiting().await? {
         let waited = now - w.since;
         if waited >= close {
@@ -84,6 +85,9 @@ async fn auto_close(st: &AppState, w: &Waiting, now: i64) -> Result<bool, AppErr
         quota: None,
         notice: Some(NoticeKind::AutoClosed),
         at: now,
+        by_staff: true,
+        sla: Some(&st.desk().sla),
+        audit: false,
     };
     if st.db.tickets().apply(&change).await? != super::db::Applied::Done {
         return Ok(false); // the member answered (or an agent acted) meanwhile

@@ -42,7 +42,7 @@ fn account(
 }
 
 /// Returns true when it seeded.
-pub async fn seed_demo(db: &Db) -> Result<bool, String> {
+pub async fn seed_demo(db: &Db, config: &super::Config) -> Result<bool, String> {
     if db.users().count().await.map_err(|e| e.to_string())? > 0 {
         return Ok(false);
     }
@@ -90,6 +90,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
         .await
         .map_err(|e| e.to_string())?;
     let (silver, diamond, agent) = (ids[0], ids[1], ids[3]);
+    // The clocks the desk starts with, so the demo queue shows deadlines.
+    let desk = super::settings::build(super::settings::defaults(config)).map_err(|(_, e)| e)?;
+    let rules = desk.sla;
     use TicketStatus::*;
     let tickets = [
         NewTicketSeed {
@@ -98,6 +101,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
             language: "es",
             description: "Al pulsar «Procesar pedido» la página se queda cargando y no pasa nada.",
             history: vec![(silver, Open, now - 2 * DAY)],
+            priority: rules.policy.priority_for(Tier::Silver),
+            sla: Some(&rules),
+            answered_at: None,
         },
         NewTicketSeed {
             member_id: silver,
@@ -105,6 +111,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
             language: "en",
             description: "I choose a photo, press Save, and the old photo is still shown.",
             history: vec![(silver, Open, now - DAY)],
+            priority: rules.policy.priority_for(Tier::Silver),
+            sla: Some(&rules),
+            answered_at: None,
         },
         NewTicketSeed {
             member_id: silver,
@@ -115,6 +124,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 (silver, Open, now - 4 * DAY),
                 (agent, AwaitingFeedback, now - 3 * DAY),
             ],
+            priority: rules.policy.priority_for(Tier::Silver),
+            sla: Some(&rules),
+            answered_at: None,
         },
         NewTicketSeed {
             member_id: silver,
@@ -122,6 +134,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
             language: "en",
             description: "Test ticket.",
             history: vec![(silver, Open, MAR_3_2020), (agent, Closed, MAR_6_2020)],
+            priority: rules.policy.priority_for(Tier::Silver),
+            sla: Some(&rules),
+            answered_at: None,
         },
         NewTicketSeed {
             member_id: silver,
@@ -132,6 +147,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 (silver, Open, MAR_3_2020 + 60_000),
                 (agent, Closed, MAR_6_2020 + 60_000),
             ],
+            priority: rules.policy.priority_for(Tier::Silver),
+            sla: Some(&rules),
+            answered_at: None,
         },
         NewTicketSeed {
             member_id: silver,
@@ -142,6 +160,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 (silver, Open, MAR_3_2020 + 120_000),
                 (silver, Closed, MAR_6_2020 + 120_000),
             ],
+            priority: rules.policy.priority_for(Tier::Silver),
+            sla: Some(&rules),
+            answered_at: None,
         },
         NewTicketSeed {
             member_id: diamond,
@@ -149,6 +170,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
             language: "en",
             description: "After login the back office sends me back to the login page.",
             history: vec![(diamond, Open, now - DAY)],
+            priority: rules.policy.priority_for(Tier::Diamond),
+            sla: Some(&rules),
+            answered_at: None,
         },
     ];
     for t in &tickets {
@@ -170,6 +194,9 @@ pub async fn seed_demo(db: &Db) -> Result<bool, String> {
                 quota: None,
                 notice: None,
                 at,
+                by_staff: true,
+                sla: Some(&rules),
+                audit: false,
             };
             db.tickets()
                 .apply(&change)

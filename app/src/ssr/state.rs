@@ -9,6 +9,7 @@ use super::hub::Hub;
 use super::limits::Limits;
 use super::mail::Mail;
 use super::push::Push;
+use super::settings::Settings;
 use super::uploads::FileStore;
 
 /// Everything a request handler or server function needs; cheap to clone.
@@ -25,10 +26,19 @@ pub struct AppState {
     pub mail: Mail,
     /// Web Push: the VAPID key and the HTTP client; `None` when push is off.
     pub push: Option<Push>,
+    /// What admins may change while the desk runs (limits, hours, targets, assignment).
+    pub settings: Settings,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The settings the desk runs by at this moment.
+    pub fn desk(&self) -> Arc<super::settings::Desk> {
+        self.settings.now()
     }
 }

@@ -105,6 +105,7 @@ async fn store(
             })?;
     }
     let files = staged.map(Staged::rows).unwrap_or_default();
+    let desk = st.desk();
     let change = TicketChange {
         ticket_id: head.id,
         actor_id: user.id,
@@ -115,6 +116,9 @@ async fn store(
         quota: quota_of(st, user),
         notice: notice_for(st, user, entry.map(|(kind, _)| kind), transition),
         at: now_ms(),
+        by_staff: user.role.is_staff(),
+        sla: Some(&desk.sla),
+        audit: user.role.is_staff(),
     };
     match st.db.tickets().apply(&change).await? {
         Applied::Done => Ok(true),
@@ -166,11 +170,18 @@ pub async fn submit(
         Description::parse(form.text("description")).map_err(invalid("description"))?;
     let files = form.staged.rows();
     let new_ticket_notice = st.config.notify_staff.then_some(NoticeKind::NewTicket);
+    let desk = st.desk();
     let new = NewTicket {
         member_id: user.id,
         title: &title,
         language,
         description: &description,
+        priority: desk.sla.policy.priority_for(user.tier),
+        sla: Some(&desk.sla),
+        auto_assign: desk.settings.assignment.automatic.then(|| {
+            let online_since = now_ms() - super::chat::ONLINE_WINDOW_MS;
+            (online_since, desk.settings.assignment.cap)
+        }),
     };
     let created = st
         .db
@@ -207,8 +218,11 @@ pub async fn detail(st: &AppState, user: &CurrentUser, id: i64) -> Result<Ticket
             } => Some(*at),
             _ => None,
         });
-        let wait = st.config.auto_close_after.as_millis() as i64;
+        let wait = st.desk().settings.general.auto_close_after().as_millis() as i64;
         detail.closes_at = since.map(|at| at + wait);
+    }
+    if user.role.is_staff() {
+        detail.desk = Some(super::ownership::handling(st, user, id, detail.summary.status).await?);
     }
     Ok(detail)
 }
@@ -282,6 +296,25 @@ pub async fn close(st: &AppState, user: &CurrentUser, id: i64) -> Result<(), App
     apply(st, user, &head, None, to_closed).await
 }
 
+/// Staff only: a last public answer and the closing, in one change (a macro that closes).
+pub async fn answer_and_close(
+    st: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    body: &MessageBody,
+) -> Result<(), AppError> {
+    let head = head_for(st, user, id).await?;
+    let entry = Some((EntryKind::Message, body.as_str()));
+    apply(
+        st,
+        user,
+        &head,
+        entry,
+        Some((head.status, TicketStatus::Closed)),
+    )
+    .await
+}
+
 /// Staff only (the caller guards with `Access::Staff`), like the three below.
 pub async fn reopen(st: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let head = head_for(st, user, id).await?;
@@ -314,8 +347,15 @@ pub async fn add_note(
 }
 
 /// The agent queue. At most 200 rows: filters narrow it further.
-pub async fn queue(st: &AppState, filter: &QueueFilter) -> Result<AgentQueue, AppError> {
-    Ok(st.db.tickets().queue(filter, 200).await?)
+pub async fn queue(
+    st: &AppState,
+    user: &CurrentUser,
+    filter: &QueueFilter,
+) -> Result<AgentQueue, AppError> {
+    let mut queue = st.db.tickets().queue(filter, user.id, 200).await?;
+    queue.warn_ms = st.desk().settings.sla.warn_minutes as i64 * 60_000;
+    queue.staff = super::ownership::staff(st).await?;
+    Ok(queue)
 }
 
 /// The member's own tickets, grouped by status.

@@ -1,5 +1,6 @@
 //! Every integration test in one binary (one link instead of thirteen; each binary was over 1 GB).
 //! Each module drives the real server over real HTTP, WebSockets and server-sent events.
+mod admin;
 mod agent;
 mod auth;
 mod chat;
@@ -7,6 +8,7 @@ mod common;
 mod concurrent_renders;
 mod crash;
 mod dashboard;
+mod desk;
 mod email;
 mod fuzz;
 mod hardening;

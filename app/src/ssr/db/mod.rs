@@ -1,22 +1,31 @@
 //! All SQL lives under this module. One `sqlx::AnyPool` serves SQLite (default) and PostgreSQL;
 //! queries are written once in the dialect both accept (`$1` placeholders, bigint times).
+mod assignment;
 mod attachments;
+mod audit;
 mod chats;
+mod macros;
 mod outbox;
 mod push;
 mod ratings;
 mod rows;
 mod sessions;
+mod settings;
+mod sla;
 mod throttle;
 mod tickets;
 mod users;
 
+pub use assignment::Assigned;
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
+pub use audit::{Audit, AuditRepo};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
+pub use macros::{MacroRepo, MacroSaved, MacroTicket};
 pub use outbox::{secret, About, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
 pub use push::{NewSubscription, PushRepo, PushTarget, MAX_DEVICES};
 pub use ratings::RatingRepo;
 pub use sessions::DbSessionStore;
+pub use settings::SettingsRepo;
 pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{
     Applied, NewAttachment, NewTicket, NewTicketSeed, TicketChange, TicketHead, TicketRepo,
@@ -132,6 +141,18 @@ impl Db {
 
     pub fn ratings(&self) -> RatingRepo<'_> {
         RatingRepo(&self.pool)
+    }
+
+    pub fn audit(&self) -> AuditRepo<'_> {
+        AuditRepo(&self.pool)
+    }
+
+    pub fn macros(&self) -> MacroRepo<'_> {
+        MacroRepo(&self.pool)
+    }
+
+    pub fn settings(&self) -> SettingsRepo<'_> {
+        SettingsRepo(&self.pool)
     }
 
     pub fn throttle(&self) -> Throttle<'_> {

@@ -217,6 +217,9 @@ pub(super) struct QueueRowRaw {
     display_name: String,
     tier: String,
     since: i64,
+    priority: String,
+    assignee_name: Option<String>,
+    next_due_at: Option<i64>,
 }
 
 impl TryFrom<QueueRowRaw> for QueueRow {
@@ -230,6 +233,10 @@ impl TryFrom<QueueRowRaw> for QueueRow {
             language: r.language,
             status: status("status", &r.status)?,
             since: r.since,
+            priority: crate::domain::Priority::parse(&r.priority)
+                .map_err(|e| bad("priority", e))?,
+            assignee: r.assignee_name,
+            due: r.next_due_at,
         })
     }
 }

@@ -11,8 +11,9 @@ use std::collections::HashMap;
 
 use crate::domain::{
     AgentQueue, AttachmentInfo, ConversationEntry, Description, EntryKind, FileKind, NoticeKind,
-    QueueFilter, TicketDetail, TicketStatus, TicketSummary, TicketTitle, TimelineItem,
+    Priority, QueueFilter, TicketDetail, TicketStatus, TicketSummary, TicketTitle, TimelineItem,
 };
+use crate::ssr::sla::{SlaEvent, SlaRules, SlaState};
 
 /// A checked, staged file about to be recorded with a ticket or a message.
 pub struct NewAttachment<'a> {
@@ -30,6 +31,11 @@ pub struct NewTicket<'a> {
     pub title: &'a TicketTitle,
     pub language: &'a str,
     pub description: &'a Description,
+    pub priority: Priority,
+    /// The clocks to start (`None`: a ticket without service targets).
+    pub sla: Option<&'a SlaRules>,
+    /// Round robin: agents seen online since then, holding fewer than this many tickets.
+    pub auto_assign: Option<(i64, u32)>,
 }
 
 /// A ticket with its whole status history (the demo seed, a chat's transcript).
@@ -40,6 +46,10 @@ pub struct NewTicketSeed<'a> {
     pub description: &'a str,
     /// `(actor, to_status, at)` in order; the first entry opens the ticket.
     pub history: Vec<(i64, TicketStatus, i64)>,
+    pub priority: Priority,
+    pub sla: Option<&'a SlaRules>,
+    /// When the team already answered (a chat with an agent becoming a ticket).
+    pub answered_at: Option<i64>,
 }
 
 impl TicketRepo<'_> {
@@ -92,8 +102,8 @@ pub(super) async fn insert_ticket(
     let (_, last_status, _) = *t.history.last().ok_or(sqlx::Error::RowNotFound)?;
     let created_at = t.history[0].2;
     let id: i64 = sqlx::query_scalar(
-        "insert into tickets (member_id, title, language, description, status, created_at) \
-         values ($1, $2, $3, $4, $5, $6) returning id",
+        "insert into tickets (member_id, title, language, description, status, created_at, \
+           priority) values ($1, $2, $3, $4, $5, $6, $7) returning id",
     )
     .bind(t.member_id)
     .bind(t.title)
@@ -101,12 +111,23 @@ pub(super) async fn insert_ticket(
     .bind(t.description)
     .bind(last_status.as_str())
     .bind(created_at)
+    .bind(t.priority.as_str())
     .fetch_one(&mut **tx)
     .await?;
     let mut from = None;
     for (actor, to, at) in &t.history {
         insert_event(tx, id, *actor, from, *to, *at).await?;
         from = Some(*to);
+    }
+    if let Some(rules) = t.sla {
+        let mut clocks = SlaState::opened(t.priority, created_at, rules);
+        if let Some(at) = t.answered_at {
+            clocks.apply(SlaEvent::StaffAnswered, at, rules);
+        }
+        for (_, to, at) in &t.history[1..] {
+            clocks.apply(SlaEvent::Moved(*to), *at, rules);
+        }
+        super::sla::write(tx, id, &clocks).await?;
     }
     insert_attachments(tx, (id, None), files, t.member_id, created_at).await?;
     Ok(id)
@@ -131,6 +152,12 @@ pub struct TicketChange<'a> {
     /// the status move.
     pub notice: Option<NoticeKind>,
     pub at: i64,
+    /// The actor is staff: their public entries answer the member.
+    pub by_staff: bool,
+    /// The clocks to move (`None`: leave them).
+    pub sla: Option<&'a SlaRules>,
+    /// A status move is recorded in the audit log (a staff member's; not the scheduler's).
+    pub audit: bool,
 }
 
 /// What `apply` did.
@@ -149,6 +176,29 @@ pub struct TicketHead {
     pub member_id: i64,
     pub status: TicketStatus,
     pub closed_at: Option<i64>,
+}
+
+/// Moves a ticket's clocks for one change: its status move first, then its entry.
+async fn move_clocks(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    change: &TicketChange<'_>,
+    rules: &SlaRules,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let Some(mut clocks) = super::sla::read(&mut **tx, change.ticket_id).await? else {
+        return Ok(());
+    };
+    if let Some((_, to)) = change.transition {
+        clocks.apply(SlaEvent::Moved(to), at, rules);
+    }
+    match (change.entry.map(|(kind, _)| kind), change.by_staff) {
+        (Some(EntryKind::Message | EntryKind::Question), true) => {
+            clocks.apply(SlaEvent::StaffAnswered, at, rules)
+        }
+        (Some(EntryKind::Message), false) => clocks.apply(SlaEvent::MemberWrote, at, rules),
+        _ => {}
+    }
+    super::sla::write(tx, change.ticket_id, &clocks).await
 }
 
 /// One row of the status history; every status change goes through here.
@@ -216,11 +266,17 @@ impl TicketRepo<'_> {
             language: new.language,
             description: new.description.as_str(),
             history: vec![(new.member_id, TicketStatus::Open, at)],
+            priority: new.priority,
+            sla: new.sla,
+            answered_at: None,
         };
         let mut tx = self.0.begin().await?;
         let id = insert_ticket(&mut tx, &seed, files).await?;
         if !files.is_empty() && !within_quota(&mut tx, new.member_id, quota).await? {
             return Ok(Err(OverQuota));
+        }
+        if let Some((online_since, cap)) = new.auto_assign {
+            super::assignment::auto_assign(&mut tx, id, online_since, cap, at).await?;
         }
         if let Some(kind) = notice {
             let notice = Notice {
@@ -312,6 +368,18 @@ impl TicketRepo<'_> {
             }
             about = message_id;
         }
+        if let Some(rules) = change.sla {
+            move_clocks(&mut tx, change, rules, at).await?;
+        }
+        if let (true, Some((from, to))) = (change.audit, change.transition) {
+            let audit = super::Audit {
+                actor_id: Some(change.actor_id),
+                action: "ticket.status",
+                target: Some(("ticket", change.ticket_id)),
+                detail: serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
+            };
+            super::audit::record(&mut tx, &audit, at).await?;
+        }
         if let Some(kind) = change.notice {
             let notice = Notice {
                 kind,
@@ -401,11 +469,26 @@ impl TicketRepo<'_> {
             timeline,
             viewer_is_staff: with_notes,
             closes_at: None,
+            desk: None,
         }))
     }
 }
 
 impl TicketRepo<'_> {
+    /// The ticket's clocks and its assignee.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn handling(&self, id: i64) -> Result<Option<(SlaState, Option<i64>)>, sqlx::Error> {
+        let Some(clocks) = super::sla::read(self.0, id).await? else {
+            return Ok(None);
+        };
+        let assignee: Option<i64> =
+            sqlx::query_scalar("select assignee_id from tickets where id = $1")
+                .bind(id)
+                .fetch_one(self.0)
+                .await?;
+        Ok(Some((clocks, assignee)))
+    }
+
     /// Every attachment of a ticket, grouped by message (`None`: sent with the description).
     async fn attachments_of(
         &self,
@@ -430,9 +513,15 @@ impl TicketRepo<'_> {
 
 impl TicketRepo<'_> {
     /// The agent queue: counts per status and the shown status's rows, all under the same
-    /// filters. Open and Awaiting Feedback list the longest-waiting first; Closed the newest.
+    /// filters. Open lists the nearest deadline first (tickets without one after them), Awaiting
+    /// Feedback the longest waiting, Closed the newest.
     #[tracing::instrument(skip_all, err)]
-    pub async fn queue(&self, f: &QueueFilter, limit: i64) -> Result<AgentQueue, sqlx::Error> {
+    pub async fn queue(
+        &self,
+        f: &QueueFilter,
+        viewer_id: i64,
+        limit: i64,
+    ) -> Result<AgentQueue, sqlx::Error> {
         // Search is a case-insensitive substring; LIKE wildcards typed by the agent are literal.
         let pattern = f.search.as_ref().map_or(String::new(), |s| {
             let escaped = s
@@ -444,9 +533,13 @@ impl TicketRepo<'_> {
         });
         let language = f.language.clone().unwrap_or_default();
         let tier = f.tier.map(|t| t.as_str()).unwrap_or("");
+        let priority = f.priority.map(|p| p.as_str()).unwrap_or("");
         let filters = "($1 = '' or t.language = $1) and ($2 = '' or u.tier = $2) \
              and ($3 = '' or lower(t.title) like $3 escape '\\' \
-                  or lower(t.description) like $3 escape '\\')";
+                  or lower(t.description) like $3 escape '\\') \
+             and ($4 = 'all' or ($4 = 'mine' and t.assignee_id = $5) \
+                  or ($4 = 'unassigned' and t.assignee_id is null)) \
+             and ($6 = '' or t.priority = $6)";
         let counts: Vec<StatusCountRow> = sqlx::query_as(&format!(
             "select t.status, count(*) as n from tickets t join users u on u.id = t.member_id \
              where {filters} group by t.status"
@@ -454,6 +547,9 @@ impl TicketRepo<'_> {
         .bind(&language)
         .bind(tier)
         .bind(&pattern)
+        .bind(f.view.as_str())
+        .bind(viewer_id)
+        .bind(priority)
         .fetch_all(self.0)
         .await?;
         let mut queue = AgentQueue {
@@ -462,6 +558,8 @@ impl TicketRepo<'_> {
             awaiting: 0,
             closed: 0,
             now: super::now_ms(),
+            warn_ms: 0,
+            staff: vec![],
         };
         for r in counts {
             match rows::status("status", &r.status)? {
@@ -471,20 +569,27 @@ impl TicketRepo<'_> {
             }
         }
         let shown = f.shown_status();
-        let order = if shown == TicketStatus::Closed {
-            "desc"
-        } else {
-            "asc"
+        let order = match shown {
+            TicketStatus::Open => {
+                "case when t.next_due_at is null then 1 else 0 end, t.next_due_at, since"
+            }
+            TicketStatus::AwaitingFeedback => "since",
+            TicketStatus::Closed => "since desc",
         };
         let found: Vec<QueueRowRaw> = sqlx::query_as(&format!(
-            "select t.id, t.title, t.language, t.status, u.display_name, u.tier, \
+            "select t.id, t.title, t.language, t.status, u.display_name, u.tier, t.priority, \
+               a.display_name as assignee_name, t.next_due_at, \
                (select max(e.at) from ticket_events e where e.ticket_id = t.id) as since \
              from tickets t join users u on u.id = t.member_id \
-             where {filters} and t.status = $4 order by since {order}, t.id limit $5"
+               left join users a on a.id = t.assignee_id \
+             where {filters} and t.status = $7 order by {order}, t.id limit $8"
         ))
         .bind(&language)
         .bind(tier)
         .bind(&pattern)
+        .bind(f.view.as_str())
+        .bind(viewer_id)
+        .bind(priority)
         .bind(shown.as_str())
         .bind(limit)
         .fetch_all(self.0)

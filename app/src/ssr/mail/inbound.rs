@@ -281,7 +281,11 @@ pub async fn take_reply(
             "only the member of this ticket may reply",
         ));
     }
-    let user = check(Some(member), Access::DeskUser, st.config.min_tier)?;
+    let user = check(
+        Some(member),
+        Access::DeskUser,
+        st.desk().settings.general.min_tier,
+    )?;
     let text = message.body_text(0).unwrap_or_default();
     let answer = answer_above_marker(&text);
     let mut staged = Staged::new(&st.files);

@@ -180,7 +180,7 @@ fn build(
         },
         rate: mail.rate_urls(kind, about),
     };
-    let closes_on = compose::closes_on(ctx, st.config.auto_close_after);
+    let closes_on = compose::closes_on(ctx, st.desk().settings.general.auto_close_after());
     let parts = compose::parts(kind, about.id(), ctx, &links, closes_on);
     compose::message(mail, row, ctx, parts, &links)
 }

@@ -35,7 +35,7 @@ async fn send_one(st: &AppState, push: &Push, row: &OutboxRow) -> Result<(), sql
     let Some(target) = target.filter(|t| t.user_id == row.recipient_id) else {
         return outbox.drop_row(row, now_ms(), "device gone").await;
     };
-    let closes_on = compose::closes_on(&ctx, st.config.auto_close_after);
+    let closes_on = compose::closes_on(&ctx, st.desk().settings.general.auto_close_after());
     let about = row.about();
     let body = payload::build(kind, about, &ctx, &st.mail, closes_on);
     let body = serde_json::to_vec(&body).unwrap_or_default();

@@ -1,0 +1,45 @@
+//! Server functions for who handles a ticket and how urgent it is (staff only).
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::{
+    auth::{with_user, Access},
+    ownership,
+};
+
+/// The agent takes the ticket (refused if another agent has it).
+#[server(prefix = "/api", endpoint = "take_ticket")]
+pub async fn take_ticket(id: i64) -> Result<(), AppError> {
+    with_user(Access::Staff, async |st, user| {
+        ownership::take(st, user, id).await
+    })
+    .await
+}
+
+/// Gives the ticket to a staff member by id; empty gives it to nobody.
+#[server(prefix = "/api", endpoint = "assign_ticket")]
+pub async fn assign_ticket(id: i64, assignee: String) -> Result<(), AppError> {
+    with_user(Access::Staff, async |st, user| {
+        let to =
+            match assignee.trim() {
+                "" => None,
+                v => Some(v.parse::<i64>().map_err(|_| {
+                    AppError::malformed("assignee", "expected a staff id or nothing")
+                })?),
+            };
+        ownership::assign(st, user, id, to).await
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "set_priority")]
+pub async fn set_priority(id: i64, priority: String) -> Result<(), AppError> {
+    with_user(Access::Staff, async |st, user| {
+        let priority = crate::domain::Priority::parse(&priority)
+            .map_err(|e| AppError::malformed("priority", e))?;
+        ownership::set_priority(st, user, id, priority).await
+    })
+    .await
+}

@@ -1,0 +1,88 @@
+import { test, expect } from '@playwright/test';
+import { logIn, waitForHydration, fileTicket } from './helpers';
+
+// Running the desk: the admin writes a canned answer and changes a setting in the console; the
+// agent takes the new ticket from "Unassigned", answers with the canned answer, and sees the
+// first-response clock stop; the admin finds all of it in the audit log.
+test('admin writes a macro, agent takes a ticket and answers with it, admin reads the audit', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const admin = await (await browser.newContext()).newPage();
+  const agent = await (await browser.newContext()).newPage();
+  const member = await (await browser.newContext()).newPage();
+  const stamp = Date.now();
+  const macroName = `Clear the cache ${stamp}`;
+
+  await logIn(admin, 'admin');
+  await expect(admin.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
+  await admin.getByRole('link', { name: 'Admin', exact: true }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'Desk settings' })).toBeVisible();
+  await waitForHydration(admin);
+  const warn = admin.getByLabel('Mark a deadline as due soon this many minutes ahead');
+  await warn.fill('45');
+  await admin.getByRole('region', { name: 'Service targets' }).getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('region', { name: 'Service targets' }).getByRole('status')).toHaveText('Saved.');
+
+  await admin.getByRole('link', { name: 'Canned answers' }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'Canned answers' })).toBeVisible();
+  await waitForHydration(admin);
+  const form = admin.getByRole('region', { name: 'New canned answer' });
+  await form.getByLabel('Name').fill(macroName);
+  await form.getByLabel('Text in English').fill('Hello {member_name}, please clear the cache and try {ticket_number} again.');
+  await form.getByLabel('Text in Spanish').fill('Hola {member_name}, borre la caché y pruebe {ticket_number} de nuevo.');
+  await form.getByRole('button', { name: 'Add canned answer' }).click();
+  await expect(admin.getByRole('heading', { level: 2, name: macroName })).toBeVisible();
+
+  // Silver files a ticket; it waits unassigned.
+  await logIn(member, 'silver');
+  await expect(member.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  const title = `VPN drops ${stamp}`;
+  const id = await fileTicket(member, title);
+
+  await logIn(agent, 'agent');
+  await expect(agent.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
+  await agent.getByRole('link', { name: 'Unassigned' }).click();
+  await expect(agent.getByRole('link', { name: 'Unassigned' })).toHaveAttribute('aria-current', 'page');
+  await waitForHydration(agent);
+  const row = agent.getByRole('row').filter({ has: agent.getByRole('link', { name: title }) });
+  await expect(row.getByRole('cell', { name: 'Normal' })).toBeVisible();
+  await row.getByRole('button', { name: `Take issue #${id}` }).click();
+  await expect(row).toHaveCount(0); // taken: no longer unassigned
+  await agent.getByRole('link', { name: 'Mine' }).click();
+  await agent.getByRole('link', { name: title }).click();
+  await expect(agent.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await waitForHydration(agent);
+  await expect(agent.getByLabel('Assigned to')).toHaveValue(/\d+/);
+  const targets = agent.getByRole('region', { name: 'Handling' });
+  await expect(targets.getByText(/^(in|overdue by) /).first()).toBeVisible();
+
+  // The canned answer, filled in for this ticket, then sent.
+  await agent.getByLabel('Canned answer').selectOption({ label: macroName });
+  await expect(agent.locator('.macro-preview')).toHaveText(
+    `Hello Sofía Silva, please clear the cache and try #${id} again.`,
+  );
+  await agent.getByRole('button', { name: 'Send canned answer' }).click();
+  await expect(
+    agent.getByText(`Hello Sofía Silva, please clear the cache and try #${id} again.`).first(),
+  ).toBeVisible();
+  // The first response is given: its clock shows met or missed, no longer a countdown.
+  const firstResponse = targets.locator('dt', { hasText: 'First response' }).locator('xpath=following-sibling::dd[1]');
+  await expect(firstResponse).toHaveText(/^(met|missed)$/);
+
+  // The member reads it on their ticket.
+  await member.reload();
+  await expect(member.getByText(`please clear the cache and try #${id} again.`)).toBeVisible();
+
+  // The admin's audit log has the take, the macro and the setting.
+  await admin.getByRole('link', { name: 'Audit log' }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+  await waitForHydration(admin);
+  await admin.getByLabel('Done to').fill(`ticket:${id}`);
+  await admin.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(admin.getByRole('cell', { name: 'ticket.take' })).toBeVisible();
+  await expect(admin.getByRole('cell', { name: 'Alex Agent' })).toBeVisible();
+  await admin.getByLabel('Done to').fill('');
+  await admin.getByLabel('Action').fill('macro');
+  await admin.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(admin.getByRole('cell', { name: 'macro.create' }).first()).toBeVisible();
+  await expect(admin.getByText(macroName).first()).toBeVisible();
+});
