@@ -1,8 +1,8 @@
 import { test, expect } from '@playwright/test';
 import { logIn, waitForHydration, fileTicket } from './helpers';
 
-// Running the desk: the admin writes a canned answer and changes a setting in the console; the
-// agent takes the new ticket from "Unassigned", answers with the canned answer, and sees the
+// Running the desk: the admin writes a canned answer, changes a setting and adds an agent in the
+// console; the new agent takes the new ticket from "Unassigned", answers with the canned answer, and sees the
 // first-response clock stop; the admin finds all of it in the audit log.
 test('admin writes a macro, agent takes a ticket and answers with it, admin reads the audit', async ({ browser }) => {
   test.setTimeout(90_000);
@@ -32,13 +32,33 @@ test('admin writes a macro, agent takes a ticket and answers with it, admin read
   await form.getByRole('button', { name: 'Add canned answer' }).click();
   await expect(admin.getByRole('heading', { level: 2, name: macroName })).toBeVisible();
 
+  // A new agent account, made in the console.
+  const agentUser = `bea${stamp % 1_000_000}`;
+  const agentName = `Bea Bravo ${stamp % 1_000_000}`;
+  await admin.getByRole('link', { name: 'People' }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'People' })).toBeVisible();
+  await waitForHydration(admin);
+  const staffForm = admin.getByRole('region', { name: 'Add a staff account' });
+  await staffForm.getByLabel('Username').fill(agentUser);
+  await staffForm.getByLabel('Name', { exact: true }).fill(agentName);
+  await staffForm.getByLabel('Email').fill(`${agentUser}@example.com`);
+  await staffForm.getByLabel('Role').selectOption('agent');
+  await staffForm.getByLabel('First password (at least 8 characters)').fill('first-password');
+  await staffForm.getByRole('button', { name: 'Add staff account' }).click();
+  await expect(staffForm.getByRole('status')).toHaveText('Account created.');
+  await expect(admin.getByRole('cell', { name: agentName })).toBeVisible();
+
   // Silver files a ticket; it waits unassigned.
   await logIn(member, 'silver');
   await expect(member.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
   const title = `VPN drops ${stamp}`;
   const id = await fileTicket(member, title);
 
-  await logIn(agent, 'agent');
+  await agent.goto('/login');
+  await waitForHydration(agent);
+  await agent.getByLabel('Username').fill(agentUser);
+  await agent.getByLabel('Password').fill('first-password');
+  await agent.getByRole('button', { name: 'Log in' }).click();
   await expect(agent.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
   await agent.getByRole('link', { name: 'Unassigned' }).click();
   await expect(agent.getByRole('link', { name: 'Unassigned' })).toHaveAttribute('aria-current', 'page');
@@ -79,7 +99,7 @@ test('admin writes a macro, agent takes a ticket and answers with it, admin read
   await admin.getByLabel('Done to').fill(`ticket:${id}`);
   await admin.getByRole('button', { name: 'Apply filters' }).click();
   await expect(admin.getByRole('cell', { name: 'ticket.take' })).toBeVisible();
-  await expect(admin.getByRole('cell', { name: 'Alex Agent' })).toBeVisible();
+  await expect(admin.getByRole('cell', { name: agentName })).toBeVisible();
   await admin.getByLabel('Done to').fill('');
   await admin.getByLabel('Action').fill('macro');
   await admin.getByRole('button', { name: 'Apply filters' }).click();

@@ -104,6 +104,11 @@ test('admin console', async ({ page }) => {
   await page.goto('/admin/macros');
   await expect(page.getByRole('heading', { level: 1, name: 'Canned answers' })).toBeVisible();
   await check(page, 'admin-macros');
+  await page.goto('/admin/people');
+  await expect(page.getByRole('heading', { level: 1, name: 'People' })).toBeVisible();
+  await check(page, 'admin-people');
+  await page.goto('/admin/people?kind=members');
+  await check(page, 'admin-members');
   await page.goto('/admin/audit');
   await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await check(page, 'admin-audit');

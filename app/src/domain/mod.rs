@@ -10,6 +10,7 @@ mod invalid;
 mod live;
 mod macros;
 mod notice;
+mod people;
 #[cfg(test)]
 mod properties;
 mod queue;
@@ -37,6 +38,7 @@ pub use macros::{render_macro, Macro, MacroContext, MacroInput, TicketMacro, PLA
 pub use notice::{
     device_label, Channel, NoticeKind, NotificationSettings, PushDevice, Topic, TopicSetting,
 };
+pub use people::Person;
 pub use queue::{waited, AgentQueue, QueueFilter, QueueRow, QueueView};
 pub use rating::*;
 pub use reconnect::reconnect_delay;

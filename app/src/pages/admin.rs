@@ -17,6 +17,7 @@ use crate::pages::refusal::PageError;
 pub enum AdminTab {
     Settings,
     Macros,
+    People,
     Audit,
 }
 
@@ -27,6 +28,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
         let name = move || match tab {
             AdminTab::Settings => t_string!(i18n, admin_settings_heading).to_string(),
             AdminTab::Macros => t_string!(i18n, admin_macros_heading).to_string(),
+            AdminTab::People => t_string!(i18n, admin_people_heading).to_string(),
             AdminTab::Audit => t_string!(i18n, admin_audit_heading).to_string(),
         };
         view! {
@@ -38,6 +40,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
             <ul>
                 {link(AdminTab::Settings, "/admin")}
                 {link(AdminTab::Macros, "/admin/macros")}
+                {link(AdminTab::People, "/admin/people")}
                 {link(AdminTab::Audit, "/admin/audit")}
             </ul>
         </nav>

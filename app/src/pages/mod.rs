@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod admin_audit;
 pub mod admin_macros;
+pub mod admin_people;
 pub mod agent;
 pub mod chat_console;
 pub mod chat_room;

@@ -16,6 +16,7 @@ pub mod members;
 pub mod notifications;
 pub mod ownership;
 pub mod passwords;
+pub mod people;
 pub mod push;
 pub mod quota;
 pub mod ratings;

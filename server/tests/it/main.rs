@@ -15,6 +15,7 @@ mod hardening;
 mod limits;
 mod live;
 mod login_abuse;
+mod people;
 mod platform;
 mod push;
 mod races;

@@ -6,6 +6,7 @@ mod audit;
 mod chats;
 mod macros;
 mod outbox;
+mod people;
 mod push;
 mod ratings;
 mod rows;
@@ -22,6 +23,7 @@ pub use audit::{Audit, AuditRepo};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
 pub use macros::{MacroRepo, MacroSaved, MacroTicket};
 pub use outbox::{secret, About, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
+pub use people::{AccountChange, PeopleRepo};
 pub use push::{NewSubscription, PushRepo, PushTarget, MAX_DEVICES};
 pub use ratings::RatingRepo;
 pub use sessions::DbSessionStore;
@@ -145,6 +147,10 @@ impl Db {
 
     pub fn audit(&self) -> AuditRepo<'_> {
         AuditRepo(&self.pool)
+    }
+
+    pub fn people(&self) -> PeopleRepo<'_> {
+        PeopleRepo(&self.pool)
     }
 
     pub fn macros(&self) -> MacroRepo<'_> {

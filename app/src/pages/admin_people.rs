@@ -1,0 +1,269 @@
+//! `/admin/people`: staff and members. Find someone; add a staff account; change a role or a
+//! rank; switch an account off (their sessions end at once) or on; set a new password.
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{
+    admin_people, CreateStaff, ResetPassword, SetPersonDisabled, SetPersonRole, SetPersonTier,
+};
+use crate::components::error_text::action_error_text;
+use crate::components::header::SiteHeader;
+use crate::components::labels::tier_name;
+use crate::components::page_title::PageTitle;
+use crate::components::submit_button::SubmitButton;
+use crate::domain::{Person, Role, Tier};
+use crate::i18n::*;
+use crate::pages::admin::{AdminNav, AdminTab};
+use crate::pages::refusal::PageError;
+
+/// The page's actions, shared by every row.
+#[derive(Clone, Copy)]
+struct PeopleActions {
+    create: ServerAction<CreateStaff>,
+    role: ServerAction<SetPersonRole>,
+    tier: ServerAction<SetPersonTier>,
+    disabled: ServerAction<SetPersonDisabled>,
+    password: ServerAction<ResetPassword>,
+}
+
+impl PeopleActions {
+    fn versions(&self) -> [usize; 5] {
+        [
+            self.create.version().get(),
+            self.role.version().get(),
+            self.tier.version().get(),
+            self.disabled.version().get(),
+            self.password.version().get(),
+        ]
+    }
+
+    /// The newest refusal of any of them (one line above the list).
+    fn error(&self) -> Option<crate::error::AppError> {
+        let err = |v: Option<Result<(), crate::error::AppError>>| v.and_then(|r| r.err());
+        self.create
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| err(self.role.value().get()))
+            .or_else(|| err(self.tier.value().get()))
+            .or_else(|| err(self.disabled.value().get()))
+            .or_else(|| err(self.password.value().get()))
+    }
+}
+
+#[component]
+pub fn AdminPeoplePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let actions = PeopleActions {
+        create: ServerAction::new(),
+        role: ServerAction::new(),
+        tier: ServerAction::new(),
+        disabled: ServerAction::new(),
+        password: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("kind").unwrap_or_default(),
+                q.get("q").unwrap_or_default(),
+                actions.versions(),
+            )
+        },
+        |(kind, q, _)| admin_people(kind, q),
+    );
+    view! {
+        <PageTitle text=move || t_string!(i18n, admin_people_heading).to_string()/>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((user, people)) => view! {
+                        <SiteHeader user/>
+                        <main id="main" class="page admin">
+                            <h1>{t!(i18n, admin_people_heading)}</h1>
+                            <AdminNav current=AdminTab::People/>
+                            <PeopleView people actions/>
+                        </main>
+                    }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PeopleView(people: Vec<Person>, actions: PeopleActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let members = query.read_untracked().get("kind").as_deref() == Some("members");
+    let q = query.read_untracked().get("q").unwrap_or_default();
+    let kind = if members { "members" } else { "staff" };
+    let error = move || actions.error().map(|e| action_error_text(i18n, &e));
+    let has_rows = !people.is_empty();
+    let rows = people
+        .into_iter()
+        .map(|p| view! { <PersonRow p actions/> })
+        .collect_view();
+    view! {
+        <nav class="tabs" aria-label=move || t_string!(i18n, people_kinds).to_string()>
+            <ul>
+                <li><a class="tab" href="/admin/people?kind=staff" aria-current=(!members).then_some("page")>{t!(i18n, people_staff)}</a></li>
+                <li><a class="tab" href="/admin/people?kind=members" aria-current=members.then_some("page")>{t!(i18n, people_members)}</a></li>
+            </ul>
+        </nav>
+        <form method="get" action="/admin/people" class="filters" role="search">
+            <input type="hidden" name="kind" value=kind/>
+            <div class="filter">
+                <label for="people-q">{t!(i18n, people_search)}</label>
+                <input id="people-q" name="q" type="search" value=q/>
+            </div>
+            <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
+        </form>
+        <p class="form-error" role="alert">{error}</p>
+        {(!members).then(|| view! { <NewStaff create=actions.create/> })}
+        {if has_rows {
+            view! {
+                <table class="queue people">
+                    <caption class="visually-hidden">{t!(i18n, admin_people_heading)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, people_name)}</th>
+                        <th scope="col">{t!(i18n, people_email)}</th>
+                        <th scope="col">{t!(i18n, people_access)}</th>
+                        <th scope="col">{t!(i18n, people_state)}</th>
+                        <th scope="col">{t!(i18n, people_password)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }.into_any()
+        } else {
+            view! { <p class="empty">{t!(i18n, people_none)}</p> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = p.id;
+    let name = p.display_name.clone();
+    let (n1, n2, n3, n4) = (name.clone(), name.clone(), name.clone(), name.clone());
+    let access = if p.role.is_staff() {
+        let roles = [Role::Agent, Role::Admin, Role::Member]
+            .into_iter()
+            .map(|r| {
+                let label = move || match r {
+                    Role::Agent => t_string!(i18n, role_agent).to_string(),
+                    Role::Admin => t_string!(i18n, role_admin).to_string(),
+                    Role::Member => t_string!(i18n, role_member).to_string(),
+                };
+                view! { <option value=r.as_str() selected=r == p.role>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            <ActionForm action=actions.role attr:class="inline-form">
+                <input type="hidden" name="id" value=id/>
+                <select name="role" aria-label=move || t_string!(i18n, people_role_of, name = n1.clone()).to_string()>{roles}</select>
+                <button type="submit" class="button secondary small"
+                    aria-label=move || t_string!(i18n, people_change_role_of, name = n2.clone()).to_string()>
+                    {t!(i18n, people_change)}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        let tiers = Tier::ALL
+            .into_iter()
+            .map(|t| view! { <option value=t.as_str() selected=t == p.tier>{move || tier_name(i18n, t)}</option> })
+            .collect_view();
+        view! {
+            <ActionForm action=actions.tier attr:class="inline-form">
+                <input type="hidden" name="id" value=id/>
+                <select name="tier" aria-label=move || t_string!(i18n, people_tier_of, name = n1.clone()).to_string()>{tiers}</select>
+                <button type="submit" class="button secondary small"
+                    aria-label=move || t_string!(i18n, people_change_tier_of, name = n2.clone()).to_string()>
+                    {t!(i18n, people_change)}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    let disabled = p.disabled;
+    let member_line = p
+        .member_number
+        .clone()
+        .map(|n| format!(" · {n}"))
+        .unwrap_or_default();
+    let tickets = p.tickets;
+    view! {
+        <tr>
+            <td>
+                <strong>{p.display_name.clone()}</strong>
+                <br/>
+                <span class="hint">{format!("{}{member_line}", p.username)}</span>
+                {(!p.role.is_staff() && tickets > 0).then(|| view! {
+                    <br/>
+                    <span class="hint">{move || t_string!(i18n, people_tickets, n = tickets).to_string()}</span>
+                })}
+            </td>
+            <td>{p.email.clone()}</td>
+            <td>{access}</td>
+            <td>
+                <span>{move || if disabled { t_string!(i18n, people_disabled) } else { t_string!(i18n, people_active) }}</span>
+                <ActionForm action=actions.disabled attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="disabled" value=if disabled { "false" } else { "true" }/>
+                    <button type="submit" class="button secondary small"
+                        aria-label=move || if disabled {
+                            t_string!(i18n, people_enable_named, name = n3.clone()).to_string()
+                        } else {
+                            t_string!(i18n, people_disable_named, name = n3.clone()).to_string()
+                        }>
+                        {move || if disabled { t_string!(i18n, people_enable) } else { t_string!(i18n, people_disable) }}
+                    </button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=actions.password attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="password" name="password" minlength="8" required autocomplete="new-password"
+                        aria-label=move || t_string!(i18n, people_new_password_for, name = n4.clone()).to_string()/>
+                    <button type="submit" class="button secondary small">{t!(i18n, people_set_password)}</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewStaff(create: ServerAction<CreateStaff>) -> impl IntoView {
+    let i18n = use_i18n();
+    let created = move || {
+        matches!(create.value().get(), Some(Ok(_))).then(|| t_string!(i18n, people_created))
+    };
+    view! {
+        <section aria-labelledby="new-staff-heading">
+            <h2 id="new-staff-heading">{t!(i18n, people_new_staff)}</h2>
+            <ActionForm action=create attr:class="stack">
+                <label for="staff-username">{t!(i18n, username)}</label>
+                <input id="staff-username" name="username" type="text" autocomplete="off" required/>
+                <label for="staff-name">{t!(i18n, people_name)}</label>
+                <input id="staff-name" name="display_name" type="text" required/>
+                <label for="staff-email">{t!(i18n, people_email)}</label>
+                <input id="staff-email" name="email" type="email" required/>
+                <label for="staff-role">{t!(i18n, people_role)}</label>
+                <select id="staff-role" name="role">
+                    <option value="agent">{t!(i18n, role_agent)}</option>
+                    <option value="admin">{t!(i18n, role_admin)}</option>
+                </select>
+                <label for="staff-password">{t!(i18n, people_first_password)}</label>
+                <input id="staff-password" name="password" type="password" minlength="8" autocomplete="new-password" required/>
+                <p class="saved" role="status">{created}</p>
+                <SubmitButton pending=create.pending()
+                    label=Signal::derive(move || t_string!(i18n, people_add_staff).to_string())
+                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+            </ActionForm>
+        </section>
+    }
+}
