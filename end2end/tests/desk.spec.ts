@@ -75,6 +75,17 @@ test('admin writes a macro, agent takes a ticket and answers with it, admin read
   const targets = agent.getByRole('region', { name: 'Handling' });
   await expect(targets.getByText(/^(in|overdue by) /).first()).toBeVisible();
 
+  // A second agent opens the same ticket and is warned who has it open, then who is replying.
+  const other = await (await browser.newContext()).newPage();
+  await logIn(other, 'agent');
+  await expect(other.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
+  await other.goto(`/tickets/${id}`);
+  await waitForHydration(other);
+  await expect(other.getByText(`${agentName} is viewing this issue`)).toBeVisible({ timeout: 15_000 });
+  await agent.getByLabel('Your reply').fill('Let me check');
+  await expect(other.getByText(`${agentName} is replying to this issue`)).toBeVisible({ timeout: 15_000 });
+  await agent.getByLabel('Your reply').fill('');
+
   // The canned answer, filled in for this ticket, then sent.
   await agent.getByLabel('Canned answer').selectOption({ label: macroName });
   await expect(agent.locator('.macro-preview')).toHaveText(

@@ -41,6 +41,8 @@ pub enum LiveEvent {
     Account { user_id: i64 },
     /// An admin saved the desk's settings: every instance reads them again.
     Settings,
+    /// Who has a ticket open (or is replying) changed: staff pages on it show who.
+    Viewers { ticket_id: i64 },
     /// This instance may have missed events (its database listener reconnected): everyone
     /// reads again what they show.
     Resync,
@@ -55,7 +57,7 @@ impl LiveEvent {
             LiveEvent::Ticket { member_id, .. } | LiveEvent::Chat { member_id, .. } => {
                 is_staff || *member_id == user_id
             }
-            LiveEvent::ChatQueue => is_staff,
+            LiveEvent::ChatQueue | LiveEvent::Viewers { .. } => is_staff,
             LiveEvent::ChatTyping { .. } | LiveEvent::Account { .. } | LiveEvent::Settings => false,
             LiveEvent::Resync => true,
         }

@@ -46,7 +46,7 @@ pub use role::Role;
 pub use status::{Actor, IllegalTransition, TicketStatus};
 pub use ticket::{
     ConversationEntry, EntryKind, TicketDesk, TicketDetail, TicketLists, TicketSummary,
-    TimelineItem,
+    TimelineItem, Viewer,
 };
 pub use ticket_input::*;
 pub use tier::Tier;

@@ -139,6 +139,15 @@ pub struct TicketDesk {
     pub viewer_id: i64,
     /// The canned answers, filled in for this ticket.
     pub macros: Vec<super::TicketMacro>,
+    /// Other staff who have the ticket open now.
+    pub viewers: Vec<Viewer>,
+}
+
+/// Another staff member with the ticket open: "Ana is viewing" or "Ana is replying".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub replying: bool,
 }
 
 impl TicketDetail {

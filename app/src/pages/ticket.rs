@@ -45,7 +45,9 @@ pub fn TicketPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = crate::pages::route_id();
     let live = use_live_version(move |e| match e {
-        LiveEvent::Ticket { ticket_id, .. } => *ticket_id == untrack(id),
+        LiveEvent::Ticket { ticket_id, .. } | LiveEvent::Viewers { ticket_id } => {
+            *ticket_id == untrack(id)
+        }
         _ => false,
     });
     let actions = Actions {
@@ -235,7 +237,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         {detail.desk.map(|desk| {
             let macros = desk.macros.clone();
             view! {
-                <super::ticket_handling::Handling id desk take=actions.take assign=actions.assign priority=actions.priority/>
+                <super::ticket_handling::Handling id desk take=actions.take assign=actions.assign priority=actions.priority reply_body=actions.reply_body/>
                 {(status != TicketStatus::Closed).then(|| view! {
                     <super::ticket_handling::MacroBox id macros apply=actions.apply_macro/>
                 })}

@@ -2,7 +2,7 @@
 //! priority, and its service clocks (first and next response, resolution).
 use leptos::prelude::*;
 
-use crate::api::{ApplyMacro, AssignTicket, SetPriority, TakeTicket};
+use crate::api::{ApplyMacro, AssignTicket, SetPriority, TakeTicket, TouchTicket};
 use crate::components::deadline::Deadline;
 use crate::components::error_text::action_error_text;
 use crate::components::labels::priority_name;
@@ -17,8 +17,29 @@ pub fn Handling(
     take: ServerAction<TakeTicket>,
     assign: ServerAction<AssignTicket>,
     priority: ServerAction<SetPriority>,
+    /// The reply box's text: while it has some, others see "replying".
+    reply_body: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let viewers = desk.viewers.clone();
+    let collision = (!viewers.is_empty()).then(|| {
+        let lines = viewers
+            .into_iter()
+            .map(|v| {
+                let name = v.name;
+                let text = move || {
+                    if v.replying {
+                        t_string!(i18n, collision_replying, name = name.clone()).to_string()
+                    } else {
+                        t_string!(i18n, collision_viewing, name = name.clone()).to_string()
+                    }
+                };
+                view! { <li>{text}</li> }
+            })
+            .collect_view();
+        view! { <ul class="collision">{lines}</ul> }
+    });
+    keep_telling_others(id, reply_body);
     let error = move |e: Option<Result<(), crate::error::AppError>>| {
         e?.err().map(|e| action_error_text(i18n, &e))
     };
@@ -84,6 +105,7 @@ pub fn Handling(
     view! {
         <section class="handling" aria-labelledby="handling-heading">
             <h2 id="handling-heading">{t!(i18n, handling_heading)}</h2>
+            <div role="status" aria-live="polite">{collision}</div>
             <div class="handling-row">
                 <ActionForm action=assign attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
@@ -122,6 +144,29 @@ pub fn Handling(
             </dl>
         </section>
     }
+}
+
+/// In the browser: says now, every 10 s and whenever the reply box turns empty or not, that this
+/// staff member has the ticket open (the server's window is 30 s).
+fn keep_telling_others(id: i64, reply_body: RwSignal<String>) {
+    let touch = ServerAction::<TouchTicket>::new();
+    let replying = Memo::new(move |_| !reply_body.get().trim().is_empty());
+    // Runs once on the client after hydration, then again when `replying` moves.
+    Effect::new(move |_| {
+        touch.dispatch(TouchTicket {
+            id,
+            replying: replying.get(),
+        });
+    });
+    let _ = leptos_use::use_interval_fn(
+        move || {
+            touch.dispatch(TouchTicket {
+                id,
+                replying: replying.get_untracked(),
+            });
+        },
+        10_000,
+    );
 }
 
 /// Canned answers: pick one, read it filled in for this ticket, send it. What it also does to

@@ -31,7 +31,35 @@ pub async fn handling(
         now: now_ms(),
         viewer_id: user.id,
         macros: super::macros::for_ticket(st, user, id).await?,
+        viewers: st
+            .db
+            .viewers()
+            .others(id, user.id, now_ms() - VIEWER_WINDOW_MS)
+            .await?,
     })
+}
+
+/// How long a page's last "I have it open" counts. The page says so every 10 s.
+pub const VIEWER_WINDOW_MS: i64 = 30_000;
+
+/// The staff member has the ticket open (and is typing an answer, or not). Other staff on the
+/// ticket hear of it when that changes what they should see.
+pub async fn touch(
+    st: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    replying: bool,
+) -> Result<(), AppError> {
+    st.db.tickets().head(id).await?.ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let viewers = st.db.viewers();
+    if viewers
+        .touch(id, user.id, replying, now, now - VIEWER_WINDOW_MS)
+        .await?
+    {
+        st.hub.publish(LiveEvent::Viewers { ticket_id: id }).await;
+    }
+    Ok(())
 }
 
 async fn announce(st: &AppState, id: i64) -> Result<(), AppError> {

@@ -537,3 +537,67 @@ async fn the_audit_log_only_grows() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn a_second_agent_on_the_ticket_sees_who_is_viewing_and_replying() {
+    let app = spawn_app().await;
+    app.add_user(
+        "agent2",
+        app::domain::Tier::Silver,
+        app::domain::Role::Agent,
+    )
+    .await;
+    let silver = app.logged_in("silver").await;
+    let agent = app.logged_in("agent").await;
+    let agent2 = app.logged_in("agent2").await;
+    let id = submit_ok(
+        &app,
+        &silver,
+        "Printer queue stuck",
+        "en",
+        "Nothing prints.",
+    )
+    .await;
+    let idv = id.to_string();
+    let mut events = Events::open(&app, &agent2).await;
+
+    let res = app.call(&agent, "touch_ticket", &[("id", &idv)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    events.wait_for(r#""type":"viewers""#).await;
+    let seen = desk_of(&detail(&app, &agent2, id).await).viewers.clone();
+    assert_eq!(
+        seen,
+        vec![app::domain::Viewer {
+            name: "Alex Agent".into(),
+            replying: false
+        }]
+    );
+    // Nobody is shown to themselves.
+    assert!(desk_of(&detail(&app, &agent, id).await).viewers.is_empty());
+    // Typing an answer is news; the same state again is not (no event for a heartbeat).
+    let res = app
+        .call(
+            &agent,
+            "touch_ticket",
+            &[("id", &idv), ("replying", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    events.wait_for_count(r#""type":"viewers""#, 2).await;
+    assert!(desk_of(&detail(&app, &agent2, id).await).viewers[0].replying);
+    app.call(
+        &agent,
+        "touch_ticket",
+        &[("id", &idv), ("replying", "true")],
+    )
+    .await;
+    let seen = events.drain(std::time::Duration::from_millis(500)).await;
+    assert_eq!(seen.matches(r#""type":"viewers""#).count(), 2);
+
+    // Members neither say nor hear this; an unknown ticket is not found.
+    let res = app.call(&silver, "touch_ticket", &[("id", &idv)]).await;
+    assert_eq!(res.status(), 403);
+    assert!(detail(&app, &silver, id).await.desk.is_none());
+    let res = app.call(&agent, "touch_ticket", &[("id", "999999")]).await;
+    assert_eq!(res.status(), 404);
+}

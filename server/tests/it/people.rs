@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use crate::common::*;
 use app::domain::{AuditEntry, CurrentUser, Person, Role, StaffMember, Tier};
-use futures::StreamExt;
 use reqwest::Client;
 
 async fn people(app: &TestApp, admin: &Client, kind: &str, q: &str) -> Vec<Person> {
@@ -33,18 +32,6 @@ async fn user_audit(app: &TestApp, admin: &Client, id: i64) -> Vec<String> {
     let (_, entries, _): (CurrentUser, Vec<AuditEntry>, Vec<StaffMember>) =
         res.json().await.unwrap();
     entries.into_iter().rev().map(|e| e.action).collect()
-}
-
-/// The stream ends (the server closes it) within `wait`.
-async fn ends_within(events: &mut Events, wait: Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        match tokio::time::timeout_at(deadline, events.stream.next()).await {
-            Err(_) => return false,
-            Ok(None) | Ok(Some(Err(_))) => return true,
-            Ok(Some(Ok(_))) => continue,
-        }
-    }
 }
 
 #[tokio::test]
@@ -100,7 +87,7 @@ async fn an_admin_adds_an_agent_who_works_at_once_and_can_be_switched_off() {
         .await;
     assert_eq!(res.status(), 200);
     assert!(
-        ends_within(&mut events, Duration::from_secs(3)).await,
+        events.ended_within(Duration::from_secs(3)).await,
         "the stream ended"
     );
     let res = app

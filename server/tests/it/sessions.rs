@@ -109,18 +109,6 @@ async fn closed_within(ws: &mut Ws, limit: Duration) -> bool {
     }
 }
 
-/// Reads an event stream until the server ends it.
-async fn ended_within(events: &mut Events, limit: Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        match tokio::time::timeout_at(deadline, events.stream.next()).await {
-            Err(_) => return false,
-            Ok(None) | Ok(Some(Err(_))) => return true,
-            Ok(Some(Ok(_))) => continue,
-        }
-    }
-}
-
 #[tokio::test]
 async fn logout_ends_the_sessions_sockets_and_event_streams() {
     let app = spawn_app().await;
@@ -135,7 +123,7 @@ async fn logout_ends_the_sessions_sockets_and_event_streams() {
         "socket outlived logout"
     );
     assert!(
-        ended_within(&mut events, Duration::from_secs(5)).await,
+        events.ended_within(Duration::from_secs(5)).await,
         "event stream outlived logout"
     );
 }
@@ -164,7 +152,7 @@ async fn a_role_change_or_a_disabled_account_ends_open_connections() {
         .await
         .unwrap();
     assert!(closed_within(&mut agent_ws, Duration::from_secs(5)).await);
-    assert!(ended_within(&mut agent_events, Duration::from_secs(5)).await);
+    assert!(agent_events.ended_within(Duration::from_secs(5)).await);
 
     // ...and disables the member's account.
     app.state

@@ -16,6 +16,7 @@ mod sla;
 mod throttle;
 mod tickets;
 mod users;
+mod viewers;
 
 pub use assignment::Assigned;
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
@@ -33,6 +34,7 @@ pub use tickets::{
     Applied, NewAttachment, NewTicket, NewTicketSeed, TicketChange, TicketHead, TicketRepo,
 };
 pub use users::{NewUser, UserRecord, UserRepo};
+pub use viewers::ViewerRepo;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -147,6 +149,10 @@ impl Db {
 
     pub fn audit(&self) -> AuditRepo<'_> {
         AuditRepo(&self.pool)
+    }
+
+    pub fn viewers(&self) -> ViewerRepo<'_> {
+        ViewerRepo(&self.pool)
     }
 
     pub fn people(&self) -> PeopleRepo<'_> {

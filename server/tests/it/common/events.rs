@@ -45,6 +45,18 @@ impl Events {
         }
     }
 
+    /// Reads until the server ends the stream; false if it is still open after `limit`.
+    pub async fn ended_within(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => return false,
+                Ok(None) | Ok(Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Everything that arrives within `wait`.
     pub async fn drain(&mut self, wait: Duration) -> &str {
         let deadline = tokio::time::Instant::now() + wait;
