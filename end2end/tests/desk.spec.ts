@@ -46,7 +46,7 @@ test('admin writes a macro, agent takes a ticket and answers with it, admin read
   await staffForm.getByLabel('First password (at least 8 characters)').fill('first-password');
   await staffForm.getByRole('button', { name: 'Add staff account' }).click();
   await expect(staffForm.getByRole('status')).toHaveText('Account created.');
-  await expect(admin.getByRole('cell', { name: agentName })).toBeVisible();
+  await expect(admin.getByRole('cell', { name: `${agentName} ${agentUser}` })).toBeVisible();
 
   // Silver files a ticket; it waits unassigned.
   await logIn(member, 'silver');
@@ -87,7 +87,7 @@ test('admin writes a macro, agent takes a ticket and answers with it, admin read
   await agent.getByLabel('Your reply').fill('');
 
   // The canned answer, filled in for this ticket, then sent.
-  await agent.getByLabel('Canned answer').selectOption({ label: macroName });
+  await agent.getByLabel('Canned answer', { exact: true }).selectOption({ label: macroName });
   await expect(agent.locator('.macro-preview')).toHaveText(
     `Hello Sofía Silva, please clear the cache and try #${id} again.`,
   );
