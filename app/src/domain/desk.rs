@@ -115,6 +115,9 @@ impl Default for SlaPolicy {
     }
 }
 
+/// The days of `BusinessHours::week` as the hours form names its fields, Monday first.
+pub const WEEK_DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
 /// One working day's hours, in minutes after local midnight (`close` after `open`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayHours {

@@ -8,7 +8,7 @@ use crate::components::header::SiteHeader;
 use crate::components::labels::{priority_name, tier_name};
 use crate::components::page_title::PageTitle;
 use crate::components::submit_button::SubmitButton;
-use crate::domain::{format_clock, DeskSettings, Priority, Tier};
+use crate::domain::{format_clock, DeskSettings, Priority, Tier, WEEK_DAYS};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
 
@@ -131,14 +131,13 @@ fn SettingsForms(
         }
         .to_string()
     };
-    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let week = settings
         .hours
         .week
         .iter()
         .enumerate()
         .map(|(i, day)| {
-            let key = DAYS[i];
+            let key = WEEK_DAYS[i];
             let (open, close) = day
                 .map(|d| (format_clock(d.open), format_clock(d.close)))
                 .unwrap_or_default();

@@ -6,12 +6,9 @@ use std::collections::HashMap;
 use super::state::AppState;
 use crate::domain::{
     parse_clock, AuditEntry, AuditFilter, CurrentUser, DayHours, DeskSettings, Priority, Targets,
-    Tier,
+    Tier, WEEK_DAYS,
 };
 use crate::error::AppError;
-
-/// The short day names the hours form uses, Monday first.
-pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map(|v| v.trim()).unwrap_or("")
@@ -68,7 +65,7 @@ pub async fn save_hours(
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
     let mut week = [None; 7];
-    for (i, day) in DAYS.iter().enumerate() {
+    for (i, day) in WEEK_DAYS.iter().enumerate() {
         let (open, close) = (
             field(form, &format!("{day}_open")),
             field(form, &format!("{day}_close")),

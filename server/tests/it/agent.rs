@@ -1,25 +1,8 @@
 //! The agent console: the queue's order, counts, filters and search, and who may see it.
 
 use crate::common::*;
-use app::domain::{AgentQueue, CurrentUser, TicketStatus};
+use app::domain::TicketStatus;
 use app::error::AppError;
-use reqwest::Client;
-
-async fn queue(app: &TestApp, client: &Client, args: &[(&str, &str)]) -> AgentQueue {
-    let mut full = vec![
-        ("status", ""),
-        ("language", ""),
-        ("tier", ""),
-        ("search", ""),
-    ];
-    for (k, v) in args {
-        full.retain(|(fk, _)| fk != k);
-        full.push((k, v));
-    }
-    let res = app.call(client, "queue_page", &full).await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    res.json::<(CurrentUser, AgentQueue)>().await.unwrap().1
-}
 
 #[tokio::test]
 async fn the_queue_lists_the_longest_waiting_first_with_counts() {

@@ -3,12 +3,9 @@
 //! the queue's views and order, and the audit entry of each action.
 
 use crate::common::*;
-use app::domain::{
-    AgentQueue, BusinessHours, CurrentUser, DayHours, DeskSettings, Priority, TicketDetail,
-};
+use app::domain::{BusinessHours, DayHours, DeskSettings, Priority, TicketDetail};
 use app::error::AppError;
 use app::ssr::sla::Calendar;
-use reqwest::Client;
 
 const MIN: i64 = 60_000;
 
@@ -34,21 +31,6 @@ fn round_the_clock(h: &mut BusinessHours) {
         close: 24 * 60,
     }); 7];
     h.holidays.clear();
-}
-
-async fn queue(app: &TestApp, client: &Client, args: &[(&str, &str)]) -> AgentQueue {
-    let mut full = vec![
-        ("status", ""),
-        ("language", ""),
-        ("tier", ""),
-        ("search", ""),
-    ];
-    // A field given by the test replaces its empty default (one value per key).
-    full.retain(|(k, _)| !args.iter().any(|(a, _)| a == k));
-    full.extend_from_slice(args);
-    let res = app.call(client, "queue_page", &full).await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    res.json::<(CurrentUser, AgentQueue)>().await.unwrap().1
 }
 
 fn desk_of(d: &TicketDetail) -> &app::domain::TicketDesk {

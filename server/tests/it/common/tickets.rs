@@ -1,5 +1,5 @@
 //! Filing and reading tickets, written once for every test module.
-use app::domain::TicketDetail;
+use app::domain::{AgentQueue, CurrentUser, TicketDetail};
 use reqwest::{Client, Response};
 
 use super::*;
@@ -44,4 +44,21 @@ pub async fn detail(app: &TestApp, client: &Client, id: i64) -> TicketDetail {
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     res.json().await.unwrap()
+}
+
+/// The agent queue as `queue_page` returns it; `args` replace the empty defaults.
+pub async fn queue(app: &TestApp, client: &Client, args: &[(&str, &str)]) -> AgentQueue {
+    let mut full = vec![
+        ("status", ""),
+        ("language", ""),
+        ("tier", ""),
+        ("search", ""),
+    ];
+    for (k, v) in args {
+        full.retain(|(fk, _)| fk != k);
+        full.push((k, v));
+    }
+    let res = app.call(client, "queue_page", &full).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    res.json::<(CurrentUser, AgentQueue)>().await.unwrap().1
 }
