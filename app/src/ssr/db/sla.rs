@@ -60,6 +60,28 @@ pub(super) async fn read<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     row.map(SlaState::try_from).transpose()
 }
 
+#[derive(FromRow)]
+struct HandlingRow {
+    #[sqlx(flatten)]
+    clocks: SlaRow,
+    assignee_id: Option<i64>,
+}
+
+/// The clocks and the assignee together, in one read (the staff part of a ticket page).
+pub(super) async fn read_with_assignee(
+    pool: &sqlx::AnyPool,
+    ticket_id: i64,
+) -> Result<Option<(SlaState, Option<i64>)>, sqlx::Error> {
+    let row: Option<HandlingRow> = sqlx::query_as(&format!(
+        "select {COLUMNS}, assignee_id from tickets where id = $1"
+    ))
+    .bind(ticket_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| Ok((SlaState::try_from(r.clocks)?, r.assignee_id)))
+        .transpose()
+}
+
 pub(super) async fn write(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     ticket_id: i64,

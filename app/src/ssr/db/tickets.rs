@@ -478,15 +478,7 @@ impl TicketRepo<'_> {
     /// The ticket's clocks and its assignee.
     #[tracing::instrument(skip_all, err)]
     pub async fn handling(&self, id: i64) -> Result<Option<(SlaState, Option<i64>)>, sqlx::Error> {
-        let Some(clocks) = super::sla::read(self.0, id).await? else {
-            return Ok(None);
-        };
-        let assignee: Option<i64> =
-            sqlx::query_scalar("select assignee_id from tickets where id = $1")
-                .bind(id)
-                .fetch_one(self.0)
-                .await?;
-        Ok(Some((clocks, assignee)))
+        super::sla::read_with_assignee(self.0, id).await
     }
 
     /// Every attachment of a ticket, grouped by message (`None`: sent with the description).
