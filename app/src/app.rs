@@ -11,6 +11,7 @@ use crate::pages::admin::AdminPage;
 use crate::pages::admin_audit::AdminAuditPage;
 use crate::pages::admin_macros::AdminMacrosPage;
 use crate::pages::admin_people::AdminPeoplePage;
+use crate::pages::admin_reports::AdminReportsPage;
 use crate::pages::agent::AgentPage;
 use crate::pages::chat_console::ChatConsolePage;
 use crate::pages::chat_room::ChatRoomPage;
@@ -84,6 +85,7 @@ fn Chrome() -> impl IntoView {
                 <Route path=path!("/admin/macros") view=AdminMacrosPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/people") view=AdminPeoplePage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent/chats") view=ChatConsolePage ssr=SsrMode::Async/>
                 <Route path=path!("/chat") view=ChatStartPage ssr=SsrMode::Async/>
                 <Route path=path!("/chat/:id") view=ChatRoomPage ssr=SsrMode::Async/>

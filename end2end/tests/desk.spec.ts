@@ -3,7 +3,8 @@ import { logIn, waitForHydration, fileTicket } from './helpers';
 
 // Running the desk: the admin writes a canned answer, changes a setting and adds an agent in the
 // console; the new agent takes the new ticket from "Unassigned", answers with the canned answer, and sees the
-// first-response clock stop; the admin finds all of it in the audit log.
+// first-response clock stop; the admin finds all of it in the audit log and sees the new agent's
+// work in the reports.
 test('admin writes a macro, agent takes a ticket and answers with it, admin reads the audit', async ({ browser }) => {
   test.setTimeout(90_000);
   const admin = await (await browser.newContext()).newPage();
@@ -116,4 +117,18 @@ test('admin writes a macro, agent takes a ticket and answers with it, admin read
   await admin.getByRole('button', { name: 'Apply filters' }).click();
   await expect(admin.getByRole('cell', { name: 'macro.create' }).first()).toBeVisible();
   await expect(admin.getByText(macroName).first()).toBeVisible();
+
+  // The reports, narrowed to the new agent: their one ticket, filed and answered today.
+  await admin.getByRole('link', { name: 'Reports' }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'Reports' })).toBeVisible();
+  await waitForHydration(admin);
+  await admin.getByLabel('Agent', { exact: true }).selectOption({ label: agentName });
+  await admin.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(admin).toHaveURL(/agent=\d+/);
+  const times = admin.getByRole('table', { name: 'How long things took' });
+  await expect(times.getByRole('row', { name: /^First response/ }).getByRole('cell').first()).toHaveText('1');
+  await expect(admin.getByRole('img', { name: /Tickets opened and closed per day/ })).toBeVisible();
+  const days = admin.getByRole('table', { name: 'Day by day' });
+  await expect(days.getByRole('row').last().getByRole('cell').first()).toHaveText('1');
+  await expect(admin.getByRole('link', { name: 'Download the days as CSV' })).toHaveAttribute('href', /agent=\d+/);
 });

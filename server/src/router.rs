@@ -74,6 +74,14 @@ pub fn build_router(state: AppState) -> Router {
         .route("/attachments/{id}", get(app::ssr::http::files::serve_attachment))
         .route("/events", get(app::ssr::http::events::events))
         .route(
+            "/admin/reports.csv",
+            get(app::ssr::http::exports::report_csv),
+        )
+        .route(
+            "/admin/people/{id}/export.zip",
+            get(app::ssr::http::exports::member_zip),
+        )
+        .route(
             "/chats/{id}/socket",
             get(app::ssr::http::chat_socket::chat_socket),
         )

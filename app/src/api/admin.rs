@@ -58,3 +58,23 @@ pub async fn audit_log(
     })
     .await
 }
+
+/// The reports page: figures per day and for the range, under the filters (empty: the last 30
+/// days, everyone).
+#[server(prefix = "/api", endpoint = "desk_report")]
+pub async fn desk_report(
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    #[server(default)] language: String,
+    #[server(default)] tier: String,
+    #[server(default)] agent: String,
+) -> Result<(CurrentUser, crate::domain::Report), AppError> {
+    with_user(Access::Admin, async |st, user| {
+        let filter = crate::ssr::reports::parse_filter(
+            st,
+            [&from, &to, &language, &tier, &agent].map(String::as_str),
+        )?;
+        Ok((user.clone(), crate::ssr::reports::report(st, filter).await?))
+    })
+    .await
+}

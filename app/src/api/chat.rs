@@ -127,3 +127,25 @@ pub async fn send_chat_files(data: MultipartData) -> Result<i64, AppError> {
     })
     .await
 }
+
+/// The chat's agent: canned answers filled in for this chat, and whom it can be passed to.
+#[server(prefix = "/api", endpoint = "chat_tools")]
+pub async fn chat_tools(id: i64) -> Result<crate::domain::ChatTools, AppError> {
+    with_user(Access::Staff, async |st, user| {
+        crate::ssr::chat_desk::tools(st, user, id).await
+    })
+    .await
+}
+
+/// The chat's agent passes it to another online agent (by id).
+#[server(prefix = "/api", endpoint = "transfer_chat")]
+pub async fn transfer_chat(id: i64, to: String) -> Result<(), AppError> {
+    with_user(Access::Staff, async |st, user| {
+        let to = to
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::malformed("to", "expected an agent id"))?;
+        crate::ssr::chat_desk::transfer(st, user, id, to).await
+    })
+    .await
+}

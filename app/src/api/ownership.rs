@@ -53,3 +53,35 @@ pub async fn touch_ticket(id: i64, #[server(default)] replying: bool) -> Result<
     })
     .await
 }
+
+/// One action on the tickets ticked in the queue: `ids` comma-separated, `action` one of
+/// `assign:ID`, `unassign`, `priority:P`, `close`. Says which tickets changed and why others
+/// did not.
+#[server(prefix = "/api", endpoint = "bulk_tickets")]
+pub async fn bulk_tickets(
+    ids: String,
+    action: String,
+) -> Result<crate::domain::BulkOutcome, AppError> {
+    with_user(Access::Staff, async |st, user| {
+        let ids =
+            crate::domain::parse_ticket_ids(&ids).map_err(|e| AppError::malformed("ids", e))?;
+        let action = crate::domain::BulkAction::parse(&action)
+            .map_err(|e| AppError::malformed("action", e))?;
+        crate::ssr::queue_actions::bulk(st, user, &ids, action).await
+    })
+    .await
+}
+
+/// Merges duplicate ticket `id` into ticket `into` (same member), which the desk keeps.
+#[server(prefix = "/api", endpoint = "merge_ticket")]
+pub async fn merge_ticket(id: i64, into: String) -> Result<(), AppError> {
+    with_user(Access::Staff, async |st, user| {
+        let into = into
+            .trim()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .map_err(|_| AppError::malformed("into", "expected a ticket number"))?;
+        crate::ssr::queue_actions::merge(st, user, id, into).await
+    })
+    .await
+}

@@ -93,3 +93,24 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     })
     .await
 }
+
+/// Erases a member for good (GDPR): `confirm` must be their username, typed by the admin.
+#[server(prefix = "/api", endpoint = "erase_member")]
+pub async fn erase_member(id: i64, confirm: String) -> Result<(), AppError> {
+    with_user(Access::Admin, async |st, user| {
+        let username = st
+            .db
+            .gdpr()
+            .member_username(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if confirm.trim() != username {
+            return Err(AppError::validation(
+                "confirm",
+                crate::domain::Invalid::ConfirmMismatch,
+            ));
+        }
+        crate::ssr::gdpr::erase(st, user, id).await
+    })
+    .await
+}

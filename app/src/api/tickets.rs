@@ -3,12 +3,19 @@ use leptos::prelude::*;
 use crate::domain::{CurrentUser, TicketLists, UploadLimits};
 use crate::error::AppError;
 
-/// The "My Technical Issues" page: the member and their own tickets, grouped by status.
+/// The "My Technical Issues" page: the member and their own tickets, grouped by status; with
+/// `search`, only their tickets whose title, description or conversation match it.
 #[server(prefix = "/api", endpoint = "my_tickets")]
-pub async fn my_tickets() -> Result<(CurrentUser, TicketLists), AppError> {
+pub async fn my_tickets(
+    #[server(default)] search: String,
+) -> Result<(CurrentUser, TicketLists), AppError> {
     use crate::ssr::auth::{with_user, Access};
     with_user(Access::DeskUser, async |st, user| {
-        Ok((user.clone(), crate::ssr::tickets::lists(st, user).await?))
+        let search: String = search.chars().take(200).collect();
+        Ok((
+            user.clone(),
+            crate::ssr::tickets::lists(st, user, &search).await?,
+        ))
     })
     .await
 }

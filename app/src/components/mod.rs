@@ -1,4 +1,5 @@
 pub mod attachments;
+pub mod chart;
 pub mod chat_socket;
 pub mod deadline;
 pub mod error_text;

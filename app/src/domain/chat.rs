@@ -76,6 +76,8 @@ pub enum SystemNote {
     TurnedIntoTicket,
     /// The agent's canned answer for a chat in another language.
     AskForTicket,
+    /// The agent passed the chat to another agent.
+    Transferred,
 }
 
 impl SystemNote {
@@ -86,6 +88,7 @@ impl SystemNote {
             SystemNote::MemberLeft => "member_left",
             SystemNote::TurnedIntoTicket => "turned_into_ticket",
             SystemNote::AskForTicket => "ask_for_ticket",
+            SystemNote::Transferred => "transferred",
         }
     }
 
@@ -96,6 +99,7 @@ impl SystemNote {
             SystemNote::MemberLeft,
             SystemNote::TurnedIntoTicket,
             SystemNote::AskForTicket,
+            SystemNote::Transferred,
         ]
         .into_iter()
         .find(|n| n.as_str() == s)
@@ -325,4 +329,12 @@ mod tests {
         );
         assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"shout"}"#).is_err());
     }
+}
+
+/// What the agent's side of a chat offers: canned answers filled in for this chat, and the
+/// agents it can be passed to (online, not at their cap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatTools {
+    pub macros: Vec<super::TicketMacro>,
+    pub agents: Vec<super::StaffMember>,
 }

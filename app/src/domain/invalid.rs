@@ -42,6 +42,18 @@ pub enum Invalid {
     RatingFixed,
     #[error("this browser's push service is not one the desk sends to")]
     NotPushService,
+    #[error("a ticket cannot be merged into itself")]
+    MergeSelf,
+    #[error("a duplicate can only be merged into a ticket of the same member")]
+    MergeOtherMember,
+    #[error("the ticket to keep is closed; reopen it first")]
+    MergeIntoClosed,
+    #[error("that ticket was itself merged into another; merge into that one")]
+    MergeIntoMerged,
+    #[error("this ticket was already merged")]
+    AlreadyMerged,
+    #[error("type the username exactly to confirm")]
+    ConfirmMismatch,
     /// A request no page of ours sends (wrong encoding, missing parts, another site's form):
     /// only developers and scripts see it, so it stays in English.
     #[error("{reason}")]

@@ -16,7 +16,9 @@ mod properties;
 mod queue;
 mod rating;
 mod reconnect;
+mod report;
 mod role;
+mod search;
 mod status;
 mod ticket;
 mod ticket_input;
@@ -39,10 +41,17 @@ pub use notice::{
     device_label, Channel, NoticeKind, NotificationSettings, PushDevice, Topic, TopicSetting,
 };
 pub use people::Person;
-pub use queue::{waited, AgentQueue, QueueFilter, QueueRow, QueueView};
+pub use queue::{
+    parse_ticket_ids, waited, AgentQueue, BulkAction, BulkOutcome, QueueFilter, QueueRow,
+    QueueView, MAX_BULK,
+};
 pub use rating::*;
 pub use reconnect::reconnect_delay;
+pub use report::{
+    percentile, DayFigures, Durations, Report, ReportFilter, Share, MAX_DAYS as MAX_REPORT_DAYS,
+};
 pub use role::Role;
+pub use search::SearchTerms;
 pub use status::{Actor, IllegalTransition, TicketStatus};
 pub use ticket::{
     ConversationEntry, EntryKind, TicketDesk, TicketDetail, TicketLists, TicketSummary,

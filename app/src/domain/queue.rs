@@ -124,6 +124,71 @@ pub struct AgentQueue {
     pub staff: Vec<super::StaffMember>,
 }
 
+/// What an agent does to the tickets ticked in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkAction {
+    /// To this staff member, or to nobody.
+    Assign(Option<i64>),
+    Priority(Priority),
+    Close,
+}
+
+/// At most this many tickets per bulk action (a screenful and more).
+pub const MAX_BULK: usize = 100;
+
+impl BulkAction {
+    /// The form's value: `assign:7`, `unassign`, `priority:high` or `close`.
+    pub fn parse(s: &str) -> Result<BulkAction, String> {
+        let s = s.trim();
+        match s.split_once(':') {
+            None if s == "close" => Ok(BulkAction::Close),
+            None if s == "unassign" => Ok(BulkAction::Assign(None)),
+            Some(("assign", id)) => id
+                .parse::<i64>()
+                .map(|id| BulkAction::Assign(Some(id)))
+                .map_err(|_| format!("unknown staff id '{id}'")),
+            Some(("priority", p)) => Priority::parse(p).map(BulkAction::Priority),
+            _ => Err(format!(
+                "unknown action '{s}' (assign:ID, unassign, priority:P or close)"
+            )),
+        }
+    }
+
+    pub fn as_value(self) -> String {
+        match self {
+            BulkAction::Assign(Some(id)) => format!("assign:{id}"),
+            BulkAction::Assign(None) => "unassign".into(),
+            BulkAction::Priority(p) => format!("priority:{}", p.as_str()),
+            BulkAction::Close => "close".into(),
+        }
+    }
+}
+
+/// The ticket ids of a bulk action: comma-separated, each once, at most [`MAX_BULK`].
+pub fn parse_ticket_ids(s: &str) -> Result<Vec<i64>, String> {
+    let mut ids = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id = part
+            .parse::<i64>()
+            .map_err(|_| format!("'{part}' is not a ticket number"))?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    match ids.len() {
+        0 => Err("no ticket chosen".into()),
+        n if n > MAX_BULK => Err(format!("at most {MAX_BULK} tickets at once")),
+        _ => Ok(ids),
+    }
+}
+
+/// What a bulk action did: the tickets changed and, for each one refused, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub done: Vec<i64>,
+    pub refused: Vec<(i64, super::AppError)>,
+}
+
 /// "3 d 4 h", "2 h 5 min", "7 min": how long something has waited.
 pub fn waited(since: i64, now: i64) -> String {
     let mins = ((now - since).max(0) / 60_000) as u64;
@@ -155,6 +220,29 @@ mod tests {
         assert!(QueueFilter::parse("pending", "", "", "").is_err());
         assert!(QueueFilter::parse("", "xx", "", "").is_err());
         assert!(QueueFilter::parse("", "", "bronze", "").is_err());
+    }
+
+    #[test]
+    fn bulk_actions_and_ids_parse_or_refuse() {
+        for a in [
+            BulkAction::Assign(Some(7)),
+            BulkAction::Assign(None),
+            BulkAction::Priority(Priority::Urgent),
+            BulkAction::Close,
+        ] {
+            assert_eq!(BulkAction::parse(&a.as_value()), Ok(a));
+        }
+        assert!(BulkAction::parse("assign:x").is_err());
+        assert!(BulkAction::parse("priority:asap").is_err());
+        assert!(BulkAction::parse("delete").is_err());
+        assert_eq!(parse_ticket_ids(" 3, 4,3,,").unwrap(), vec![3, 4]);
+        assert!(parse_ticket_ids("").is_err());
+        assert!(parse_ticket_ids("3,x").is_err());
+        let many = (1..=101)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(parse_ticket_ids(&many).is_err());
     }
 
     #[test]

@@ -124,6 +124,10 @@ pub struct TicketDetail {
     pub closes_at: Option<i64>,
     /// Staff only: owner, priority and clocks.
     pub desk: Option<TicketDesk>,
+    /// A duplicate: the ticket it was merged into, where the conversation goes on.
+    pub merged_into: Option<i64>,
+    /// The duplicates merged into this ticket.
+    pub merged_from: Vec<i64>,
 }
 
 /// What staff see of how a ticket is being handled.

@@ -18,6 +18,7 @@ pub enum AdminTab {
     Settings,
     Macros,
     People,
+    Reports,
     Audit,
 }
 
@@ -29,6 +30,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
             AdminTab::Settings => t_string!(i18n, admin_settings_heading).to_string(),
             AdminTab::Macros => t_string!(i18n, admin_macros_heading).to_string(),
             AdminTab::People => t_string!(i18n, admin_people_heading).to_string(),
+            AdminTab::Reports => t_string!(i18n, reports_heading).to_string(),
             AdminTab::Audit => t_string!(i18n, admin_audit_heading).to_string(),
         };
         view! {
@@ -41,6 +43,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
                 {link(AdminTab::Settings, "/admin")}
                 {link(AdminTab::Macros, "/admin/macros")}
                 {link(AdminTab::People, "/admin/people")}
+                {link(AdminTab::Reports, "/admin/reports")}
                 {link(AdminTab::Audit, "/admin/audit")}
             </ul>
         </nav>

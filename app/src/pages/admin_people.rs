@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    admin_people, CreateStaff, ResetPassword, SetPersonDisabled, SetPersonRole, SetPersonTier,
+    admin_people, CreateStaff, EraseMember, ResetPassword, SetPersonDisabled, SetPersonRole,
+    SetPersonTier,
 };
 use crate::components::error_text::action_error_text;
 use crate::components::header::SiteHeader;
@@ -24,11 +25,13 @@ struct PeopleActions {
     tier: ServerAction<SetPersonTier>,
     disabled: ServerAction<SetPersonDisabled>,
     password: ServerAction<ResetPassword>,
+    erase: ServerAction<EraseMember>,
 }
 
 impl PeopleActions {
-    fn versions(&self) -> [usize; 5] {
+    fn versions(&self) -> [usize; 6] {
         [
+            self.erase.version().get(),
             self.create.version().get(),
             self.role.version().get(),
             self.tier.version().get(),
@@ -48,6 +51,7 @@ impl PeopleActions {
             .or_else(|| err(self.tier.value().get()))
             .or_else(|| err(self.disabled.value().get()))
             .or_else(|| err(self.password.value().get()))
+            .or_else(|| err(self.erase.value().get()))
     }
 }
 
@@ -61,6 +65,7 @@ pub fn AdminPeoplePage() -> impl IntoView {
         tier: ServerAction::new(),
         disabled: ServerAction::new(),
         password: ServerAction::new(),
+        erase: ServerAction::new(),
     };
     let data = Resource::new(
         move || {
@@ -133,6 +138,7 @@ fn PeopleView(people: Vec<Person>, actions: PeopleActions) -> impl IntoView {
                         <th scope="col">{t!(i18n, people_access)}</th>
                         <th scope="col">{t!(i18n, people_state)}</th>
                         <th scope="col">{t!(i18n, people_password)}</th>
+                        {members.then(|| view! { <th scope="col">{t!(i18n, people_data)}</th> })}
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -149,6 +155,8 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
     let id = p.id;
     let name = p.display_name.clone();
     let (n1, n2, n3, n4) = (name.clone(), name.clone(), name.clone(), name.clone());
+    let (n5, n6) = (name.clone(), name.clone());
+    let username = p.username.clone();
     let access = if p.role.is_staff() {
         let roles = [Role::Agent, Role::Admin, Role::Member]
             .into_iter()
@@ -232,6 +240,24 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                     <button type="submit" class="button secondary small">{t!(i18n, people_set_password)}</button>
                 </ActionForm>
             </td>
+            {(!p.role.is_staff()).then(|| view! {
+                <td>
+                    // A plain link: the browser saves the zip itself.
+                    <a href=format!("/admin/people/{id}/export.zip") download
+                        aria-label=move || t_string!(i18n, people_export_named, name = n5.clone()).to_string()>
+                        {t!(i18n, people_export)}
+                    </a>
+                    <ActionForm action=actions.erase attr:class="inline-form erase">
+                        <input type="hidden" name="id" value=id/>
+                        <input type="text" name="confirm" required autocomplete="off"
+                            aria-label=move || t_string!(i18n, people_erase_confirm, username = username.clone()).to_string()/>
+                        <button type="submit" class="button danger small"
+                            aria-label=move || t_string!(i18n, people_erase_named, name = n6.clone()).to_string()>
+                            {t!(i18n, people_erase)}
+                        </button>
+                    </ActionForm>
+                </td>
+            })}
         </tr>
     }
 }

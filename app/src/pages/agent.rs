@@ -6,7 +6,7 @@ use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{queue_page, TakeTicket};
+use crate::api::{queue_page, BulkTickets, TakeTicket};
 use crate::components::deadline::Deadline;
 use crate::components::error_text::action_error_text;
 use crate::components::header::SiteHeader;
@@ -16,6 +16,7 @@ use crate::domain::{
     waited, AgentQueue, CurrentUser, LiveEvent, Priority, QueueView, TicketStatus, Tier, LANGUAGES,
 };
 use crate::i18n::*;
+use crate::pages::queue_tools::{toggle, use_queue_keys, BulkBar, QueueKeys};
 use crate::pages::refusal::PageError;
 
 #[component]
@@ -25,6 +26,9 @@ pub fn AgentPage() -> impl IntoView {
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. }));
     let take = ServerAction::<TakeTicket>::new();
+    let bulk = ServerAction::<BulkTickets>::new();
+    // Ticked tickets outlive the queue's live refreshes (an agent ticking while others work).
+    let selected = RwSignal::new(Vec::<i64>::new());
     let data = Resource::new(
         move || {
             (
@@ -38,6 +42,7 @@ pub fn AgentPage() -> impl IntoView {
                 ],
                 live.get(),
                 take.version().get(),
+                bulk.version().get(),
             )
         },
         |([status, language, tier, q, view, priority], ..)| {
@@ -49,7 +54,9 @@ pub fn AgentPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((user, queue)) => view! { <Console user queue take/> }.into_any(),
+                    Ok((user, queue)) => {
+                        view! { <Console user queue take bulk selected/> }.into_any()
+                    }
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
@@ -58,7 +65,13 @@ pub fn AgentPage() -> impl IntoView {
 }
 
 #[component]
-fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>) -> impl IntoView {
+fn Console(
+    user: CurrentUser,
+    queue: AgentQueue,
+    take: ServerAction<TakeTicket>,
+    bulk: ServerAction<BulkTickets>,
+    selected: RwSignal<Vec<i64>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
@@ -138,10 +151,31 @@ fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>)
     let now = queue.now;
     let warn_ms = queue.warn_ms;
     let has_rows = !queue.rows.is_empty();
+    // Only tickets still listed stay ticked (the view or the filters changed, or one left).
+    let listed: Vec<i64> = queue.rows.iter().map(|r| r.id).collect();
+    selected.update_untracked(|s| s.retain(|id| listed.contains(id)));
+    let links = StoredValue::new(Vec::new());
+    let search_ref = NodeRef::<leptos::html::Input>::new();
+    let help = RwSignal::new(false);
+    use_queue_keys(links, selected, search_ref, help);
+    let all_ticked = {
+        let listed = listed.clone();
+        move || !listed.is_empty() && selected.with(|s| listed.iter().all(|id| s.contains(id)))
+    };
+    let tick_all = {
+        let all_ticked = all_ticked.clone();
+        move |_| {
+            let on = !all_ticked();
+            selected.set(if on { listed.clone() } else { vec![] });
+        }
+    };
+    let staff = queue.staff.clone();
     let rows = queue
         .rows
         .into_iter()
         .map(|r| {
+            let link = NodeRef::<leptos::html::A>::new();
+            links.update_value(|l| l.push((r.id, link)));
             let tier = r.member_tier;
             let priority = r.priority;
             let id = r.id;
@@ -156,7 +190,7 @@ fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>)
                 None if r.status != TicketStatus::Closed => view! {
                     <ActionForm action=take attr:class="inline">
                         <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="button small"
+                        <button type="submit" class="button small secondary"
                             aria-label=move || t_string!(i18n, take_label, id = id).to_string()>
                             {t!(i18n, take_button)}
                         </button>
@@ -167,8 +201,13 @@ fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>)
             };
             view! {
                 <tr class=format!("priority-{}", priority.as_str())>
+                    <td>
+                        <input type="checkbox" prop:checked=move || selected.with(|s| s.contains(&id))
+                            on:change=move |_| toggle(selected, id)
+                            aria-label=move || t_string!(i18n, tick_label, id = id).to_string()/>
+                    </td>
                     <td>{format!("#{id}")}</td>
-                    <td><a href=format!("/tickets/{id}")>{r.title}</a></td>
+                    <td><a node_ref=link href=format!("/tickets/{id}")>{r.title}</a></td>
                     <td>{move || priority_name(i18n, priority)}</td>
                     <td>{due}</td>
                     <td>{owner}</td>
@@ -217,7 +256,7 @@ fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>)
                 </div>
                 <div class="filter">
                     <label for="filter-q">{t!(i18n, filter_search)}</label>
-                    <input id="filter-q" name="q" type="search" value=param("q")/>
+                    <input id="filter-q" name="q" type="search" value=param("q") node_ref=search_ref/>
                 </div>
                 <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
             </form>
@@ -228,12 +267,19 @@ fn Console(user: CurrentUser, queue: AgentQueue, take: ServerAction<TakeTicket>)
                 <ul>{tabs}</ul>
             </nav>
             <p class="form-error" role="alert">{take_error}</p>
+            <QueueKeys help/>
             {if has_rows {
                 view! {
+                    <BulkBar staff selected bulk/>
                     <table class="queue">
                         <caption>{move || status_name(i18n, shown)}</caption>
                         <thead>
                             <tr>
+                                <th scope="col">
+                                    <input type="checkbox" prop:checked=all_ticked.clone()
+                                        on:change=tick_all
+                                        aria-label=move || t_string!(i18n, tick_all).to_string()/>
+                                </th>
                                 <th scope="col">{t!(i18n, col_number)}</th>
                                 <th scope="col">{t!(i18n, col_title)}</th>
                                 <th scope="col">{t!(i18n, col_priority)}</th>

@@ -207,6 +207,9 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
                     <FilePicker picked id="chat-files"/>
                     <button type="submit" class="button primary">{t!(i18n, chat_send)}</button>
                 </form>
+                {(staff && head.status == ChatStatus::Active).then(|| view! {
+                    <super::chat_tools::ChatDeskTools chat_id draft/>
+                })}
                 <div class="chat-actions">
                     {staff.then(|| view! {
                         <ActionForm action=ask>
@@ -242,6 +245,7 @@ fn ChatLine(m: ChatMessage, staff: bool, ticket_href: Signal<String>) -> impl In
             SystemNote::MemberLeft => t_string!(i18n, chat_sys_member_left).to_string(),
             SystemNote::TurnedIntoTicket => t_string!(i18n, chat_sys_ticket).to_string(),
             SystemNote::AskForTicket => t_string!(i18n, chat_sys_ask_ticket).to_string(),
+            SystemNote::Transferred => t_string!(i18n, chat_sys_transferred).to_string(),
         };
         let link = (note == SystemNote::AskForTicket && !staff).then(|| {
             view! { " " <a href=move || ticket_href.get()>{t!(i18n, chat_open_ticket)}</a> }

@@ -42,7 +42,12 @@ pub fn DashboardPage() -> impl IntoView {
     let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. } | LiveEvent::Chat { .. }));
     let answered = RwSignal::new(0u64);
     provide_context(ListChanged(answered));
-    let data = Resource::new(move || (live.get(), answered.get()), |_| my_tickets());
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let data = Resource::new(
+        move || (live.get(), answered.get(), search.get()),
+        |(_, _, q)| my_tickets(q),
+    );
     view! {
         <PageTitle text=move || t_string!(i18n, dashboard_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
@@ -61,6 +66,16 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let tab = Memo::new(move |_| Tab::from_query(query.read().get("tab").as_deref()));
+    let searched = query.read_untracked().get("q").unwrap_or_default();
+    // Tab links keep the search, so switching tabs shows the same search's other tickets.
+    let with_search = move |t: Tab| {
+        let q = query.read().get("q").unwrap_or_default();
+        if q.trim().is_empty() {
+            format!("/?tab={}", t.key())
+        } else {
+            format!("/?tab={}&q={}", t.key(), crate::domain::query_value(&q))
+        }
+    };
     let counts = [
         (Tab::Open, tickets.open.len()),
         (Tab::Awaiting, tickets.awaiting.len()),
@@ -78,7 +93,7 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
                 <li>
                     // Plain links: they work without JavaScript, and once hydrated the router
                     // turns them into in-place switches.
-                    <a href=format!("/?tab={}", t.key())
+                    <a href=move || with_search(t)
                         class="tab"
                         aria-current=move || (tab.get() == t).then_some("page")>
                         <span>{move || tab_label(t)}</span>
@@ -109,6 +124,17 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
                 </a>
                 <a href="/chats">{t!(i18n, chats_heading)}</a>
             </div>
+            <form method="get" action="/" class="filters member-search" role="search">
+                <input type="hidden" name="tab" value=move || tab.get().key()/>
+                <div class="filter">
+                    <label for="my-search">{t!(i18n, my_search_label)}</label>
+                    <input id="my-search" name="q" type="search" value=searched.clone()/>
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, my_search_submit)}</button>
+                {(!searched.trim().is_empty()).then(|| view! {
+                    <a href=move || format!("/?tab={}", tab.get().key())>{t!(i18n, my_search_clear)}</a>
+                })}
+            </form>
             <nav class="tabs" aria-label=move || t_string!(i18n, ticket_lists).to_string()>
                 <ul>{tab_links}</ul>
             </nav>

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::{
     get_ticket, get_upload_limits, reply_ticket, AddNote, ApplyMacro, AssignTicket, CloseTicket,
-    ReopenTicket, RequestInfo, SetPriority, TakeTicket,
+    MergeTicket, ReopenTicket, RequestInfo, SetPriority, TakeTicket,
 };
 use crate::components::attachments::AttachmentList;
 use crate::components::error_text::action_error_text;
@@ -38,6 +38,7 @@ struct Actions {
     assign: ServerAction<AssignTicket>,
     priority: ServerAction<SetPriority>,
     apply_macro: ServerAction<ApplyMacro>,
+    merge: ServerAction<MergeTicket>,
 }
 
 #[component]
@@ -62,6 +63,7 @@ pub fn TicketPage() -> impl IntoView {
         assign: ServerAction::new(),
         priority: ServerAction::new(),
         apply_macro: ServerAction::new(),
+        merge: ServerAction::new(),
     };
     let limits = Resource::new(|| (), |_| get_upload_limits());
     Effect::new(move |_| {
@@ -91,6 +93,7 @@ pub fn TicketPage() -> impl IntoView {
                     actions.assign.version().get(),
                     actions.priority.version().get(),
                     actions.apply_macro.version().get(),
+                    actions.merge.version().get(),
                 ),
             )
         },
@@ -136,6 +139,15 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
     let id = s.id;
     let member = detail.member_name.clone();
     let member_tier = detail.member_tier;
+    let merged_into = detail.merged_into;
+    let merged_from = (!detail.merged_from.is_empty()).then(|| {
+        let links = detail
+            .merged_from
+            .iter()
+            .map(|m| view! { " " <a href=format!("/tickets/{m}")>{format!("#{m}")}</a> })
+            .collect_view();
+        view! { <p class="merged-from">{t!(i18n, merged_from)}{links}</p> }
+    });
     let timeline = detail
         .timeline
         .into_iter()
@@ -212,6 +224,14 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
                 </span>
             })}
         </p>
+        {merged_into.map(|into| view! {
+            <p class="notice merged" role="note">
+                {move || t_string!(i18n, merged_into, id = into).to_string()}
+                " "
+                <a href=format!("/tickets/{into}")>{move || t_string!(i18n, merged_into_link, id = into).to_string()}</a>
+            </p>
+        })}
+        {merged_from}
         {pending.map(|q| view! {
             <section class="pending-question" aria-labelledby="pending-heading">
                 <h2 id="pending-heading">{t!(i18n, awaiting_intro)}</h2>
@@ -243,7 +263,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
                 })}
             }
         })}
-        {staff.then(|| view! { <AgentActions id status actions/> })}
+        {staff.then(|| view! { <AgentActions id status merged=merged_into.is_some() actions/> })}
         {(status != TicketStatus::Closed).then(|| view! {
             <ActionForm action=actions.close attr:class="close-issue">
                 <input type="hidden" name="id" value=id/>
@@ -261,6 +281,16 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
     let reply = actions.reply;
     let picked = actions.picked;
     let on_submit = move |ev| send_form(ev, reply, Some(picked));
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // Ctrl+Enter (Cmd+Enter on a Mac) sends, through the same submit path as the button.
+    let send_on_ctrl_enter = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            if let Some(form) = form_ref.get_untracked() {
+                let _ = form.request_submit();
+            }
+        }
+    };
     let hint = match (staff, status) {
         (false, TicketStatus::AwaitingFeedback) => {
             Some(t_string!(i18n, awaiting_reply_hint).to_string())
@@ -272,7 +302,7 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
     view! {
         <section class="reply">
             <form method="post" action="/api/reply_ticket" enctype="multipart/form-data"
-                class="stack" on:submit=on_submit
+                class="stack" on:submit=on_submit node_ref=form_ref
                 on:paste=move |_ev: leptos::ev::ClipboardEvent| {
                     #[cfg(feature = "hydrate")]
                     picked.add_list(_ev.clipboard_data().and_then(|d| d.files()));
@@ -282,6 +312,7 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
                 {hint.map(|h| view! { <p class="hint" id="reply-hint">{h}</p> })}
                 <textarea id="reply-body" name="body" rows="5" required aria-describedby=described
                     prop:value=move || actions.reply_body.get()
+                    on:keydown=send_on_ctrl_enter
                     on:input=move |ev| actions.reply_body.set(event_target_value(&ev))></textarea>
                 <FilePicker picked id="reply-files"/>
                 <p class="form-error" role="alert">{error_of(i18n, move || reply.value().get())}</p>
@@ -295,7 +326,7 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
 
 /// The agent's tools on a ticket.
 #[component]
-fn AgentActions(id: i64, status: TicketStatus, actions: Actions) -> impl IntoView {
+fn AgentActions(id: i64, status: TicketStatus, merged: bool, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="agent-actions" aria-labelledby="agent-actions-heading">
@@ -323,6 +354,15 @@ fn AgentActions(id: i64, status: TicketStatus, actions: Actions) -> impl IntoVie
                     label=Signal::derive(move || t_string!(i18n, add_note_button).to_string())
                     busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
             </ActionForm>
+            {(!merged).then(|| view! {
+                <ActionForm action=actions.merge attr:class="inline-form merge">
+                    <input type="hidden" name="id" value=id/>
+                    <label for="merge-into">{t!(i18n, merge_label)}</label>
+                    <input id="merge-into" name="into" type="number" min="1" required/>
+                    <button type="submit" class="button secondary">{t!(i18n, merge_button)}</button>
+                    <p class="form-error" role="alert">{error_of(i18n, move || actions.merge.value().get())}</p>
+                </ActionForm>
+            })}
             {(status == TicketStatus::Closed).then(|| view! {
                 <ActionForm action=actions.reopen>
                     <input type="hidden" name="id" value=id/>

@@ -101,13 +101,7 @@ pub async fn assign(
     to: Option<i64>,
 ) -> Result<(), AppError> {
     if let Some(agent) = to {
-        let holder = st.db.users().by_id(agent).await?;
-        if !holder.is_some_and(|u| u.role.is_staff()) {
-            return Err(AppError::malformed(
-                "assignee",
-                "not an active member of the IT team",
-            ));
-        }
+        check_assignee(st, agent).await?;
     }
     match st
         .db
@@ -117,6 +111,19 @@ pub async fn assign(
     {
         Assigned::Done { .. } => announce(st, id).await,
         Assigned::TakenBy(_) | Assigned::NoTicket => Err(AppError::NotFound),
+    }
+}
+
+/// Only active staff can hold tickets.
+pub async fn check_assignee(st: &AppState, agent: i64) -> Result<(), AppError> {
+    let holder = st.db.users().by_id(agent).await?;
+    if holder.is_some_and(|u| u.role.is_staff()) {
+        Ok(())
+    } else {
+        Err(AppError::malformed(
+            "assignee",
+            "not an active member of the IT team",
+        ))
     }
 }
 

@@ -2,12 +2,12 @@
 //! the state, the person (already resolved by the caller's guard) and parsed input.
 use std::collections::HashMap;
 
-use super::db::{now_ms, Applied, NewTicket, TicketChange, TicketHead};
+use super::db::{now_ms, Applied, NewTicket, SearchScope, TicketChange, TicketHead};
 use super::state::AppState;
 use super::uploads::{read_form, Gate, Staged, UploadForm};
 use crate::domain::{
     parse_language, Actor, AgentQueue, CurrentUser, Description, EntryKind, Invalid, LiveEvent,
-    MessageBody, NoticeKind, QueueFilter, TicketDetail, TicketStatus, TicketTitle,
+    MessageBody, NoticeKind, QueueFilter, SearchTerms, TicketDetail, TicketStatus, TicketTitle,
 };
 use crate::error::AppError;
 
@@ -352,17 +352,38 @@ pub async fn queue(
     user: &CurrentUser,
     filter: &QueueFilter,
 ) -> Result<AgentQueue, AppError> {
-    let mut queue = st.db.tickets().queue(filter, user.id, 200).await?;
+    let hits = match &filter.search {
+        Some(text) => Some(search(st, text, SearchScope::Staff).await?),
+        None => None,
+    };
+    let mut queue = st
+        .db
+        .tickets()
+        .queue(filter, user.id, 200, hits.as_deref())
+        .await?;
     queue.warn_ms = st.desk().settings.sla.warn_minutes as i64 * 60_000;
     queue.staff = super::ownership::staff(st).await?;
     Ok(queue)
 }
 
-/// The member's own tickets, grouped by status.
+/// The member's own tickets, grouped by status; with a search, only those it finds.
 pub async fn lists(
     st: &AppState,
     user: &CurrentUser,
+    search_text: &str,
 ) -> Result<crate::domain::TicketLists, AppError> {
-    let rows = st.db.tickets().list_for_member(user.id).await?;
+    let mut rows = st.db.tickets().list_for_member(user.id).await?;
+    if !search_text.trim().is_empty() {
+        let hits = search(st, search_text, SearchScope::Member(user.id)).await?;
+        rows.retain(|r| hits.contains(&r.id));
+    }
     Ok(crate::domain::TicketLists::from_rows(rows))
+}
+
+/// Tickets matching `text` within `scope`, best first; text with no words in it finds nothing.
+async fn search(st: &AppState, text: &str, scope: SearchScope) -> Result<Vec<i64>, AppError> {
+    match SearchTerms::parse(text) {
+        Some(terms) => Ok(st.db.search().tickets(&terms, scope).await?),
+        None => Ok(vec![]),
+    }
 }

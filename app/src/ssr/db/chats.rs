@@ -44,6 +44,16 @@ pub enum MessageOutcome {
     OverQuota,
 }
 
+/// What `transfer` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TransferOutcome {
+    Transferred,
+    NotOnline,
+    AtCap,
+    /// It ended, or is no longer this agent's.
+    NotYours,
+}
+
 /// What `accept` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AcceptOutcome {
@@ -486,6 +496,63 @@ impl ChatRepo<'_> {
             .await;
         }
         Ok(())
+    }
+
+    /// Passes an active chat from `from` to `to`, who must be online and under `cap`. Atomic:
+    /// the receiving agent's row is locked first, like an accept, so two transfers (or a
+    /// transfer and an accept) cannot take them over the cap.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn transfer(
+        &self,
+        id: i64,
+        (from, to): (i64, i64),
+        cap: i64,
+        online_since: i64,
+        at: i64,
+    ) -> Result<TransferOutcome, sqlx::Error> {
+        let mut tx = self.0.begin().await?;
+        lock_user(&mut tx, to).await?;
+        let online: i64 = sqlx::query_scalar(
+            "select count(*) from agent_presence \
+             where user_id = $1 and status = 'online' and seen_at >= $2",
+        )
+        .bind(to)
+        .bind(online_since)
+        .fetch_one(&mut *tx)
+        .await?;
+        if online == 0 {
+            return Ok(TransferOutcome::NotOnline);
+        }
+        let open: i64 = sqlx::query_scalar(
+            "select count(*) from chats where agent_id = $1 and status = 'active'",
+        )
+        .bind(to)
+        .fetch_one(&mut *tx)
+        .await?;
+        if open >= cap {
+            return Ok(TransferOutcome::AtCap);
+        }
+        let done = sqlx::query(
+            "update chats set agent_id = $1 where id = $2 and status = 'active' and agent_id = $3",
+        )
+        .bind(to)
+        .bind(id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(TransferOutcome::NotYours);
+        }
+        insert_system(&mut tx, id, SystemNote::Transferred, at).await?;
+        let audit = super::Audit {
+            actor_id: Some(from),
+            action: "chat.transfer",
+            target: Some(("chat", id)),
+            detail: serde_json::json!({ "from": from, "to": to }),
+        };
+        super::audit::record(&mut tx, &audit, at).await?;
+        tx.commit().await?;
+        Ok(TransferOutcome::Transferred)
     }
 
     #[tracing::instrument(skip_all, err)]

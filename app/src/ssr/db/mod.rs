@@ -4,12 +4,16 @@ mod assignment;
 mod attachments;
 mod audit;
 mod chats;
+mod gdpr;
 mod macros;
+mod merge;
 mod outbox;
 mod people;
 mod push;
 mod ratings;
+mod reports;
 mod rows;
+mod search;
 mod sessions;
 mod settings;
 mod sla;
@@ -21,12 +25,16 @@ mod viewers;
 pub use assignment::Assigned;
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use audit::{Audit, AuditRepo};
-pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome};
+pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome, TransferOutcome};
+pub use gdpr::{Erased, GdprRepo};
 pub use macros::{MacroRepo, MacroSaved, MacroTicket};
+pub use merge::Merged;
 pub use outbox::{secret, About, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
 pub use people::{AccountChange, PeopleRepo};
 pub use push::{NewSubscription, PushRepo, PushTarget, MAX_DEVICES};
 pub use ratings::RatingRepo;
+pub use reports::ReportRepo;
+pub use search::{SearchRepo, SearchScope};
 pub use sessions::DbSessionStore;
 pub use settings::SettingsRepo;
 pub use throttle::{Throttle, ThrottleVerdict};
@@ -90,6 +98,17 @@ impl Db {
                              pragma busy_timeout = 5000; pragma foreign_keys = on;",
                         )
                         .await?;
+                        // FTS5 loads a table's settings with a read of its own the first time a
+                        // connection uses it. Inside a write (a trigger indexing a new ticket),
+                        // that read makes the write fail at once with "database is locked"
+                        // instead of waiting its turn, so each connection loads them now. Before
+                        // the first migration the tables do not exist yet: nothing to load.
+                        let _ = conn
+                            .execute(
+                                "select count(*) from ticket_text where ticket_text match 'x'; \
+                                 select count(*) from message_text where message_text match 'x';",
+                            )
+                            .await;
                     }
                     Ok(())
                 })
@@ -165,6 +184,18 @@ impl Db {
 
     pub fn settings(&self) -> SettingsRepo<'_> {
         SettingsRepo(&self.pool)
+    }
+
+    pub fn gdpr(&self) -> GdprRepo<'_> {
+        GdprRepo(&self.pool)
+    }
+
+    pub fn reports(&self) -> ReportRepo<'_> {
+        ReportRepo(&self.pool)
+    }
+
+    pub fn search(&self) -> SearchRepo<'_> {
+        SearchRepo(&self.pool, self.backend)
     }
 
     pub fn throttle(&self) -> Throttle<'_> {

@@ -174,6 +174,7 @@ pub(super) struct DetailRow {
     pub description: String,
     pub display_name: String,
     pub tier: String,
+    pub merged_into: Option<i64>,
 }
 
 /// One entry of a ticket's conversation, before its files are attached.

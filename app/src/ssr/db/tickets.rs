@@ -403,6 +403,7 @@ impl TicketRepo<'_> {
     ) -> Result<Option<TicketDetail>, sqlx::Error> {
         let row: Option<DetailRow> = sqlx::query_as(
             "select t.id, t.title, t.language, t.status, t.description, u.display_name, u.tier, \
+               t.merged_into, \
                (select min(e.at) from ticket_events e where e.ticket_id = t.id) as opened_at, \
                (select max(e.at) from ticket_events e \
                   where e.ticket_id = t.id and e.to_status = 'closed') as closed_at \
@@ -470,6 +471,8 @@ impl TicketRepo<'_> {
             viewer_is_staff: with_notes,
             closes_at: None,
             desk: None,
+            merged_into: row.merged_into,
+            merged_from: self.merged_from(id).await?,
         }))
     }
 }
@@ -506,39 +509,41 @@ impl TicketRepo<'_> {
 impl TicketRepo<'_> {
     /// The agent queue: counts per status and the shown status's rows, all under the same
     /// filters. Open lists the nearest deadline first (tickets without one after them), Awaiting
-    /// Feedback the longest waiting, Closed the newest.
+    /// Feedback the longest waiting, Closed the newest; a search (`hits`, the matching tickets
+    /// best first) lists the best match first instead.
     #[tracing::instrument(skip_all, err)]
     pub async fn queue(
         &self,
         f: &QueueFilter,
         viewer_id: i64,
         limit: i64,
+        hits: Option<&[i64]>,
     ) -> Result<AgentQueue, sqlx::Error> {
-        // Search is a case-insensitive substring; LIKE wildcards typed by the agent are literal.
-        let pattern = f.search.as_ref().map_or(String::new(), |s| {
-            let escaped = s
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
         let language = f.language.clone().unwrap_or_default();
         let tier = f.tier.map(|t| t.as_str()).unwrap_or("");
         let priority = f.priority.map(|p| p.as_str()).unwrap_or("");
-        let filters = "($1 = '' or t.language = $1) and ($2 = '' or u.tier = $2) \
-             and ($3 = '' or lower(t.title) like $3 escape '\\' \
-                  or lower(t.description) like $3 escape '\\') \
-             and ($4 = 'all' or ($4 = 'mine' and t.assignee_id = $5) \
-                  or ($4 = 'unassigned' and t.assignee_id is null)) \
-             and ($6 = '' or t.priority = $6)";
+        // The ids are integers from our own search, so they can be written into the statement.
+        let matching = match hits {
+            None => "1 = 1".to_string(),
+            Some([]) => "1 = 0".to_string(),
+            Some(ids) => format!(
+                "t.id in ({})",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            ),
+        };
+        let filters = format!(
+            "($1 = '' or t.language = $1) and ($2 = '' or u.tier = $2) \
+             and {matching} \
+             and ($3 = 'all' or ($3 = 'mine' and t.assignee_id = $4) \
+                  or ($3 = 'unassigned' and t.assignee_id is null)) \
+             and ($5 = '' or t.priority = $5)"
+        );
         let counts: Vec<StatusCountRow> = sqlx::query_as(&format!(
             "select t.status, count(*) as n from tickets t join users u on u.id = t.member_id \
              where {filters} group by t.status"
         ))
         .bind(&language)
         .bind(tier)
-        .bind(&pattern)
         .bind(f.view.as_str())
         .bind(viewer_id)
         .bind(priority)
@@ -574,19 +579,31 @@ impl TicketRepo<'_> {
                (select max(e.at) from ticket_events e where e.ticket_id = t.id) as since \
              from tickets t join users u on u.id = t.member_id \
                left join users a on a.id = t.assignee_id \
-             where {filters} and t.status = $7 order by {order}, t.id limit $8"
+             where {filters} and t.status = $6 order by {order}, t.id limit $7"
         ))
         .bind(&language)
         .bind(tier)
-        .bind(&pattern)
         .bind(f.view.as_str())
         .bind(viewer_id)
         .bind(priority)
         .bind(shown.as_str())
-        .bind(limit)
+        // A search orders by relevance below, so it reads every match before cutting.
+        .bind(if hits.is_some() {
+            super::search::MAX_HITS
+        } else {
+            limit
+        })
         .fetch_all(self.0)
         .await?;
         queue.rows = rows::all(found)?;
+        if let Some(ids) = hits {
+            let rank: HashMap<i64, usize> =
+                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            queue
+                .rows
+                .sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
+            queue.rows.truncate(limit as usize);
+        }
         Ok(queue)
     }
 }

@@ -2,6 +2,7 @@
 //! person once through `auth::guard`, like the server functions do through `auth::with_user`.
 pub mod chat_socket;
 pub mod events;
+pub mod exports;
 pub mod files;
 pub mod unsubscribe;
 
