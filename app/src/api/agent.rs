@@ -12,12 +12,14 @@ pub async fn queue_page(
     search: String,
     #[server(default)] view: String,
     #[server(default)] priority: String,
+    #[server(default)] member: String,
 ) -> Result<(CurrentUser, AgentQueue), AppError> {
     use crate::ssr::auth::{with_user, Access};
     with_user(Access::Staff, async |st, user| {
         let filter = crate::domain::QueueFilter::parse_all(
             &status, &language, &tier, &search, &view, &priority,
         )
+        .and_then(|f| f.with_member(&member))
         .map_err(|e| AppError::malformed("filter", e))?;
         Ok((
             user.clone(),

@@ -1,6 +1,6 @@
 //! Notification choices: read and save the signed-in person's (email and push per topic),
 //! turn push on or off for a device, or turn an email off by its link.
-// The choices form posts one checkbox per topic and channel (eight), as plain HTML forms do;
+// The choices form posts one checkbox per topic and channel (ten), as plain HTML forms do;
 // the server macro's generated code takes them as arguments.
 #![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
@@ -30,18 +30,21 @@ pub async fn save_notifications(
     reminders: Option<String>,
     new_tickets: Option<String>,
     member_answers: Option<String>,
+    deadlines: Option<String>,
     push_updates: Option<String>,
     push_reminders: Option<String>,
     push_new_tickets: Option<String>,
     push_member_answers: Option<String>,
+    push_deadlines: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::Topic;
-    let ticked = |boxes: [Option<String>; 4]| -> Vec<Topic> {
+    let ticked = |boxes: [Option<String>; 5]| -> Vec<Topic> {
         [
             Topic::Updates,
             Topic::Reminders,
             Topic::NewTickets,
             Topic::MemberAnswers,
+            Topic::Deadlines,
         ]
         .into_iter()
         .zip(boxes)
@@ -49,12 +52,13 @@ pub async fn save_notifications(
         .map(|(t, _)| t)
         .collect()
     };
-    let email = ticked([updates, reminders, new_tickets, member_answers]);
+    let email = ticked([updates, reminders, new_tickets, member_answers, deadlines]);
     let push = ticked([
         push_updates,
         push_reminders,
         push_new_tickets,
         push_member_answers,
+        push_deadlines,
     ]);
     with_user(Access::DeskUser, async |st, user| {
         notifications::save(st, user, &email, &push).await

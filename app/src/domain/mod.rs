@@ -38,7 +38,8 @@ pub use invalid::{check_length, Invalid};
 pub use live::{stream_event, LiveEvent};
 pub use macros::{render_macro, Macro, MacroContext, MacroInput, TicketMacro, PLACEHOLDERS};
 pub use notice::{
-    device_label, Channel, NoticeKind, NotificationSettings, PushDevice, Topic, TopicSetting,
+    device_label, Audience, Channel, NoticeKind, NotificationSettings, PushDevice, Topic,
+    TopicSetting,
 };
 pub use people::Person;
 pub use queue::{

@@ -24,6 +24,21 @@ pub enum NoticeKind {
     NewTicket,
     /// Staff: a member answered or replied.
     MemberAnswer,
+    /// The assignee: the ticket's next service deadline is near.
+    SlaWarning,
+    /// The assignee: the ticket's service deadline has passed.
+    SlaBreached,
+}
+
+/// Who a notice goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The ticket's (or chat's) member.
+    Member,
+    /// Every active agent and admin.
+    Staff,
+    /// The staff member holding the ticket.
+    Assignee,
 }
 
 /// A group of notices a person can turn off together.
@@ -36,10 +51,12 @@ pub enum Topic {
     Reminders,
     NewTickets,
     MemberAnswers,
+    /// Staff: deadlines of the tickets they hold, near or missed.
+    Deadlines,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 11] = [
         NoticeKind::Question,
         NoticeKind::Reply,
         NoticeKind::Closed,
@@ -49,6 +66,8 @@ impl NoticeKind {
         NoticeKind::ChatEnded,
         NoticeKind::NewTicket,
         NoticeKind::MemberAnswer,
+        NoticeKind::SlaWarning,
+        NoticeKind::SlaBreached,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +81,8 @@ impl NoticeKind {
             NoticeKind::ChatEnded => "chat_ended",
             NoticeKind::NewTicket => "new_ticket",
             NoticeKind::MemberAnswer => "member_answer",
+            NoticeKind::SlaWarning => "sla_warning",
+            NoticeKind::SlaBreached => "sla_breached",
         }
     }
 
@@ -74,7 +95,16 @@ impl NoticeKind {
 
     /// Sent to staff rather than to the ticket's member.
     pub fn for_staff(self) -> bool {
-        matches!(self, NoticeKind::NewTicket | NoticeKind::MemberAnswer)
+        self.audience() != Audience::Member
+    }
+
+    /// Who gets it.
+    pub fn audience(self) -> Audience {
+        match self {
+            NoticeKind::NewTicket | NoticeKind::MemberAnswer => Audience::Staff,
+            NoticeKind::SlaWarning | NoticeKind::SlaBreached => Audience::Assignee,
+            _ => Audience::Member,
+        }
     }
 
     pub fn topic(self) -> Topic {
@@ -82,6 +112,7 @@ impl NoticeKind {
             NoticeKind::Reminder => Topic::Reminders,
             NoticeKind::NewTicket => Topic::NewTickets,
             NoticeKind::MemberAnswer => Topic::MemberAnswers,
+            NoticeKind::SlaWarning | NoticeKind::SlaBreached => Topic::Deadlines,
             _ => Topic::Updates,
         }
     }
@@ -89,7 +120,7 @@ impl NoticeKind {
 
 impl Topic {
     pub const MEMBER: [Topic; 2] = [Topic::Updates, Topic::Reminders];
-    pub const STAFF: [Topic; 2] = [Topic::NewTickets, Topic::MemberAnswers];
+    pub const STAFF: [Topic; 3] = [Topic::NewTickets, Topic::MemberAnswers, Topic::Deadlines];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -97,13 +128,14 @@ impl Topic {
             Topic::Reminders => "reminders",
             Topic::NewTickets => "new_tickets",
             Topic::MemberAnswers => "member_answers",
+            Topic::Deadlines => "deadlines",
         }
     }
 
     pub fn parse(s: &str) -> Result<Topic, String> {
-        [Topic::MEMBER, Topic::STAFF]
-            .concat()
+        Topic::MEMBER
             .into_iter()
+            .chain(Topic::STAFF)
             .find(|t| t.as_str() == s)
             .ok_or_else(|| format!("unknown topic '{s}'"))
     }
@@ -210,7 +242,7 @@ mod tests {
             let staff_topic = Topic::STAFF.contains(&k.topic());
             assert_eq!(k.for_staff(), staff_topic, "{k:?}");
         }
-        for t in [Topic::MEMBER, Topic::STAFF].concat() {
+        for t in Topic::MEMBER.into_iter().chain(Topic::STAFF) {
             assert_eq!(Topic::parse(t.as_str()), Ok(t));
         }
         assert!(Topic::parse("everything").is_err());

@@ -41,6 +41,8 @@ pub struct QueueFilter {
     pub search: Option<String>,
     pub view: QueueView,
     pub priority: Option<Priority>,
+    /// One member's tickets only (from the admin's people page).
+    pub member: Option<i64>,
 }
 
 impl QueueFilter {
@@ -83,7 +85,21 @@ impl QueueFilter {
                 .transpose()?
                 .unwrap_or_default(),
             priority: opt(priority).map(|p| Priority::parse(&p)).transpose()?,
+            member: None,
         })
+    }
+
+    /// Narrowed to one member by id (empty: everyone's).
+    pub fn with_member(mut self, member: &str) -> Result<QueueFilter, String> {
+        let member = member.trim();
+        self.member = (!member.is_empty())
+            .then(|| {
+                member
+                    .parse::<i64>()
+                    .map_err(|_| format!("'{member}' is not a member id"))
+            })
+            .transpose()?;
+        Ok(self)
     }
 
     /// The status shown: Open unless another is asked for.
@@ -220,6 +236,10 @@ mod tests {
         assert!(QueueFilter::parse("pending", "", "", "").is_err());
         assert!(QueueFilter::parse("", "xx", "", "").is_err());
         assert!(QueueFilter::parse("", "", "bronze", "").is_err());
+        let f = QueueFilter::default().with_member(" 12 ").unwrap();
+        assert_eq!(f.member, Some(12));
+        assert_eq!(QueueFilter::default().with_member("").unwrap().member, None);
+        assert!(QueueFilter::default().with_member("sofia").is_err());
     }
 
     #[test]

@@ -212,7 +212,9 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                 <span class="hint">{format!("{}{member_line}", p.username)}</span>
                 {(!p.role.is_staff() && tickets > 0).then(|| view! {
                     <br/>
-                    <span class="hint">{move || t_string!(i18n, people_tickets, n = tickets).to_string()}</span>
+                    <a class="hint" href=format!("/agent?view=all&member={id}")>
+                        {move || t_string!(i18n, people_tickets, n = tickets).to_string()}
+                    </a>
                 })}
             </td>
             <td>{p.email.clone()}</td>

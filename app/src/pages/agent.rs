@@ -39,14 +39,15 @@ pub fn AgentPage() -> impl IntoView {
                     param("q"),
                     param("view"),
                     param("priority"),
+                    param("member"),
                 ],
                 live.get(),
                 take.version().get(),
                 bulk.version().get(),
             )
         },
-        |([status, language, tier, q, view, priority], ..)| {
-            queue_page(status, language, tier, q, view, priority)
+        |([status, language, tier, q, view, priority, member], ..)| {
+            queue_page(status, language, tier, q, view, priority, member)
         },
     );
     view! {
@@ -80,7 +81,9 @@ fn Console(
     // Links keep the other filters and change one.
     let href_with = move |key: &'static str, value: &str| {
         let mut parts = vec![format!("{key}={value}")];
-        for k in ["status", "view", "language", "tier", "priority", "q"] {
+        for k in [
+            "status", "view", "language", "tier", "priority", "q", "member",
+        ] {
             let v = param(k);
             if k != key && !v.is_empty() {
                 parts.push(format!("{k}={}", crate::pages::query_value(&v)));
@@ -233,6 +236,9 @@ fn Console(
             <form method="get" action="/agent" class="filters" role="search">
                 <input type="hidden" name="status" value=shown.as_str()/>
                 <input type="hidden" name="view" value=shown_view.as_str()/>
+                {(!param("member").is_empty()).then(|| view! {
+                    <input type="hidden" name="member" value=param("member")/>
+                })}
                 <div class="filter">
                     <label for="filter-language">{t!(i18n, filter_language)}</label>
                     <select id="filter-language" name="language">
@@ -266,6 +272,12 @@ fn Console(
             <nav class="tabs" aria-label=move || t_string!(i18n, queue_statuses).to_string()>
                 <ul>{tabs}</ul>
             </nav>
+            {(!param("member").is_empty()).then(|| view! {
+                <p class="hint">
+                    {t!(i18n, queue_one_member)} " "
+                    <a href=href_with("member", "")>{t!(i18n, queue_everyone)}</a>
+                </p>
+            })}
             <p class="form-error" role="alert">{take_error}</p>
             <QueueKeys help/>
             {if has_rows {

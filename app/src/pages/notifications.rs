@@ -19,6 +19,7 @@ pub fn topic_name(i18n: I18nContext<Locale>, topic: Topic) -> String {
         Topic::Reminders => t_string!(i18n, topic_reminders),
         Topic::NewTickets => t_string!(i18n, topic_new_tickets),
         Topic::MemberAnswers => t_string!(i18n, topic_member_answers),
+        Topic::Deadlines => t_string!(i18n, topic_deadlines),
     }
     .to_string()
 }

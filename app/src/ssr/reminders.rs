@@ -1,6 +1,8 @@
 //! The Awaiting Feedback lifecycle: a reminder to the member after `reminder_after` without an
 //! answer, a second after twice that, and the ticket closed after `auto_close_after` (with a
-//! notice that replying reopens it). Counted from the status history: the event that put the
+//! notice that replying reopens it). And deadline alerts: the agent holding a ticket is told
+//! once when its next service deadline comes within the "due soon" window, and once when it
+//! passes (each alert names the deadline, so a new deadline brings new alerts). Counted from the status history: the event that put the
 //! ticket in Awaiting Feedback. One instance at a time does the work (a lease in `job_leases`);
 //! even two at once could not double anything, since each notice has its dedupe key and the
 //! close only applies to a ticket still waiting.
@@ -29,6 +31,7 @@ pub struct Round {
     pub held: bool,
     pub reminders: u64,
     pub closed: u64,
+    pub deadline_alerts: u64,
 }
 
 pub async fn run_once(st: &AppState, holder: &str) -> Result<Round, AppError> {
@@ -67,10 +70,34 @@ pub async fn run_once(st: &AppState, holder: &str) -> Result<Round, AppError> {
         };
         round.reminders += outbox.enqueue_one(notice, now).await?;
     }
-    if round.reminders + round.closed > 0 {
+    round.deadline_alerts = deadline_alerts(st, now).await?;
+    if round.reminders + round.closed + round.deadline_alerts > 0 {
         st.mail.wake();
     }
     Ok(round)
+}
+
+/// Queues "due soon" and "missed" alerts for held tickets; each only once per deadline (the
+/// outbox's dedupe key holds the deadline).
+async fn deadline_alerts(st: &AppState, now: i64) -> Result<u64, AppError> {
+    let warn_ms = i64::from(st.desk().settings.sla.warn_minutes) * 60_000;
+    let outbox = st.db.outbox();
+    let mut queued = 0;
+    for t in outbox.due_before(now + warn_ms).await? {
+        let kind = if t.next_due_at <= now {
+            NoticeKind::SlaBreached
+        } else {
+            NoticeKind::SlaWarning
+        };
+        let notice = Notice {
+            kind,
+            ticket_id: t.ticket_id,
+            ref_id: t.next_due_at,
+            nth: 0,
+        };
+        queued += outbox.enqueue_one(notice, now).await?;
+    }
+    Ok(queued)
 }
 
 /// Closes a ticket still waiting since `w` (in the name of the agent who asked).

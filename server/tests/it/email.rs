@@ -552,7 +552,8 @@ async fn preferences_are_per_person_and_only_their_topics() {
         topics(agent.clone()).await,
         [
             ("new_tickets".into(), true),
-            ("member_answers".into(), true)
+            ("member_answers".into(), true),
+            ("deadlines".into(), true)
         ]
     );
     // A member cannot turn staff topics on or off for anyone; unticked means off.
@@ -572,7 +573,8 @@ async fn preferences_are_per_person_and_only_their_topics() {
         topics(agent).await,
         [
             ("new_tickets".into(), true),
-            ("member_answers".into(), true)
+            ("member_answers".into(), true),
+            ("deadlines".into(), true)
         ]
     );
     // Nobody signed in: refused.

@@ -9,6 +9,7 @@ mod common;
 mod concurrent_renders;
 mod crash;
 mod dashboard;
+mod deadline_alerts;
 mod desk;
 mod email;
 mod fuzz;

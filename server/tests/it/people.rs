@@ -382,3 +382,65 @@ async fn bad_changes_are_refused_and_nobody_else_may_make_them() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_admin_sees_one_members_tickets_from_the_people_page() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("admin").await;
+    let silver = app.logged_in("silver").await;
+    let diamond = app.logged_in("diamond").await;
+    let mine = submit_ok(
+        &app,
+        &silver,
+        "Silver's own case",
+        "en",
+        "Only silver has this.",
+    )
+    .await;
+    let theirs = submit_ok(
+        &app,
+        &diamond,
+        "Diamond's case",
+        "en",
+        "Only diamond has this.",
+    )
+    .await;
+    let silver_id: i64 = sqlx::query_scalar("select id from users where username = 'silver'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    // The people page links the member's ticket count to the queue narrowed to them.
+    let html = app
+        .page(&admin, "/admin/people?kind=members&q=silver")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("/agent?view=all&amp;member={silver_id}")),
+        "{html}"
+    );
+    let q = queue(
+        &app,
+        &admin,
+        &[("view", "all"), ("member", &silver_id.to_string())],
+    )
+    .await;
+    assert!(q.rows.iter().any(|r| r.id == mine));
+    assert!(!q.rows.iter().any(|r| r.id == theirs));
+    assert!(q.rows.iter().all(|r| r.member_name == "Sofía Silva"));
+    let res = app
+        .call(
+            &admin,
+            "queue_page",
+            &[
+                ("status", ""),
+                ("language", ""),
+                ("tier", ""),
+                ("search", ""),
+                ("member", "sofia"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+}

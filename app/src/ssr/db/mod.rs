@@ -29,7 +29,7 @@ pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome, 
 pub use gdpr::{Erased, GdprRepo};
 pub use macros::{MacroRepo, MacroSaved, MacroTicket};
 pub use merge::Merged;
-pub use outbox::{secret, About, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
+pub use outbox::{secret, About, DueTicket, Notice, NoticeContext, OutboxRepo, OutboxRow, Waiting};
 pub use people::{AccountChange, PeopleRepo};
 pub use push::{NewSubscription, PushRepo, PushTarget, MAX_DEVICES};
 pub use ratings::RatingRepo;

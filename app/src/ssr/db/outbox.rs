@@ -3,7 +3,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Backend;
-use crate::domain::{Channel, NoticeKind, Topic};
+use crate::domain::{Audience, Channel, NoticeKind, Topic};
 
 /// What a change asks to be told, stored with it.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +140,7 @@ async fn insert_rows(
     };
     let key = format!("{kind}:{about_part}:{ref_id}:{nth}:{}:", channel.as_str());
     let (column, member) = (about.column(), about.member_sql());
+    let assignee = "(select assignee_id from tickets where id = $3)";
     // Email: one row per person (the key ends in their id). Push: one per device (the key
     // ends in the subscription's id), so each device is retried on its own.
     let (target, from, device) = match channel {
@@ -156,7 +157,8 @@ async fn insert_rows(
          select $1 || cast({target} as text), $8, $2, u.id, $3, $4, {device}, $5, $5 \
          from {from} \
          where (case when $6 = 1 then u.role in ('agent', 'admin') \
-                else u.id = {member} end) \
+                     when $6 = 2 then u.role in ('agent', 'admin') and u.id = {assignee} \
+                     else u.id = {member} end) \
            and u.disabled_at is null \
            and not exists (select 1 from notification_optouts o \
                            where o.user_id = u.id and o.channel = $8 and o.topic = $7) \
@@ -167,12 +169,23 @@ async fn insert_rows(
     .bind(about.id())
     .bind(ref_id)
     .bind(at)
-    .bind(i64::from(notice_kind.for_staff()))
+    .bind(match notice_kind.audience() {
+        Audience::Member => 0i64,
+        Audience::Staff => 1,
+        Audience::Assignee => 2,
+    })
     .bind(notice_kind.topic().as_str())
     .bind(channel.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// A held ticket whose next service deadline is near or past, as the scheduler sees it.
+#[derive(Debug, Clone, FromRow)]
+pub struct DueTicket {
+    pub ticket_id: i64,
+    pub next_due_at: i64,
 }
 
 /// A ticket waiting for its member, as the reminder scheduler sees it.
@@ -392,6 +405,17 @@ impl OutboxRepo<'_> {
                from ticket_events e2 where e2.ticket_id = t.id \
                  and e2.to_status = 'awaiting_feedback')",
         )
+        .fetch_all(self.0)
+        .await
+    }
+
+    /// Tickets someone holds whose next service deadline comes before `until` (or has passed).
+    pub async fn due_before(&self, until: i64) -> Result<Vec<DueTicket>, sqlx::Error> {
+        sqlx::query_as(
+            "select id as ticket_id, next_due_at from tickets \
+             where status <> 'closed' and assignee_id is not null and next_due_at <= $1",
+        )
+        .bind(until)
         .fetch_all(self.0)
         .await
     }

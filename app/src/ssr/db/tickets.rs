@@ -536,7 +536,7 @@ impl TicketRepo<'_> {
              and {matching} \
              and ($3 = 'all' or ($3 = 'mine' and t.assignee_id = $4) \
                   or ($3 = 'unassigned' and t.assignee_id is null)) \
-             and ($5 = '' or t.priority = $5)"
+             and ($5 = '' or t.priority = $5) and ($6 = 0 or t.member_id = $6)"
         );
         let counts: Vec<StatusCountRow> = sqlx::query_as(&format!(
             "select t.status, count(*) as n from tickets t join users u on u.id = t.member_id \
@@ -547,6 +547,7 @@ impl TicketRepo<'_> {
         .bind(f.view.as_str())
         .bind(viewer_id)
         .bind(priority)
+        .bind(f.member.unwrap_or(0))
         .fetch_all(self.0)
         .await?;
         let mut queue = AgentQueue {
@@ -579,13 +580,14 @@ impl TicketRepo<'_> {
                (select max(e.at) from ticket_events e where e.ticket_id = t.id) as since \
              from tickets t join users u on u.id = t.member_id \
                left join users a on a.id = t.assignee_id \
-             where {filters} and t.status = $6 order by {order}, t.id limit $7"
+             where {filters} and t.status = $7 order by {order}, t.id limit $8"
         ))
         .bind(&language)
         .bind(tier)
         .bind(f.view.as_str())
         .bind(viewer_id)
         .bind(priority)
+        .bind(f.member.unwrap_or(0))
         .bind(shown.as_str())
         // A search orders by relevance below, so it reads every match before cutting.
         .bind(if hits.is_some() {

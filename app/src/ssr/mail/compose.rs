@@ -117,6 +117,14 @@ pub fn headline(
             td_string!(l, email_member_answer_subject, id, title).to_string(),
             td_string!(l, email_member_answer_intro, name = member, title).to_string(),
         ),
+        NoticeKind::SlaWarning => (
+            td_string!(l, email_sla_warning_subject, id, title).to_string(),
+            td_string!(l, email_sla_warning_intro, title).to_string(),
+        ),
+        NoticeKind::SlaBreached => (
+            td_string!(l, email_sla_breached_subject, id, title).to_string(),
+            td_string!(l, email_sla_breached_intro, title).to_string(),
+        ),
     }
 }
 
