@@ -45,9 +45,13 @@ pub async fn set_priority(id: i64, priority: String) -> Result<(), AppError> {
 }
 
 /// The ticket page of a staff member says every few seconds that it is open, and whether its
-/// reply box has text (the collision warning other staff see).
+/// reply box has text (the collision warning other staff see); the answer is who else has the
+/// ticket open now.
 #[server(prefix = "/api", endpoint = "touch_ticket")]
-pub async fn touch_ticket(id: i64, #[server(default)] replying: bool) -> Result<(), AppError> {
+pub async fn touch_ticket(
+    id: i64,
+    #[server(default)] replying: bool,
+) -> Result<Vec<crate::domain::Viewer>, AppError> {
     with_user(Access::Staff, async |st, user| {
         ownership::touch(st, user, id, replying).await
     })

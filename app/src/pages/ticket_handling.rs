@@ -21,25 +21,30 @@ pub fn Handling(
     reply_body: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let viewers = desk.viewers.clone();
-    let collision = (!viewers.is_empty()).then(|| {
-        let lines = viewers
-            .into_iter()
-            .map(|v| {
-                let name = v.name;
-                let text = move || {
-                    if v.replying {
-                        t_string!(i18n, collision_replying, name = name.clone()).to_string()
+    let touch = keep_telling_others(id, reply_body);
+    // Who else is on the ticket: as the page was read, then as each heartbeat's answer says.
+    let initial = desk.viewers.clone();
+    let viewers = move || match touch.value().get() {
+        Some(Ok(now)) => now,
+        _ => initial.clone(),
+    };
+    let collision = move || {
+        let viewers = viewers();
+        (!viewers.is_empty()).then(|| {
+            let lines = viewers
+                .into_iter()
+                .map(|v| {
+                    let text = if v.replying {
+                        t_string!(i18n, collision_replying, name = v.name.clone()).to_string()
                     } else {
-                        t_string!(i18n, collision_viewing, name = name.clone()).to_string()
-                    }
-                };
-                view! { <li>{text}</li> }
-            })
-            .collect_view();
-        view! { <ul class="collision">{lines}</ul> }
-    });
-    keep_telling_others(id, reply_body);
+                        t_string!(i18n, collision_viewing, name = v.name.clone()).to_string()
+                    };
+                    view! { <li>{text}</li> }
+                })
+                .collect_view();
+            view! { <ul class="collision">{lines}</ul> }
+        })
+    };
     let error = move |e: Option<Result<(), crate::error::AppError>>| {
         e?.err().map(|e| action_error_text(i18n, &e))
     };
@@ -147,8 +152,8 @@ pub fn Handling(
 }
 
 /// In the browser: says now, every 10 s and whenever the reply box turns empty or not, that this
-/// staff member has the ticket open (the server's window is 30 s).
-fn keep_telling_others(id: i64, reply_body: RwSignal<String>) {
+/// staff member has the ticket open (the server's window is 30 s). Each answer lists the others.
+fn keep_telling_others(id: i64, reply_body: RwSignal<String>) -> ServerAction<TouchTicket> {
     let touch = ServerAction::<TouchTicket>::new();
     let replying = Memo::new(move |_| !reply_body.get().trim().is_empty());
     // Runs once on the client after hydration, then again when `replying` moves.
@@ -167,6 +172,7 @@ fn keep_telling_others(id: i64, reply_body: RwSignal<String>) {
         },
         10_000,
     );
+    touch
 }
 
 /// Canned answers: pick one, read it filled in for this ticket, send it. What it also does to

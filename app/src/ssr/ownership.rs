@@ -2,7 +2,9 @@
 //! callers guard with `Access::Staff`); every change is audited and announced live.
 use super::db::{now_ms, Assigned};
 use super::state::AppState;
-use crate::domain::{CurrentUser, LiveEvent, Priority, StaffMember, TicketDesk, TicketStatus};
+use crate::domain::{
+    CurrentUser, LiveEvent, Priority, StaffMember, TicketDesk, TicketStatus, Viewer,
+};
 use crate::error::AppError;
 
 /// Everyone who may hold tickets, with their load and presence.
@@ -43,13 +45,14 @@ pub async fn handling(
 pub const VIEWER_WINDOW_MS: i64 = 30_000;
 
 /// The staff member has the ticket open (and is typing an answer, or not). Other staff on the
-/// ticket hear of it when that changes what they should see.
+/// ticket hear of it when that changes what they should see. Returns who else has it open now,
+/// so a page that only sends heartbeats still drops someone who closed their tab.
 pub async fn touch(
     st: &AppState,
     user: &CurrentUser,
     id: i64,
     replying: bool,
-) -> Result<(), AppError> {
+) -> Result<Vec<Viewer>, AppError> {
     st.db.tickets().head(id).await?.ok_or(AppError::NotFound)?;
     let now = now_ms();
     let viewers = st.db.viewers();
@@ -59,7 +62,7 @@ pub async fn touch(
     {
         st.hub.publish(LiveEvent::Viewers { ticket_id: id }).await;
     }
-    Ok(())
+    Ok(viewers.others(id, user.id, now - VIEWER_WINDOW_MS).await?)
 }
 
 async fn announce(st: &AppState, id: i64) -> Result<(), AppError> {

@@ -31,11 +31,17 @@ pub async fn create_staff(
         .map_err(|_| AppError::Internal)?
         .map_err(|errors| AppError::malformed("account", errors.join("; ")))?;
     let username = parsed.username.as_str().to_string();
+    let taken = || AppError::malformed("username", "this username is taken");
     if !st.db.users().existing(&[&username]).await?.is_empty() {
-        return Err(AppError::malformed("username", "this username is taken"));
+        return Err(taken());
     }
     let at = now_ms();
-    let id = st.db.users().insert_all(&[parsed], at).await?[0];
+    let id = match st.db.users().insert_all(&[parsed], at).await {
+        Ok(ids) => ids[0],
+        // Another admin took the name between the check and the insert: the same answer.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(taken()),
+        Err(e) => return Err(e.into()),
+    };
     st.db
         .people()
         .record_created(id, &username, role, admin.id, at)

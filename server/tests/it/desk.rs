@@ -576,6 +576,20 @@ async fn a_second_agent_on_the_ticket_sees_who_is_viewing_and_replying() {
     let seen = events.drain(std::time::Duration::from_millis(500)).await;
     assert_eq!(seen.matches(r#""type":"viewers""#).count(), 2);
 
+    // Each heartbeat answers with who else is there now; someone whose page stopped saying so
+    // drops off that list (here: agent2's own view of the ticket, after agent's window ends).
+    let res = app.call(&agent2, "touch_ticket", &[("id", &idv)]).await;
+    let others: Vec<app::domain::Viewer> = res.json().await.unwrap();
+    assert_eq!(others.len(), 1);
+    assert!(others[0].replying);
+    sqlx::query("update ticket_viewers set seen_at = seen_at - 60000 where user_id <> (select id from users where username = 'agent2')")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let res = app.call(&agent2, "touch_ticket", &[("id", &idv)]).await;
+    let others: Vec<app::domain::Viewer> = res.json().await.unwrap();
+    assert!(others.is_empty(), "a closed tab is no longer shown");
+
     // Members neither say nor hear this; an unknown ticket is not found.
     let res = app.call(&silver, "touch_ticket", &[("id", &idv)]).await;
     assert_eq!(res.status(), 403);

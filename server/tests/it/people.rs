@@ -444,3 +444,34 @@ async fn an_admin_sees_one_members_tickets_from_the_people_page() {
         .await;
     assert_eq!(res.status(), 400);
 }
+
+#[tokio::test]
+async fn two_admins_adding_the_same_username_at_once_get_one_account_and_a_clear_refusal() {
+    let app = spawn_app().await;
+    let first = app.logged_in("admin").await;
+    let second = app.logged_in("admin").await;
+    for n in 0..5 {
+        let username = format!("race{n}");
+        let email = format!("race{n}@example.com");
+        let args = [
+            ("username", username.as_str()),
+            ("display_name", "Race Agent"),
+            ("email", email.as_str()),
+            ("role", "agent"),
+            ("password", "first-password"),
+        ];
+        let (a, b) = tokio::join!(
+            app.call(&first, "create_staff", &args),
+            app.call(&second, "create_staff", &args)
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 400], "{username}: never a 500");
+        let count: i64 = sqlx::query_scalar("select count(*) from users where username = $1")
+            .bind(&username)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
+    }
+}
