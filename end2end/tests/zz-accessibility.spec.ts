@@ -112,4 +112,7 @@ test('admin console', async ({ page }) => {
   await page.goto('/admin/audit');
   await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await check(page, 'admin-audit');
+  await page.goto('/admin/reports');
+  await expect(page.getByRole('heading', { level: 1, name: 'Reports' })).toBeVisible();
+  await check(page, 'admin-reports');
 });

@@ -93,16 +93,19 @@ fn frame(
     svg
 }
 
-/// Bars side by side for each category (e.g. opened and closed per day).
-pub fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[Series]) -> String {
+/// The value axis's top for these series, and the plot area's width and height.
+fn scale(series: &[Series]) -> (i64, f64, f64) {
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
         .max()
         .unwrap_or(0);
-    let top = axis_top(max);
-    let plot_w = W - LEFT - RIGHT;
-    let plot_h = H - TOP - BOTTOM;
+    (axis_top(max), W - LEFT - RIGHT, H - TOP - BOTTOM)
+}
+
+/// Bars side by side for each category (e.g. opened and closed per day).
+pub fn bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[Series]) -> String {
+    let (top, plot_w, plot_h) = scale(series);
     let slot = plot_w / categories.len().max(1) as f64;
     let bar = (slot * 0.8 / series.len().max(1) as f64).max(1.0);
     let mut body = String::new();
@@ -129,14 +132,7 @@ pub fn lines(
     categories: &[String],
     series: &[Series],
 ) -> String {
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .max()
-        .unwrap_or(0);
-    let top = axis_top(max);
-    let plot_w = W - LEFT - RIGHT;
-    let plot_h = H - TOP - BOTTOM;
+    let (top, plot_w, plot_h) = scale(series);
     let step = plot_w / (categories.len().max(2) - 1) as f64;
     let mut body = String::new();
     for s in series {
