@@ -14,12 +14,7 @@ pub async fn export(
     admin: &CurrentUser,
     member_id: i64,
 ) -> Result<Vec<u8>, AppError> {
-    // Members only: staff accounts are not exported or erased this way.
-    st.db
-        .gdpr()
-        .member_username(member_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Members only (the account section reads members only): staff are not exported this way.
     let data = st
         .db
         .gdpr()
@@ -60,7 +55,13 @@ pub async fn export(
         zip.start_file("member.json", deflated)?;
         zip.write_all(&json)?;
         for (name, path) in files {
-            let bytes = std::fs::read(&path)?;
+            // A file whose bytes are gone (a disk restored without them) is listed in
+            // member.json but cannot be in the zip; the rest of the export still is.
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
             zip.start_file(name, stored)?;
             zip.write_all(&bytes)?;
         }
@@ -91,23 +92,33 @@ pub async fn erase(st: &AppState, admin: &CurrentUser, member_id: i64) -> Result
     st.hub
         .publish(LiveEvent::Account { user_id: member_id })
         .await;
-    let attachments = st.db.attachments();
-    for sha in erased.files {
-        // The same bytes may also be another person's file (content-addressed).
-        if attachments.is_referenced(&sha).await? {
-            continue;
-        }
-        match tokio::fs::remove_file(st.files.path_of(&sha)).await {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
+    // Their tickets closed and chats ended: queues and pages follow.
+    st.hub.publish(LiveEvent::ChatQueue).await;
     tracing::info!(
         member_id,
         tickets = erased.tickets,
         chats = erased.chats,
         "member erased"
     );
+    delete_files(st).await
+}
+
+/// Deletes the bytes of each file queued for deletion that no ticket or chat uses any more
+/// (files are stored once per content, so the same bytes may be someone else's). Called after an
+/// erasure and by each scheduler round, so a crash between the commit and the deletion only
+/// delays it.
+pub async fn delete_files(st: &AppState) -> Result<(), AppError> {
+    let gdpr = st.db.gdpr();
+    let attachments = st.db.attachments();
+    for sha in gdpr.pending_file_deletions().await? {
+        if !attachments.is_referenced(&sha).await? {
+            match tokio::fs::remove_file(st.files.path_of(&sha)).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        gdpr.file_deleted(&sha).await?;
+    }
     Ok(())
 }

@@ -71,6 +71,8 @@ pub async fn run_once(st: &AppState, holder: &str) -> Result<Round, AppError> {
         round.reminders += outbox.enqueue_one(notice, now).await?;
     }
     round.deadline_alerts = deadline_alerts(st, now).await?;
+    // Files an erasure could not delete yet (a crash after its commit).
+    super::gdpr::delete_files(st).await?;
     if round.reminders + round.closed + round.deadline_alerts > 0 {
         st.mail.wake();
     }
@@ -83,7 +85,7 @@ async fn deadline_alerts(st: &AppState, now: i64) -> Result<u64, AppError> {
     let warn_ms = i64::from(st.desk().settings.sla.warn_minutes) * 60_000;
     let outbox = st.db.outbox();
     let mut queued = 0;
-    for t in outbox.due_before(now + warn_ms).await? {
+    for t in outbox.due_before(now, now + warn_ms).await? {
         let kind = if t.next_due_at <= now {
             NoticeKind::SlaBreached
         } else {

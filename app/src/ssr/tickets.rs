@@ -374,7 +374,11 @@ pub async fn lists(
 ) -> Result<crate::domain::TicketLists, AppError> {
     let mut rows = st.db.tickets().list_for_member(user.id).await?;
     if !search_text.trim().is_empty() {
-        let hits = search(st, search_text, SearchScope::Member(user.id)).await?;
+        let hits: std::collections::HashSet<i64> =
+            search(st, search_text, SearchScope::Member(user.id))
+                .await?
+                .into_iter()
+                .collect();
         rows.retain(|r| hits.contains(&r.id));
     }
     Ok(crate::domain::TicketLists::from_rows(rows))

@@ -334,10 +334,25 @@ async fn erasing_a_member_leaves_no_file_or_text_of_theirs_behind() {
     }
     let q = queue(&app, &agent, &[("search", "zebrafish")]).await;
     assert!(q.rows.is_empty());
-    // The rows the figures count are still there, and the chat is still the desk's.
+    // The rows the figures count are still there, closed: nothing of theirs waits in a queue,
+    // runs a clock or can be accepted.
     let d = detail(&app, &agent, t).await;
     assert_eq!(d.summary.id, t);
-    assert!(chat > 0);
+    assert_eq!(d.summary.status, app::domain::TicketStatus::Closed);
+    let chat_status: String = sqlx::query_scalar("select status from chats where id = $1")
+        .bind(chat)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(chat_status, "ended");
+    let waiting: i64 = sqlx::query_scalar(
+        "select count(*) from tickets where member_id = $1 and status <> 'closed'",
+    )
+    .bind(silver_id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(waiting, 0);
     // Their session is over and their password no longer works.
     assert_eq!(app.call(&silver, "my_tickets", &[]).await.status(), 401);
     let again = app.login(&app.client(), "silver", PASSWORD).await;
@@ -363,4 +378,45 @@ async fn erasing_a_member_leaves_no_file_or_text_of_theirs_behind() {
         )
         .await;
     assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn a_file_whose_deletion_was_interrupted_is_deleted_by_the_next_scheduler_round() {
+    let app = spawn_app_with(|c| c.scheduler_every = std::time::Duration::from_secs(1)).await;
+    let silver = app.logged_in("silver").await;
+    // One file still used by a ticket, one left behind by an erasure that crashed after its
+    // commit (its bytes on disk, its deletion queued, no row using it).
+    file_with(&app, &silver, "Still here", &[("kept.png", png_bytes())]).await;
+    let kept = app
+        .stored_files()
+        .into_iter()
+        .find(|p| std::fs::read(p).unwrap() == png_bytes())
+        .unwrap();
+    let kept_sha = kept.file_name().unwrap().to_string_lossy().to_string();
+    let orphan_sha = "ab".repeat(32);
+    let orphan = app.state.files.path_of(&orphan_sha);
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"an erased member's bytes").unwrap();
+    for sha in [&orphan_sha, &kept_sha] {
+        sqlx::query("insert into file_deletions (sha256, queued_at) values ($1, 0)")
+            .bind(sha)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+
+    // The app's own scheduler (one round a second here) does it.
+    for _ in 0..50 {
+        if !orphan.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(!orphan.exists(), "the orphan's bytes are gone");
+    assert!(kept.exists(), "a file a ticket uses stays");
+    let left: i64 = sqlx::query_scalar("select count(*) from file_deletions")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }

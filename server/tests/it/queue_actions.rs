@@ -322,3 +322,52 @@ async fn a_merge_that_makes_no_sense_is_refused_and_changes_nothing() {
     assert_eq!(problem(app_error(res).await), Invalid::MergeIntoMerged);
     assert_eq!(detail(&app, &agent, c).await.merged_into, None);
 }
+
+#[tokio::test]
+async fn two_merges_crossing_each_other_cannot_both_happen() {
+    let app = spawn_app().await;
+    let silver = app.logged_in("silver").await;
+    let first_agent = app.logged_in("agent").await;
+    let second_agent = app.logged_in("admin").await;
+    for n in 0..5 {
+        let a = submit_ok(
+            &app,
+            &silver,
+            &format!("Crossing A{n}"),
+            "en",
+            "Duplicate pair, one.",
+        )
+        .await;
+        let b = submit_ok(
+            &app,
+            &silver,
+            &format!("Crossing B{n}"),
+            "en",
+            "Duplicate pair, two.",
+        )
+        .await;
+        let (ids, idb) = (a.to_string(), b.to_string());
+        let a_into_b = [("id", ids.as_str()), ("into", idb.as_str())];
+        let b_into_a = [("id", idb.as_str()), ("into", ids.as_str())];
+        let (x, y) = tokio::join!(
+            app.call(&first_agent, "merge_ticket", &a_into_b),
+            app.call(&second_agent, "merge_ticket", &b_into_a)
+        );
+        let mut statuses = [x.status().as_u16(), y.status().as_u16()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [200, 400],
+            "pair {n}: one merge wins, the other is refused"
+        );
+        let merged: i64 = sqlx::query_scalar(
+            "select count(*) from tickets where id in ($1, $2) and merged_into is not null",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(merged, 1);
+    }
+}

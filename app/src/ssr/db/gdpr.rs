@@ -12,7 +12,7 @@ const SECTIONS: [(&str, &str); 11] = [
     (
         "account",
         "select id, username, display_name, email, member_number, tier, role, created_at, \
-           disabled_at from users where id = $1",
+           disabled_at from users where id = $1 and role = 'member'",
     ),
     (
         "tickets",
@@ -109,6 +109,24 @@ impl GdprRepo<'_> {
             .await
     }
 
+    /// Files waiting to be deleted from the disk.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn pending_file_deletions(&self) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("select sha256 from file_deletions order by queued_at")
+            .fetch_all(self.0)
+            .await
+    }
+
+    /// The file is gone from the disk (or in use again): nothing left to do for it.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn file_deleted(&self, sha256: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("delete from file_deletions where sha256 = $1")
+            .bind(sha256)
+            .execute(self.0)
+            .await
+            .map(|_| ())
+    }
+
     /// Everything about the member, by section; `None` when there is no such member.
     #[tracing::instrument(skip_all, err)]
     pub async fn export(&self, member_id: i64) -> Result<Option<Map<String, Value>>, sqlx::Error> {
@@ -160,6 +178,44 @@ impl GdprRepo<'_> {
         let n_chats = count("select count(*) from chats where member_id = $1")
             .fetch_one(&mut *tx)
             .await?;
+        // Their open work ends as it would by hand: tickets closed (by the admin, in the
+        // history), chats ended. Nothing of theirs waits in a queue or runs a clock any more.
+        sqlx::query(
+            "insert into ticket_events (ticket_id, actor_id, from_status, to_status, at) \
+             select id, $2, status, 'closed', $3 from tickets \
+             where member_id = $1 and status <> 'closed'",
+        )
+        .bind(member_id)
+        .bind(actor_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "update tickets set status = 'closed', next_due_at = null, response_due_at = null, \
+               resolve_running_since = null where member_id = $1 and status <> 'closed'",
+        )
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "update chats set status = 'ended', ended_at = $2, end_reason = 'member' \
+             where member_id = $1 and status <> 'ended'",
+        )
+        .bind(member_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        // The bytes go after the commit; this list survives a crash in between.
+        for sha in &files {
+            sqlx::query(
+                "insert into file_deletions (sha256, queued_at) values ($1, $2) \
+                 on conflict (sha256) do nothing",
+            )
+            .bind(sha)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
         let statements = [
             format!("delete from attachments where ticket_id in {tickets}"),
             format!("delete from chat_attachments where message_id in {chat_messages}"),
@@ -177,6 +233,11 @@ impl GdprRepo<'_> {
         for sql in statements {
             sqlx::query(&sql).bind(member_id).execute(&mut *tx).await?;
         }
+        // Errors of sent or dropped notices may quote the member's address.
+        sqlx::query("update outbox set last_error = null where recipient_id = $1")
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
         // Notices not sent yet would carry the old name and texts: they go too.
         sqlx::query(
             "update outbox set dropped_at = $2, last_error = 'member erased' \

@@ -23,6 +23,14 @@ impl TicketRepo<'_> {
         at: i64,
     ) -> Result<Merged, sqlx::Error> {
         let mut tx = self.0.begin().await?;
+        // Hold both rows, lower id first, so two merges crossing each other (A into B, B into
+        // A) take turns instead of both passing the check below.
+        for id in [source.min(target), source.max(target)] {
+            sqlx::query("update tickets set merged_into = merged_into where id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let done = sqlx::query(
             "update tickets set merged_into = $2 where id = $1 and merged_into is null \
              and exists (select 1 from tickets k where k.id = $2 and k.merged_into is null)",

@@ -409,13 +409,19 @@ impl OutboxRepo<'_> {
         .await
     }
 
-    /// Tickets someone holds whose next service deadline comes before `until` (or has passed).
-    pub async fn due_before(&self, until: i64) -> Result<Vec<DueTicket>, sqlx::Error> {
+    /// Tickets someone holds whose next service deadline comes before `until` (or has passed
+    /// by `now`) and that were not alerted yet for that deadline in that state.
+    pub async fn due_before(&self, now: i64, until: i64) -> Result<Vec<DueTicket>, sqlx::Error> {
         sqlx::query_as(
-            "select id as ticket_id, next_due_at from tickets \
-             where status <> 'closed' and assignee_id is not null and next_due_at <= $1",
+            "select t.id as ticket_id, t.next_due_at from tickets t \
+             where t.status <> 'closed' and t.assignee_id is not null and t.next_due_at <= $1 \
+               and not exists (select 1 from outbox o where o.ticket_id = t.id \
+                 and o.ref_id = t.next_due_at \
+                 and o.kind = case when t.next_due_at <= $2 then 'sla_breached' \
+                                   else 'sla_warning' end)",
         )
         .bind(until)
+        .bind(now)
         .fetch_all(self.0)
         .await
     }

@@ -39,14 +39,17 @@ impl SearchRepo<'_> {
         let (sql, query) = match self.1 {
             Backend::Sqlite => (
                 "select h.ticket_id from ( \
-                   select rowid as ticket_id, 0 as tier, bm25(ticket_text, 4.0, 2.0) as score \
-                     from ticket_text where ticket_text match $1 \
+                   select ticket_text.rowid as ticket_id, 0 as tier, \
+                     bm25(ticket_text, 4.0, 2.0) as score \
+                     from ticket_text join tickets t on t.id = ticket_text.rowid \
+                     where ticket_text match $1 and ($3 = 0 or t.member_id = $3) \
                    union all \
                    select m.ticket_id, 1 as tier, bm25(message_text) as score \
                      from message_text join ticket_messages m on m.id = message_text.rowid \
+                       join tickets t on t.id = m.ticket_id \
                      where message_text match $1 and ($2 = 1 or m.kind <> 'note') \
-                 ) h join tickets t on t.id = h.ticket_id \
-                 where ($3 = 0 or t.member_id = $3) \
+                       and ($3 = 0 or t.member_id = $3) \
+                 ) h \
                  group by h.ticket_id \
                  order by min(h.tier), min(case when h.tier = 0 then h.score end), min(h.score), \
                    h.ticket_id desc limit $4",
@@ -56,13 +59,14 @@ impl SearchRepo<'_> {
                 "with q as (select to_tsquery('simple', $1) as q) \
                  select h.ticket_id from ( \
                    select t.id as ticket_id, ts_rank(t.search_doc, q.q) as score \
-                     from tickets t, q where t.search_doc @@ q.q \
+                     from tickets t, q \
+                     where t.search_doc @@ q.q and ($3 = 0 or t.member_id = $3) \
                    union all \
                    select m.ticket_id, ts_rank(m.search_doc, q.q) as score \
-                     from ticket_messages m, q \
+                     from ticket_messages m join tickets t on t.id = m.ticket_id, q \
                      where m.search_doc @@ q.q and ($2 = 1 or m.kind <> 'note') \
-                 ) h join tickets t on t.id = h.ticket_id \
-                 where ($3 = 0 or t.member_id = $3) \
+                       and ($3 = 0 or t.member_id = $3) \
+                 ) h \
                  group by h.ticket_id order by max(h.score) desc, h.ticket_id desc limit $4",
                 terms.tsquery(),
             ),
