@@ -19,6 +19,9 @@ cargo clippy -p app --lib --no-default-features --features hydrate --target wasm
 step "mail server for the tests (maildev)"
 scripts/mail-server.sh start
 trap 'scripts/mail-server.sh stop' EXIT
+step "S3-compatible store for the tests (SeaweedFS)"
+scripts/s3-server.sh start
+trap 'scripts/mail-server.sh stop; scripts/s3-server.sh stop' EXIT
 
 step "unit + integration tests on SQLite"
 TEST_DATABASE=sqlite cargo test --workspace

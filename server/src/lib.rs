@@ -32,20 +32,12 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     if config.demo_seed {
         app::ssr::seed::seed_demo(&db, &config).await?;
     }
-    let files = FileStore::new(&config.attachments_dir).map_err(|e| {
-        format!(
-            "cannot use attachments folder {}: {e}",
-            config.attachments_dir.display()
-        )
-    })?;
+    let files = open_files(&config).await?;
     // Staged files left by a crash: finish what was committed, delete the rest.
     let (moved, deleted) = files
-        .recover(|sha| {
-            let db = db.clone();
-            async move { db.attachments().is_referenced(&sha).await.unwrap_or(true) }
-        })
+        .recover_with(&db, files.staging_grace)
         .await
-        .map_err(|e| format!("cannot recover staged attachments: {e}"))?;
+        .map_err(|e| format!("cannot recover staged attachments in {files:?}: {e}"))?;
     if moved + deleted > 0 {
         tracing::info!(moved, deleted, "recovered staged attachments");
     }
@@ -72,6 +64,25 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         push,
         settings,
     })
+}
+
+/// The attachments' store the config names: a bucket, or the folder.
+pub async fn open_files(config: &Config) -> Result<FileStore, String> {
+    match &config.s3 {
+        Some(s3) => {
+            let grace = config.staging_grace.unwrap_or(Duration::from_secs(15 * 60));
+            FileStore::s3(s3, grace).await
+        }
+        None => {
+            let grace = config.staging_grace.unwrap_or(Duration::ZERO);
+            FileStore::disk(&config.attachments_dir, grace).map_err(|e| {
+                format!(
+                    "cannot use attachments folder {}: {e}",
+                    config.attachments_dir.display()
+                )
+            })
+        }
+    }
 }
 
 /// Serves until the future `shutdown` resolves; see [`serve::run`] for the connection rules.

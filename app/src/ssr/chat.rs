@@ -356,7 +356,7 @@ pub async fn send_files(
     let files = form.staged.rows();
     let message_id = post_message(st, user, id, &body, &files).await?;
     drop(files);
-    form.staged.promote();
+    form.staged.promote().await;
     Ok(message_id)
 }
 

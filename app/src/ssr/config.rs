@@ -27,6 +27,13 @@ pub struct Config {
     pub reopen_window: Duration,
     /// Where attachments live on disk (content-addressed, with a `tmp/` beside them).
     pub attachments_dir: PathBuf,
+    /// Attachments in an S3-compatible bucket instead of `attachments_dir` (what several
+    /// instances behind a load balancer need).
+    pub s3: Option<S3Config>,
+    /// A staged file older than this is finished or deleted by recovery; younger ones may
+    /// still be arriving at another instance. `None`: 0 on local disk (one instance owns it),
+    /// 15 minutes on a bucket.
+    pub staging_grace: Option<Duration>,
     pub upload_limits: UploadLimits,
     /// After this long in the chat queue the member is offered a ticket instead.
     pub chat_max_wait: Duration,
@@ -135,6 +142,8 @@ impl Default for Config {
             log_json: false,
             reopen_window: Duration::from_secs(30 * 24 * 3600),
             attachments_dir: PathBuf::from("data/attachments"),
+            s3: None,
+            staging_grace: None,
             upload_limits: UploadLimits::default(),
             chat_max_wait: Duration::from_secs(10 * 60),
             chat_agent_cap: 3,
@@ -225,6 +234,11 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
                 .unwrap_or(d.attachments_dir),
+            s3: S3Config::from_lookup(&get)?,
+            staging_grace: match text("APP_STAGING_GRACE_SECS") {
+                Some(_) => Some(Duration::from_secs(number("APP_STAGING_GRACE_SECS", 0)?)),
+                None => None,
+            },
             upload_limits: UploadLimits {
                 max_files: number("APP_MAX_FILES", d.upload_limits.max_files as u64)? as usize,
                 max_file_bytes: 1024
@@ -292,6 +306,67 @@ impl Config {
     }
 }
 
+/// Where the bucket is and how to sign requests to it. Its Debug leaves the secret out.
+#[derive(Clone)]
+pub struct S3Config {
+    /// `http(s)://host:port` of an S3-compatible store; `None`: AWS itself.
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// A folder inside the bucket (one bucket for several desks, or for tests).
+    pub prefix: Option<String>,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Config {
+    /// `APP_S3_BUCKET` turns the bucket on; the keys come from `APP_S3_ACCESS_KEY_ID` and
+    /// `APP_S3_SECRET_ACCESS_KEY`, or AWS's usual variables.
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Option<S3Config>, String> {
+        let text = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let Some(bucket) = text("APP_S3_BUCKET") else {
+            return Ok(None);
+        };
+        let key = |ours: &str, aws: &str| {
+            text(ours)
+                .or_else(|| text(aws))
+                .ok_or_else(|| format!("APP_S3_BUCKET is set: {ours} (or {aws}) is needed too"))
+        };
+        let endpoint = text("APP_S3_ENDPOINT");
+        if let Some(e) = &endpoint {
+            if !(e.starts_with("http://") || e.starts_with("https://")) {
+                return Err(format!(
+                    "APP_S3_ENDPOINT: expected http(s)://host, got '{e}'"
+                ));
+            }
+        }
+        Ok(Some(S3Config {
+            endpoint,
+            bucket,
+            region: text("APP_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+            access_key_id: key("APP_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")?,
+            secret_access_key: key("APP_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")?,
+            prefix: text("APP_S3_PREFIX").map(|p| p.trim_matches('/').to_string()),
+        }))
+    }
+}
+
 /// A comma-separated setting, blanks dropped.
 fn list(value: Option<String>) -> Vec<String> {
     value
@@ -333,5 +408,27 @@ mod tests {
         assert!(cfg(&[("APP_MIN_TIER", "bronze")]).is_err());
         assert!(cfg(&[("APP_DEMO", "maybe")]).is_err());
         assert!(cfg(&[("APP_LOGIN_WINDOW_MINUTES", "-3")]).is_err());
+    }
+
+    #[test]
+    fn a_bucket_needs_its_keys_and_never_shows_its_secret() {
+        assert!(cfg(&[]).unwrap().s3.is_none());
+        let missing = cfg(&[("APP_S3_BUCKET", "desk")]).unwrap_err();
+        assert!(missing.contains("APP_S3_ACCESS_KEY_ID"), "{missing}");
+        let c = cfg(&[
+            ("APP_S3_BUCKET", "desk"),
+            ("APP_S3_ENDPOINT", "http://127.0.0.1:8333"),
+            ("AWS_ACCESS_KEY_ID", "id"),
+            ("APP_S3_SECRET_ACCESS_KEY", "very-secret"),
+            ("APP_S3_PREFIX", "/eu/"),
+        ])
+        .unwrap();
+        let s3 = c.s3.unwrap();
+        assert_eq!(
+            (s3.access_key_id.as_str(), s3.prefix.as_deref()),
+            ("id", Some("eu"))
+        );
+        assert!(!format!("{s3:?}").contains("very-secret"));
+        assert!(cfg(&[("APP_S3_BUCKET", "d"), ("APP_S3_ENDPOINT", "s3.local")]).is_err());
     }
 }

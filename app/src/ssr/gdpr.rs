@@ -35,10 +35,7 @@ pub async fn export(
             };
             let folder = owner.trim_end_matches("_id");
             // Ids keep two files of the same name apart; the stored name is already safe.
-            files.push((
-                format!("files/{folder}-{of}/{id}-{name}"),
-                st.files.path_of(sha),
-            ));
+            files.push((format!("files/{folder}-{of}/{id}-{name}"), sha.to_string()));
         }
     }
     let json = serde_json::to_vec_pretty(&serde_json::json!({
@@ -47,6 +44,14 @@ pub async fn export(
         "data": data,
     }))
     .map_err(|_| AppError::Internal)?;
+    // A file whose bytes are gone (a store restored without them) is listed in member.json
+    // but cannot be in the zip; the rest of the export still is.
+    let mut contents = Vec::with_capacity(files.len());
+    for (name, sha) in files {
+        if let Some(bytes) = st.files.read(&sha).await.map_err(std::io::Error::other)? {
+            contents.push((name, bytes));
+        }
+    }
     let zip = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let deflated = zip::write::SimpleFileOptions::default();
@@ -54,14 +59,7 @@ pub async fn export(
         let stored = deflated.compression_method(zip::CompressionMethod::Stored);
         zip.start_file("member.json", deflated)?;
         zip.write_all(&json)?;
-        for (name, path) in files {
-            // A file whose bytes are gone (a disk restored without them) is listed in
-            // member.json but cannot be in the zip; the rest of the export still is.
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
-            };
+        for (name, bytes) in contents {
             zip.start_file(name, stored)?;
             zip.write_all(&bytes)?;
         }
@@ -112,11 +110,7 @@ pub async fn delete_files(st: &AppState) -> Result<(), AppError> {
     let attachments = st.db.attachments();
     for sha in gdpr.pending_file_deletions().await? {
         if !attachments.is_referenced(&sha).await? {
-            match tokio::fs::remove_file(st.files.path_of(&sha)).await {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
+            st.files.delete(&sha).await.map_err(std::io::Error::other)?;
         }
         gdpr.file_deleted(&sha).await?;
     }

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod gdpr;
 pub mod http;
 pub mod hub;
+pub mod jpeg;
 pub mod limits;
 pub mod macros;
 pub mod mail;
@@ -29,6 +30,7 @@ pub mod seed;
 pub mod settings;
 pub mod sla;
 pub mod state;
+pub mod storage;
 pub mod tickets;
 pub mod uploads;
 

@@ -73,6 +73,15 @@ pub async fn run_once(st: &AppState, holder: &str) -> Result<Round, AppError> {
     round.deadline_alerts = deadline_alerts(st, now).await?;
     // Files an erasure could not delete yet (a crash after its commit).
     super::gdpr::delete_files(st).await?;
+    // Staged files a crashed instance left. Never younger than an hour here: on one disk the
+    // start-up grace is 0, but now this instance may be receiving them.
+    let grace = st
+        .files
+        .staging_grace
+        .max(std::time::Duration::from_secs(3600));
+    if let Err(e) = st.files.recover_with(&st.db, grace).await {
+        tracing::warn!(error = %e, store = ?st.files, "staged files not recovered this round");
+    }
     if round.reminders + round.closed + round.deadline_alerts > 0 {
         st.mail.wake();
     }

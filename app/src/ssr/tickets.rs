@@ -59,7 +59,7 @@ async fn upload_form(
 /// Moves committed files into place and tells the hub.
 async fn finish(st: &AppState, staged: Option<Staged>, ticket_id: i64, member_id: i64) {
     if let Some(staged) = staged {
-        staged.promote();
+        staged.promote().await;
     }
     st.mail.wake();
     st.hub

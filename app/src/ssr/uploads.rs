@@ -1,14 +1,18 @@
 //! The one upload pipeline (tickets, replies, chat messages): read a multipart form, check each
-//! file by its bytes, strip JPEG metadata, and stage the files in a temporary folder. The caller
-//! stores its rows in one transaction and then calls `Staged::promote`, which moves the files to
-//! their content-addressed place. If anything fails before that, dropping `Staged` deletes the
-//! temporary files, so a failure leaves nothing behind.
+//! file by its first bytes, strip JPEG metadata, and stream the file to a staging key of the
+//! store as it arrives (never whole in memory). The caller stores its rows in one transaction
+//! and then calls `Staged::promote`, which moves the files to their content-addressed keys. If
+//! anything fails before that, dropping `Staged` deletes the staged files, so a failure leaves
+//! nothing behind (and `FileStore::recover` catches what a crash leaves).
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
+use axum::body::Bytes;
 use multer::Multipart;
-use sha2::{Digest, Sha256};
+use object_store::path::Path as Key;
 
+use super::jpeg::JpegScrubber;
+pub use super::storage::FileStore;
+use super::storage::Staging;
 use crate::domain::{
     safe_file_name, sanitize_file_name, sniff, FileKind, Invalid, UploadLimits, SNIFF_LEN,
 };
@@ -17,73 +21,14 @@ use crate::error::AppError;
 /// Text fields larger than this are refused (descriptions are far shorter; this bounds memory).
 const MAX_TEXT_FIELD: usize = 64 * 1024;
 
-/// Where attachment bytes live: `<root>/<sha[0..2]>/<sha>`, staged first in `<root>/tmp`.
-#[derive(Debug, Clone)]
-pub struct FileStore {
-    root: PathBuf,
-}
-
-impl FileStore {
-    pub fn new(root: impl Into<PathBuf>) -> std::io::Result<FileStore> {
-        let root = root.into();
-        std::fs::create_dir_all(root.join("tmp"))?;
-        Ok(FileStore { root })
-    }
-
-    pub fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(sha256)
-    }
-
-    fn tmp_dir(&self) -> PathBuf {
-        self.root.join("tmp")
-    }
-
-    /// After a crash: a staged file whose row was committed is moved into place, any other
-    /// staged file is deleted. `is_referenced` asks the database about a hash.
-    pub async fn recover<F, Fut>(&self, is_referenced: F) -> std::io::Result<(usize, usize)>
-    where
-        F: Fn(String) -> Fut,
-        Fut: std::future::Future<Output = bool>,
-    {
-        let (mut moved, mut deleted) = (0, 0);
-        let mut dir = tokio::fs::read_dir(self.tmp_dir()).await?;
-        while let Some(entry) = dir.next_entry().await? {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().to_string();
-            let sha = name.split('.').next().unwrap_or("").to_string();
-            let valid = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
-            if valid && !self.path_of(&sha).exists() && is_referenced(sha.clone()).await {
-                move_into_place(&path, &self.path_of(&sha))?;
-                moved += 1;
-            } else {
-                tokio::fs::remove_file(&path).await?;
-                deleted += 1;
-            }
-        }
-        Ok((moved, deleted))
-    }
-}
-
-fn move_into_place(temp: &Path, dest: &Path) -> std::io::Result<()> {
-    if let Some(dir) = dest.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    if dest.exists() {
-        // Same hash, same bytes: keep the one already there.
-        std::fs::remove_file(temp)
-    } else {
-        std::fs::rename(temp, dest)
-    }
-}
-
-/// One checked file, written to the temporary folder.
+/// One checked file, written to its staging key.
 #[derive(Debug)]
 pub struct StagedFile {
     pub file_name: String,
     pub kind: FileKind,
     pub size: i64,
     pub sha256: String,
-    temp: PathBuf,
+    key: Key,
 }
 
 /// The files of one request, not yet in their final place.
@@ -114,22 +59,47 @@ impl Staged {
             .collect()
     }
 
-    /// Moves every file into its content-addressed place. Call after the rows are committed.
+    /// Moves every file to its content-addressed key. Call after the rows are committed.
     /// The rows are already the truth, so a failure here is logged, not reported: the file
-    /// stays staged and start-up recovery moves it (the member does not send it twice).
-    pub fn promote(mut self) {
+    /// stays staged and recovery moves it (the member does not send it twice).
+    pub async fn promote(mut self) {
         for f in std::mem::take(&mut self.files) {
-            if let Err(e) = move_into_place(&f.temp, &self.store.path_of(&f.sha256)) {
+            if let Err(e) = self.store.promote(&f.key, &f.sha256).await {
                 tracing::error!(error = %e, sha256 = %f.sha256, "committed file left staged");
             }
         }
     }
 }
 
+impl Staged {
+    /// Deletes every staged file (the request failed), before its answer goes out.
+    pub async fn discard(mut self) {
+        for f in std::mem::take(&mut self.files) {
+            self.store.discard(&f.key).await;
+        }
+    }
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
-        for f in &self.files {
-            let _ = std::fs::remove_file(&f.temp);
+        let keys: Vec<Key> = self
+            .files
+            .drain(..)
+            .map(|f| f.key)
+            .filter(|key| !self.store.discard_local(key))
+            .collect();
+        if keys.is_empty() {
+            return;
+        }
+        // On a bucket deleting is a request: done beside the request that failed. Should the
+        // process die first, recovery deletes them.
+        let store = self.store.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for key in keys {
+                    store.discard(&key).await;
+                }
+            });
         }
     }
 }
@@ -180,15 +150,31 @@ pub type Gate<'a> = Box<
 /// "no file chosen") is skipped. `gate` runs when the first file part begins (not at all for a
 /// form without files): its refusal ends the request there, and its answer bounds the total.
 pub async fn read_form(
-    mut form: Multipart<'static>,
+    form: Multipart<'static>,
     limits: UploadLimits,
     store: &FileStore,
     gate: Gate<'_>,
 ) -> Result<UploadForm, AppError> {
+    let mut staged = Staged::new(store);
+    match read_parts(form, limits, store, gate, &mut staged).await {
+        Ok(fields) => Ok(UploadForm { fields, staged }),
+        Err(e) => {
+            staged.discard().await;
+            Err(e)
+        }
+    }
+}
+
+async fn read_parts(
+    mut form: Multipart<'static>,
+    limits: UploadLimits,
+    store: &FileStore,
+    gate: Gate<'_>,
+    staged: &mut Staged,
+) -> Result<HashMap<String, String>, AppError> {
     let mut gate = Some(gate);
     let mut budget = Budget::new(limits, u64::MAX);
     let mut fields = HashMap::new();
-    let mut staged = Staged::new(store);
     while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
         let Some(raw_name) = field.file_name().map(str::to_string) else {
@@ -219,23 +205,44 @@ pub async fn read_form(
             budget.allowance = gate(&fields).await?;
         }
         let file_name = sanitize_file_name(&raw_name);
-        let mut bytes = Vec::new();
+        // The first bytes decide what the file is before any byte is stored.
+        let mut head = Vec::new();
         let mut next = first;
-        while let Some(chunk) = next {
-            bytes.extend_from_slice(&chunk);
-            budget.fits(&file_name, bytes.len())?;
+        while head.len() < SNIFF_LEN {
+            let Some(chunk) = next.take() else { break };
+            head.extend_from_slice(&chunk);
+            budget.fits(&file_name, head.len())?;
             next = field.chunk().await.map_err(unreadable)?;
         }
-        budget.spent += bytes.len() as u64;
-        if bytes.is_empty() && raw_name.is_empty() {
+        if head.is_empty() && raw_name.is_empty() {
             continue;
         }
         budget.count_file()?;
-        staged
-            .files
-            .push(check_and_stage(store, file_name, bytes).await?);
+        let mut file = Receiving::start(store, file_name, &head)?;
+        let mut received = head.len();
+        let mut result = file.push(Bytes::from(head)).await;
+        // `next` is the chunk after the head (None: the file ended within it).
+        while let (Ok(()), Some(chunk)) = (&result, next.take()) {
+            received += chunk.len();
+            result = match budget.fits(&file.file_name, received) {
+                Ok(()) => file.push(chunk).await,
+                Err(e) => Err(e),
+            };
+            if result.is_ok() {
+                match field.chunk().await.map_err(unreadable) {
+                    Ok(chunk) => next = chunk,
+                    Err(e) => result = Err(e),
+                }
+            }
+        }
+        if let Err(e) = result {
+            file.abort().await;
+            return Err(e);
+        }
+        budget.spent += received as u64;
+        staged.files.push(file.finish().await?);
     }
-    Ok(UploadForm { fields, staged })
+    Ok(fields)
 }
 
 /// What the files of one request may still take: the size of each, their number, and the
@@ -285,108 +292,88 @@ impl Budget {
     }
 }
 
-/// One file the size limits already passed: what its bytes are decides whether it is taken and
-/// the name it is kept under; JPEG metadata is dropped; then it is staged. Shared by forms and
-/// replies by email.
+/// One file being received: what its first bytes are decided its kind and name; a JPEG's
+/// metadata is dropped on the way to the store.
+struct Receiving {
+    file_name: String,
+    kind: FileKind,
+    scrubber: Option<JpegScrubber>,
+    staging: Staging,
+    store: FileStore,
+}
+
+impl Receiving {
+    fn start(store: &FileStore, file_name: String, head: &[u8]) -> Result<Receiving, AppError> {
+        let kind = sniff(&head[..head.len().min(SNIFF_LEN)])
+            .map_err(|why| files_error(why.for_file(&file_name)))?;
+        Ok(Receiving {
+            // Stored and served under the extension of what the bytes are.
+            file_name: safe_file_name(&file_name, kind),
+            kind,
+            scrubber: (kind == FileKind::Jpeg).then(JpegScrubber::default),
+            staging: store.stage(),
+            store: store.clone(),
+        })
+    }
+
+    fn bad_jpeg(&self) -> AppError {
+        files_error(Invalid::BadJpeg {
+            name: self.file_name.clone(),
+        })
+    }
+
+    async fn push(&mut self, chunk: Bytes) -> Result<(), AppError> {
+        let chunk = match &mut self.scrubber {
+            Some(scrubber) => {
+                let mut kept = Vec::with_capacity(chunk.len());
+                if scrubber.feed(&chunk, &mut kept).is_err() {
+                    return Err(self.bad_jpeg());
+                }
+                Bytes::from(kept)
+            }
+            None => chunk,
+        };
+        self.staging.write(chunk).await.map_err(stored_error)
+    }
+
+    async fn finish(self) -> Result<StagedFile, AppError> {
+        if self.scrubber.as_ref().is_some_and(|s| s.finish().is_err()) {
+            let e = self.bad_jpeg();
+            self.staging.abort().await;
+            return Err(e);
+        }
+        let key = self.staging.key.clone();
+        let size = self.staging.size as i64;
+        let sha256 = self.staging.finish(&self.store).await?;
+        Ok(StagedFile {
+            file_name: self.file_name,
+            kind: self.kind,
+            size,
+            sha256,
+            key,
+        })
+    }
+
+    async fn abort(self) {
+        self.staging.abort().await
+    }
+}
+
+fn stored_error(e: super::storage::StoreError) -> AppError {
+    AppError::from(super::storage::as_io(e))
+}
+
+/// One file the size limits already passed, whole in memory already (an email's attachment):
+/// the same checks and staging as a form's file.
 pub async fn check_and_stage(
     store: &FileStore,
     file_name: String,
-    mut bytes: Vec<u8>,
-) -> Result<StagedFile, AppError> {
-    let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])
-        .map_err(|why| files_error(why.for_file(&file_name)))?;
-    // Stored and served under the extension of what the bytes are.
-    let file_name = safe_file_name(&file_name, kind);
-    if kind == FileKind::Jpeg {
-        bytes = strip_jpeg_metadata(bytes).map_err(|_| {
-            files_error(Invalid::BadJpeg {
-                name: file_name.clone(),
-            })
-        })?;
-    }
-    Ok(stage(store, file_name, kind, bytes).await?)
-}
-
-async fn stage(
-    store: &FileStore,
-    file_name: String,
-    kind: FileKind,
     bytes: Vec<u8>,
-) -> std::io::Result<StagedFile> {
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let temp = store
-        .tmp_dir()
-        .join(format!("{sha256}.{:016x}.part", rand::random::<u64>()));
-    let size = bytes.len() as i64;
-    let path = temp.clone();
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        use std::io::Write;
-        let written = std::fs::File::create(&path).and_then(|mut f| {
-            f.write_all(&bytes)?;
-            // On disk before the row that points at it is committed.
-            f.sync_all()
-        });
-        if written.is_err() {
-            // A half-written file (disk full) is not staged, so nothing else would delete it.
-            let _ = std::fs::remove_file(&path);
-        }
-        written
-    })
-    .await
-    .map_err(std::io::Error::other)??;
-    Ok(StagedFile {
-        file_name,
-        kind,
-        size,
-        sha256,
-        temp,
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Drops EXIF (GPS, camera, owner), XMP, comments and other application segments. APP0 (JFIF)
-/// and APP14 (Adobe colour transform) stay: decoders need them to show the right colours.
-pub fn strip_jpeg_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, img_parts::Error> {
-    use img_parts::jpeg::{markers, Jpeg};
-    let mut jpeg = Jpeg::from_bytes(bytes.into())?;
-    jpeg.segments_mut().retain(|s| {
-        let m = s.marker();
-        let app = (markers::APP0..=markers::APP15).contains(&m);
-        !(m == markers::COM || app && m != markers::APP0 && m != markers::APP14)
-    });
-    Ok(jpeg.encoder().bytes().to_vec())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A tiny JPEG: SOI, APP1 "Exif" with a fake GPS tag, COM, a minimal frame, SOS, EOI.
-    fn jpeg_with_exif() -> Vec<u8> {
-        let mut v = vec![0xFF, 0xD8];
-        let exif = b"Exif\0\0GPS 40.4168N 3.7038W";
-        v.extend_from_slice(&[0xFF, 0xE1, 0, (exif.len() + 2) as u8]);
-        v.extend_from_slice(exif);
-        let com = b"secret comment";
-        v.extend_from_slice(&[0xFF, 0xFE, 0, (com.len() + 2) as u8]);
-        v.extend_from_slice(com);
-        v.extend_from_slice(&[0xFF, 0xDB, 0, 3, 0]);
-        v.extend_from_slice(&[0xFF, 0xDA, 0, 3, 0, 1, 2, 3]);
-        v.extend_from_slice(&[0xFF, 0xD9]);
-        v
+) -> Result<StagedFile, AppError> {
+    let mut file = Receiving::start(store, file_name, &bytes)?;
+    if let Err(e) = file.push(Bytes::from(bytes)).await {
+        file.abort().await;
+        return Err(e);
     }
-
-    #[test]
-    fn jpeg_metadata_is_removed_and_the_image_kept() {
-        let out = strip_jpeg_metadata(jpeg_with_exif()).unwrap();
-        let text = String::from_utf8_lossy(&out);
-        assert!(!text.contains("GPS"), "{text}");
-        assert!(!text.contains("secret"));
-        assert_eq!(&out[..2], &[0xFF, 0xD8]);
-        assert_eq!(&out[out.len() - 2..], &[0xFF, 0xD9]);
-        assert_eq!(sniff(&out), Ok(FileKind::Jpeg));
-    }
+    file.finish().await
 }

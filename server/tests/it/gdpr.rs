@@ -394,7 +394,7 @@ async fn a_file_whose_deletion_was_interrupted_is_deleted_by_the_next_scheduler_
         .unwrap();
     let kept_sha = kept.file_name().unwrap().to_string_lossy().to_string();
     let orphan_sha = "ab".repeat(32);
-    let orphan = app.state.files.path_of(&orphan_sha);
+    let orphan = app.files_dir.join(&orphan_sha[..2]).join(&orphan_sha);
     std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
     std::fs::write(&orphan, b"an erased member's bytes").unwrap();
     for sha in [&orphan_sha, &kept_sha] {

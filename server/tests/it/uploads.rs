@@ -400,19 +400,22 @@ async fn start_up_recovery_finishes_committed_files_and_drops_strays() {
     std::fs::write(&stray, b"never committed").unwrap();
     let junk = tmp.join("garbage");
     std::fs::write(&junk, b"?").unwrap();
+    // A write the crash cut short, under the store's own temporary name.
+    let unfinished = tmp.join("00000000000000aa.part#1");
+    std::fs::write(&unfinished, b"half a file").unwrap();
 
     let db = app.state.db.clone();
     let (moved, deleted) = app
         .state
         .files
-        .recover(|sha| {
+        .recover(std::time::Duration::ZERO, |sha| {
             let db = db.clone();
             async move { db.attachments().is_referenced(&sha).await.unwrap() }
         })
         .await
         .unwrap();
-    assert_eq!((moved, deleted), (1, 2));
-    assert!(!stray.exists() && !junk.exists());
+    assert_eq!((moved, deleted), (1, 3));
+    assert!(!stray.exists() && !junk.exists() && !unfinished.exists());
     let res = silver
         .get(app.url(&d.attachments[0].url()))
         .send()

@@ -74,13 +74,21 @@ async fn file_response(
     file_name: &str,
     kind: FileKind,
 ) -> Response {
-    let bytes = match tokio::fs::read(state.files.path_of(sha256)).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, sha256, "attachment file missing");
+    // Streamed from the store through this server rather than a presigned link to the bucket:
+    // the same checks, headers and 404 for every file, one origin for the page's CSP, and no
+    // link that works for whoever it is forwarded to.
+    let stored = match state.files.open(sha256).await {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            tracing::error!(sha256, store = ?state.files, "attachment file missing");
             return (StatusCode::NOT_FOUND, "not found").into_response();
         }
+        Err(e) => {
+            tracing::error!(error = %e, sha256, "attachment store unreachable");
+            return (StatusCode::SERVICE_UNAVAILABLE, "try again later").into_response();
+        }
     };
+    let size = stored.meta.size;
     // Images are shown in the page; anything else downloads. The name is already sanitised; the
     // RFC 5987 form carries it exactly, the plain form is an ASCII fallback.
     let disposition = if kind.is_image() {
@@ -94,8 +102,9 @@ async fn file_response(
         .collect();
     let encoded = utf8_percent_encode(file_name, NON_ALPHANUMERIC);
     let cd = format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut res = Body::from(bytes).into_response();
+    let mut res = Body::from_stream(stored.into_stream()).into_response();
     let h = res.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.mime()));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
