@@ -33,13 +33,14 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         app::ssr::seed::seed_demo(&db, &config).await?;
     }
     let files = open_files(&config).await?;
-    // Staged files left by a crash: finish what was committed, delete the rest.
-    let (moved, deleted) = files
-        .recover_with(&db, files.staging_grace)
-        .await
-        .map_err(|e| format!("cannot recover staged attachments in {files:?}: {e}"))?;
-    if moved + deleted > 0 {
-        tracing::info!(moved, deleted, "recovered staged attachments");
+    // Staged files left by a crash: finish what was committed, delete the rest. A store that
+    // answers badly now is tried again by the scheduler's rounds: not a reason not to start.
+    match files.recover_with(&db, files.staging_grace).await {
+        Ok((0, 0)) => {}
+        Ok((moved, deleted)) => tracing::info!(moved, deleted, "recovered staged attachments"),
+        Err(e) => {
+            tracing::warn!(error = %e, store = ?files, "staged attachments not recovered yet")
+        }
     }
     let hub = Hub::start(db.clone(), &config.database_url)
         .await
@@ -70,7 +71,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
 pub async fn open_files(config: &Config) -> Result<FileStore, String> {
     match &config.s3 {
         Some(s3) => {
-            let grace = config.staging_grace.unwrap_or(Duration::from_secs(15 * 60));
+            let grace = config.staging_grace.unwrap_or(Duration::from_secs(3600));
             FileStore::s3(s3, grace).await
         }
         None => {

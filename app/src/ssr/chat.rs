@@ -354,9 +354,14 @@ pub async fn send_files(
             .to_string()
     };
     let files = form.staged.rows();
-    let message_id = post_message(st, user, id, &body, &files).await?;
+    let (message_id, head) = form
+        .staged
+        .commit(store_message(st, user, id, &body, &files))
+        .await?;
     drop(files);
+    // In place before the other side is told, so their page never asks for a file not there.
     form.staged.promote().await;
+    announce_message(st, &head).await;
     Ok(message_id)
 }
 
@@ -370,6 +375,19 @@ pub async fn post_message(
     body: &str,
     files: &[super::db::NewAttachment<'_>],
 ) -> Result<i64, AppError> {
+    let (message_id, head) = store_message(st, user, chat_id, body, files).await?;
+    announce_message(st, &head).await;
+    Ok(message_id)
+}
+
+/// The message written, not yet announced (its files may still have to be moved into place).
+async fn store_message(
+    st: &AppState,
+    user: &CurrentUser,
+    chat_id: i64,
+    body: &str,
+    files: &[super::db::NewAttachment<'_>],
+) -> Result<(i64, ChatHead), AppError> {
     if let Err(wait) = st.limits.chat_message(user.id) {
         return Err(AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
@@ -395,6 +413,5 @@ pub async fn post_message(
             return Err(AppError::validation("files", Invalid::QuotaExceeded))
         }
     };
-    announce_message(st, &head).await;
-    Ok(message_id)
+    Ok((message_id, head))
 }

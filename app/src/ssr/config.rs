@@ -32,7 +32,7 @@ pub struct Config {
     pub s3: Option<S3Config>,
     /// A staged file older than this is finished or deleted by recovery; younger ones may
     /// still be arriving at another instance. `None`: 0 on local disk (one instance owns it),
-    /// 15 minutes on a bucket.
+    /// an hour on a bucket.
     pub staging_grace: Option<Duration>,
     pub upload_limits: UploadLimits,
     /// After this long in the chat queue the member is offered a ticket instead.

@@ -103,7 +103,13 @@ impl FileStore {
     /// A bucket on an S3-compatible store. Lists one key to check that the bucket exists and
     /// the credentials are accepted, so a wrong secret stops the start instead of an upload.
     pub async fn s3(config: &S3Config, staging_grace: Duration) -> Result<FileStore, String> {
+        // No deadline for a whole request: a download is paced by the member's connection,
+        // and a cut-off one would end a file half-sent. Connecting still has one.
+        let client = object_store::ClientOptions::new()
+            .with_timeout_disabled()
+            .with_connect_timeout(Duration::from_secs(5));
         let mut builder = AmazonS3Builder::new()
+            .with_client_options(client)
             .with_bucket_name(&config.bucket)
             .with_region(&config.region)
             .with_access_key_id(&config.access_key_id)
@@ -269,29 +275,15 @@ impl FileStore {
             if meta.last_modified.timestamp_millis() > cutoff {
                 continue;
             }
-            // The name says nothing reliable (a file cut short has the name of whole bytes):
-            // what the bytes hash to decides.
-            let mut hasher = Sha256::new();
-            let mut bytes = match self.store.get(&meta.location).await {
-                Ok(r) => r.into_stream(),
-                Err(StoreError::NotFound { .. }) => continue,
-                Err(e) => return Err(e),
-            };
-            while let Some(chunk) = bytes.next().await {
-                hasher.update(chunk?);
-            }
-            let sha = hex(&hasher.finalize());
-            let in_place = match self.store.head(&key_of(&sha)).await {
-                Ok(_) => true,
-                Err(StoreError::NotFound { .. }) => false,
-                Err(e) => return Err(e),
-            };
-            if !in_place && is_referenced(sha.clone()).await {
-                self.promote(&meta.location, &sha).await?;
-                moved += 1;
-            } else {
-                self.discard(&meta.location).await;
-                deleted += 1;
+            // One object's trouble (another instance got to it first, the store hiccuped) is
+            // logged and the rest still recovered.
+            match self.recover_one(&meta.location, &is_referenced).await {
+                Ok(Some(true)) => moved += 1,
+                Ok(Some(false)) => deleted += 1,
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, key = %meta.location, "staged file not recovered")
+                }
             }
         }
         deleted += self
@@ -304,6 +296,44 @@ impl FileStore {
         Ok((moved, deleted))
     }
 
+    /// Some(true): moved into place; Some(false): deleted; None: gone meanwhile.
+    async fn recover_one<F, Fut>(
+        &self,
+        staged: &Key,
+        is_referenced: &F,
+    ) -> Result<Option<bool>, StoreError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        // The name says nothing reliable (a file cut short has the name of whole bytes):
+        // what the bytes hash to decides.
+        let mut hasher = Sha256::new();
+        let mut bytes = match self.store.get(staged).await {
+            Ok(r) => r.into_stream(),
+            Err(StoreError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        while let Some(chunk) = bytes.next().await {
+            hasher.update(chunk?);
+        }
+        let sha = hex(&hasher.finalize());
+        let in_place = match self.store.head(&key_of(&sha)).await {
+            Ok(_) => true,
+            Err(StoreError::NotFound { .. }) => false,
+            Err(e) => return Err(e),
+        };
+        if !in_place && is_referenced(sha.clone()).await {
+            return match self.promote(staged, &sha).await {
+                Ok(()) => Ok(Some(true)),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        self.discard(staged).await;
+        Ok(Some(false))
+    }
+
     /// On disk the store writes `<key>#<n>` and renames it when complete; a crash in between
     /// leaves that file, which its listing does not show. Deleted here once old enough.
     async fn sweep_unfinished_writes(&self, grace: Duration) -> std::io::Result<usize> {
@@ -313,14 +343,16 @@ impl FileStore {
         let mut swept = 0;
         let mut dir = tokio::fs::read_dir(root.join("tmp")).await?;
         while let Some(entry) = dir.next_entry().await? {
-            let old = entry
-                .metadata()
-                .await?
-                .modified()?
-                .elapsed()
-                .is_ok_and(|age| age >= grace);
-            if old && entry.file_name().to_string_lossy().contains('#') {
-                tokio::fs::remove_file(entry.path()).await?;
+            if !entry.file_name().to_string_lossy().contains('#') {
+                continue;
+            }
+            // Gone meanwhile (the write finished and was renamed): nothing to do.
+            let Ok(modified) = entry.metadata().await.and_then(|m| m.modified()) else {
+                continue;
+            };
+            if modified.elapsed().is_ok_and(|age| age >= grace)
+                && tokio::fs::remove_file(entry.path()).await.is_ok()
+            {
                 swept += 1;
             }
         }

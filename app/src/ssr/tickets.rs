@@ -183,18 +183,23 @@ pub async fn submit(
             (online_since, desk.settings.assignment.cap)
         }),
     };
-    let created = st
-        .db
-        .tickets()
-        .create(
-            &new,
-            &files,
-            quota_of(st, user),
-            new_ticket_notice,
-            now_ms(),
-        )
+    let id = form
+        .staged
+        .commit(async {
+            let created = st
+                .db
+                .tickets()
+                .create(
+                    &new,
+                    &files,
+                    quota_of(st, user),
+                    new_ticket_notice,
+                    now_ms(),
+                )
+                .await?;
+            created.map_err(|_| over_quota())
+        })
         .await?;
-    let id = created.map_err(|_| over_quota())?;
     drop(files);
     finish(st, Some(form.staged), id, user.id).await;
     Ok(id)
@@ -253,11 +258,13 @@ pub async fn reply_with(
         let head = head_for(st, user, id).await?;
         let transition = reply_transition(st, user, &head)?;
         let entry = Some((EntryKind::Message, body.as_str()));
-        if store(st, user, &head, entry, Some(&staged), transition).await? {
+        let stored = store(st, user, &head, entry, Some(&staged), transition);
+        if staged.commit(stored).await? {
             finish(st, Some(staged), id, head.member_id).await;
             return Ok(());
         }
     }
+    staged.discard().await;
     Err(AppError::Conflict {
         message: "the issue keeps changing; reload it and send again".into(),
     })

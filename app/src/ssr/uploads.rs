@@ -36,6 +36,10 @@ pub struct StagedFile {
 pub struct Staged {
     pub files: Vec<StagedFile>,
     store: FileStore,
+    /// Set while (and after) the rows are written: from then on the rows may be committed, so
+    /// a request that ends here (the client went away) leaves its files to recovery, which
+    /// decides by the rows, instead of deleting bytes a committed row points at.
+    committing: std::sync::atomic::AtomicBool,
 }
 
 impl Staged {
@@ -43,7 +47,26 @@ impl Staged {
         Staged {
             files: Vec::new(),
             store: store.clone(),
+            committing: Default::default(),
         }
+    }
+
+    /// Runs the write that stores these files' rows. If it fails nothing was committed, and
+    /// the files are deleted before the answer goes out.
+    pub async fn commit<T>(
+        &self,
+        write: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        use std::sync::atomic::Ordering;
+        self.committing.store(true, Ordering::SeqCst);
+        let result = write.await;
+        if result.is_err() {
+            for f in &self.files {
+                self.store.discard(&f.key).await;
+            }
+            self.committing.store(false, Ordering::SeqCst);
+        }
+        result
     }
 
     /// The rows to store with the message or ticket these files belong to.
@@ -82,6 +105,15 @@ impl Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
+        if self.committing.load(std::sync::atomic::Ordering::SeqCst) {
+            if !self.files.is_empty() {
+                tracing::warn!(
+                    files = self.files.len(),
+                    "request ended while committing: recovery decides"
+                );
+            }
+            return;
+        }
         let keys: Vec<Key> = self
             .files
             .drain(..)
