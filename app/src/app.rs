@@ -23,6 +23,7 @@ use crate::pages::not_found::{NotFoundPage, OfflinePage};
 use crate::pages::notifications::{NotificationsPage, UnsubscribePage};
 use crate::pages::submit::SubmitPage;
 use crate::pages::ticket::TicketPage;
+use crate::pages::two_step::{LoginCodePage, TwoStepPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,6 +80,8 @@ fn Chrome() -> impl IntoView {
                 // Async: the guard's answer (redirect, 403 page) must be known before the status line is sent.
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login/code") view=LoginCodePage/>
+                <Route path=path!("/account/two-step") view=TwoStepPage ssr=SsrMode::Async/>
                 <Route path=path!("/offline") view=OfflinePage/>
                 <Route path=path!("/agent") view=AgentPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>

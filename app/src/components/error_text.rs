@@ -57,6 +57,7 @@ pub fn invalid_text(i18n: I18nContext<Locale>, problem: &Invalid) -> String {
         Invalid::MergeIntoMerged => t_string!(i18n, invalid_merge_into_merged).to_string(),
         Invalid::AlreadyMerged => t_string!(i18n, invalid_already_merged).to_string(),
         Invalid::ConfirmMismatch => t_string!(i18n, invalid_confirm_mismatch).to_string(),
+        Invalid::WrongCode => t_string!(i18n, invalid_wrong_code).to_string(),
         Invalid::NotRateableYet => t_string!(i18n, invalid_not_rateable).to_string(),
         Invalid::RatingFixed => t_string!(i18n, invalid_rating_fixed).to_string(),
         Invalid::NotPushService => t_string!(i18n, invalid_push_service).to_string(),

@@ -30,6 +30,7 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
                     <span class="tier">{move || t_string!(i18n, tier_label, tier = tier_name(i18n, tier)).to_string()}</span>
                 </span>
                 <a href="/notifications">{t!(i18n, notifications_link)}</a>
+                {staff.then(|| view! { <a href="/account/two-step">{t!(i18n, two_step_link)}</a> })}
                 <LogoutButton/>
             </div>
         </header>

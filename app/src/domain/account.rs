@@ -161,3 +161,22 @@ mod tests {
         );
     }
 }
+
+/// A new authenticator set-up, shown once: the QR code (SVG drawn on the server), the same
+/// secret as text for typing in, and the `otpauth://` link for an app on the same phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    pub secret: String,
+    pub uri: String,
+    pub svg: String,
+}
+
+/// Where a staff member's two-step sign-in stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepStatus {
+    pub on: bool,
+    pub recovery_codes_left: i64,
+    /// The password was right, the desk requires two-step sign-in and this person has none
+    /// yet: they are signed in once it is set up.
+    pub setting_up: bool,
+}

@@ -215,6 +215,10 @@ pub struct GeneralSettings {
     pub chat_max_wait_secs: u64,
     pub reminder_after_secs: u64,
     pub auto_close_after_secs: u64,
+    /// Agents and admins must use two-step sign-in: one without it sets it up at the next
+    /// sign-in before reaching the desk. (Absent in settings saved before it existed: off.)
+    #[serde(default)]
+    pub staff_two_step: bool,
 }
 
 impl GeneralSettings {

@@ -54,6 +54,8 @@ pub enum Invalid {
     AlreadyMerged,
     #[error("type the username exactly to confirm")]
     ConfirmMismatch,
+    #[error("is not the right code (or was used already)")]
+    WrongCode,
     /// A request no page of ours sends (wrong encoding, missing parts, another site's form):
     /// only developers and scripts see it, so it stays in English.
     #[error("{reason}")]

@@ -211,6 +211,10 @@ fn SettingsForms(
                 <input id="reminder" type="number" min="1" name="form[reminder_hours]" value=g.reminder_after_secs / 3600 required/>
                 <label for="auto-close">{t!(i18n, admin_auto_close_hours)}</label>
                 <input id="auto-close" type="number" min="1" name="form[auto_close_hours]" value=g.auto_close_after_secs / 3600 required/>
+                <label class="check">
+                    <input type="checkbox" name="form[staff_two_step]" checked=g.staff_two_step/>
+                    " " {t!(i18n, admin_staff_two_step)}
+                </label>
                 {outcome(i18n, general)}
                 {save_button(i18n, general)}
             </ActionForm>

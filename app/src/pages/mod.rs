@@ -18,6 +18,7 @@ pub mod refusal;
 pub mod submit;
 pub mod ticket;
 pub mod ticket_handling;
+pub mod two_step;
 
 /// The numeric `:id` of the current route (0 when missing or not a number: the server then
 /// answers "not found").

@@ -46,7 +46,10 @@ pub async fn save_general(
     let wait_minutes: u64 = number(form, "chat_max_wait_minutes")?;
     let reminder_hours: u64 = number(form, "reminder_hours")?;
     let close_hours: u64 = number(form, "auto_close_hours")?;
+    // A checkbox: sent as "on" when ticked, not sent at all otherwise.
+    let staff_two_step = matches!(field(form, "staff_two_step"), "on" | "true");
     save(st, admin, |s| {
+        s.general.staff_two_step = staff_two_step;
         s.general.min_tier = min_tier;
         s.general.chat_agent_cap = cap;
         s.general.chat_max_wait_secs = wait_minutes.saturating_mul(60);

@@ -22,6 +22,16 @@ use crate::error::AppError;
 const USER_KEY: &str = "user_id";
 /// When the session was last seen in use; re-saving it then moves its idle expiry on.
 const SEEN_KEY: &str = "seen_ms";
+/// Who gave the right password and still owes a code (two-step sign-in), and since when.
+/// Such a session is not signed in: `USER_KEY` is only set once the code is right.
+const PENDING_KEY: &str = "pending_two_step";
+/// How long the code step may take after the password.
+const PENDING_MS: i64 = 5 * 60 * 1000;
+/// Set beside `PENDING_KEY` when the person has no two-step sign-in yet but the desk requires
+/// it: the session may only set it up, and is signed in once it is on.
+const SETUP_KEY: &str = "pending_set_up";
+/// How long setting it up may take (scanning, finding the app).
+const SETUP_MS: i64 = 15 * 60 * 1000;
 
 /// The session cookie's name: `__Host-` makes browsers keep it only when it is `Secure`, for
 /// this host alone and the whole path, so no sibling domain or plain-HTTP page can plant one.
@@ -135,6 +145,43 @@ pub async fn with_user<T>(
     service(&st, &user).await.map_err(fail)
 }
 
+/// An agent or admin signed in, or one whose password was right and who must set up two-step
+/// sign-in before being signed in (`true`). Only the set-up server functions accept the latter.
+pub async fn staff_or_setting_up() -> Result<(AppState, CurrentUser, bool), AppError> {
+    let st = state();
+    let session = session().await?;
+    if let Some(user) = user_from_session(&st, &session).await? {
+        let user = check(
+            Some(user),
+            Access::Staff,
+            st.desk().settings.general.min_tier,
+        )
+        .map_err(fail)?;
+        return Ok((st, user, false));
+    }
+    let pending = session.get::<(i64, i64)>(PENDING_KEY).await?;
+    let setting_up = session.get::<bool>(SETUP_KEY).await?.is_some();
+    let Some((user_id, at)) = pending.filter(|_| setting_up) else {
+        return Err(fail(AppError::Unauthorized));
+    };
+    match st.db.users().by_id(user_id).await? {
+        Some(user) if now_ms() - at <= SETUP_MS && user.role.is_staff() => Ok((st, user, true)),
+        _ => Err(fail(AppError::Unauthorized)),
+    }
+}
+
+/// Signs in the session that just set up two-step sign-in (with a new id).
+pub async fn finish_set_up(user: &CurrentUser) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await?;
+    session.remove::<(i64, i64)>(PENDING_KEY).await?;
+    session.remove::<bool>(SETUP_KEY).await?;
+    session.insert(USER_KEY, user.id).await?;
+    session.insert(SEEN_KEY, now_ms()).await?;
+    tracing::info!(user = %user.username, "signed in after setting up two-step sign-in");
+    Ok(())
+}
+
 /// The session's user, if any (no access rule applied).
 pub async fn user_from_session(
     state: &AppState,
@@ -197,13 +244,23 @@ fn account_turn(account: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
     turns.entry(account.to_string()).or_default().clone()
 }
 
+/// What a right password leads to.
+pub enum SignIn {
+    Done(CurrentUser),
+    /// Two-step sign-in is on: a code is needed before the session is signed in.
+    CodeNeeded(CurrentUser),
+    /// The desk requires two-step sign-in of staff and this person has none yet: they set it
+    /// up first, and are signed in when it is on.
+    SetUpNeeded(CurrentUser),
+}
+
 /// Counts the attempt first, then checks the throttle and the password; a new session id is
 /// issued on success so a session id planted before login is worthless after it.
 ///
 /// Refusals are per account *and* client (a stranger cannot lock an agent out from elsewhere)
 /// and per client (one machine guessing many accounts). An account attacked from many clients
 /// is slowed down, not locked.
-pub async fn log_in(username: String, password: String) -> Result<CurrentUser, AppError> {
+pub async fn log_in(username: String, password: String) -> Result<SignIn, AppError> {
     let st = state();
     let cfg = &st.config;
     // Anything that cannot be a username gets the same answer as a wrong password.
@@ -261,10 +318,59 @@ pub async fn log_in(username: String, password: String) -> Result<CurrentUser, A
     throttle.clear(&pair_key).await?;
     let session = session().await?;
     session.cycle_id().await?;
+    let has_two_step = super::two_factor::required(&st, record.user.id).await?;
+    let must_set_up =
+        !has_two_step && record.user.role.is_staff() && st.desk().settings.general.staff_two_step;
+    if has_two_step || must_set_up {
+        session.remove::<i64>(USER_KEY).await?;
+        session.insert(PENDING_KEY, (record.user.id, now)).await?;
+        if must_set_up {
+            session.insert(SETUP_KEY, true).await?;
+            tracing::info!(user = %record.user.username, "password right, two-step set-up needed");
+            return Ok(SignIn::SetUpNeeded(record.user));
+        }
+        tracing::info!(user = %record.user.username, "password right, code needed");
+        return Ok(SignIn::CodeNeeded(record.user));
+    }
     session.insert(USER_KEY, record.user.id).await?;
     session.insert(SEEN_KEY, now).await?;
     tracing::info!(user = %record.user.username, "signed in");
-    Ok(record.user)
+    Ok(SignIn::Done(record.user))
+}
+
+/// The code step of two-step sign-in, for the session whose password was right in the last
+/// five minutes. Signs the session in (with a new id) when the code is right.
+pub async fn log_in_with_code(code: String) -> Result<CurrentUser, AppError> {
+    let st = state();
+    let session = session().await?;
+    let Some((user_id, at)) = session.get::<(i64, i64)>(PENDING_KEY).await? else {
+        return Err(fail(AppError::Unauthorized));
+    };
+    if session.get::<bool>(SETUP_KEY).await?.is_some() {
+        // Nothing to give a code for yet: the set-up comes first.
+        return Err(fail(AppError::Unauthorized));
+    }
+    let now = now_ms();
+    let Some(user) = st
+        .db
+        .users()
+        .by_id(user_id)
+        .await?
+        .filter(|_| now - at <= PENDING_MS)
+    else {
+        session.remove::<(i64, i64)>(PENDING_KEY).await?;
+        return Err(fail(AppError::Unauthorized));
+    };
+    let client = client_addr().await;
+    super::two_factor::check_sign_in_code(&st, user.id, &user.username, &client, &code)
+        .await
+        .map_err(fail)?;
+    session.cycle_id().await?;
+    session.remove::<(i64, i64)>(PENDING_KEY).await?;
+    session.insert(USER_KEY, user.id).await?;
+    session.insert(SEEN_KEY, now).await?;
+    tracing::info!(user = %user.username, "signed in with a code");
+    Ok(user)
 }
 
 pub async fn log_out(push_endpoint: &str) -> Result<(), AppError> {

@@ -113,6 +113,8 @@ pub struct Config {
     pub time_zone: String,
     /// New tickets go round robin to online agents until an admin sets the rule.
     pub auto_assign: bool,
+    /// Staff must use two-step sign-in until an admin says otherwise.
+    pub staff_two_step: bool,
 }
 
 /// The push services of Chrome/Edge/Android (FCM), Firefox, Edge on Windows and Safari.
@@ -179,6 +181,7 @@ impl Default for Config {
             push_ttl: Duration::from_secs(2 * DAY),
             time_zone: "UTC".into(),
             auto_assign: false,
+            staff_two_step: false,
         }
     }
 }
@@ -302,6 +305,7 @@ impl Config {
             push_ttl: Duration::from_secs(number("APP_PUSH_TTL_SECS", 2 * DAY)?.max(60)),
             time_zone: text("APP_TIME_ZONE").unwrap_or(d.time_zone),
             auto_assign: flag("APP_AUTO_ASSIGN", d.auto_assign)?,
+            staff_two_step: flag("APP_STAFF_TWO_STEP", d.staff_two_step)?,
         })
     }
 }

@@ -32,6 +32,7 @@ pub mod sla;
 pub mod state;
 pub mod storage;
 pub mod tickets;
+pub mod two_factor;
 pub mod uploads;
 
 pub use config::Config;

@@ -34,6 +34,7 @@ pub fn defaults(config: &Config) -> DeskSettings {
             chat_max_wait_secs: config.chat_max_wait.as_secs(),
             reminder_after_secs: config.reminder_after.as_secs(),
             auto_close_after_secs: config.auto_close_after.as_secs(),
+            staff_two_step: config.staff_two_step,
         },
         hours: BusinessHours {
             time_zone: config.time_zone.clone(),

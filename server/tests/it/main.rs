@@ -32,4 +32,5 @@ mod schema;
 mod search;
 mod sessions;
 mod tickets;
+mod two_step;
 mod uploads;

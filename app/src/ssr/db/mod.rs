@@ -19,6 +19,7 @@ mod settings;
 mod sla;
 mod throttle;
 mod tickets;
+mod two_factor;
 mod users;
 mod viewers;
 
@@ -41,6 +42,7 @@ pub use throttle::{Throttle, ThrottleVerdict};
 pub use tickets::{
     Applied, NewAttachment, NewTicket, NewTicketSeed, TicketChange, TicketHead, TicketRepo,
 };
+pub use two_factor::{TwoFactor, TwoFactorRepo};
 pub use users::{NewUser, UserRecord, UserRepo};
 pub use viewers::ViewerRepo;
 
@@ -200,6 +202,10 @@ impl Db {
 
     pub fn throttle(&self) -> Throttle<'_> {
         Throttle(&self.pool)
+    }
+
+    pub fn two_factor(&self) -> TwoFactorRepo<'_> {
+        TwoFactorRepo(&self.pool)
     }
 }
 
