@@ -4,11 +4,11 @@ import { expect, Page } from '@playwright/test';
 export const PASSWORD = 'demo-password';
 
 /** Logs in through the form, as a person would. */
-export async function logIn(page: Page, username: string) {
+export async function logIn(page: Page, username: string, password = PASSWORD) {
   await page.goto('/login');
   await waitForHydration(page);
   await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 

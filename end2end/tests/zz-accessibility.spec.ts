@@ -93,6 +93,13 @@ test('agent pages', async ({ page }) => {
   await check(page, 'agent-ticket');
   await page.goto('/agent/chats');
   await check(page, 'agent-chats');
+  // The set-up step with its QR code shown (nothing is turned on without a code).
+  await page.goto('/account/two-step');
+  await expect(page.getByRole('heading', { level: 1, name: 'Two-step sign-in' })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  await check(page, 'two-step-set-up');
 });
 
 test('admin console', async ({ page }) => {

@@ -86,6 +86,15 @@ pub async fn set_person_disabled(id: i64, disabled: String) -> Result<(), AppErr
     .await
 }
 
+/// Removes a staff member's two-step sign-in (a lost phone and lost recovery codes).
+#[server(prefix = "/api", endpoint = "reset_two_step")]
+pub async fn reset_two_step(id: i64) -> Result<(), AppError> {
+    with_user(Access::Admin, async |st, user| {
+        crate::ssr::two_factor::reset(st, user, id).await
+    })
+    .await
+}
+
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     with_user(Access::Admin, async |st, user| {

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    admin_people, CreateStaff, EraseMember, ResetPassword, SetPersonDisabled, SetPersonRole,
-    SetPersonTier,
+    admin_people, CreateStaff, EraseMember, ResetPassword, ResetTwoStep, SetPersonDisabled,
+    SetPersonRole, SetPersonTier,
 };
 use crate::components::error_text::action_error_text;
 use crate::components::header::SiteHeader;
@@ -25,12 +25,14 @@ struct PeopleActions {
     tier: ServerAction<SetPersonTier>,
     disabled: ServerAction<SetPersonDisabled>,
     password: ServerAction<ResetPassword>,
+    two_step: ServerAction<ResetTwoStep>,
     erase: ServerAction<EraseMember>,
 }
 
 impl PeopleActions {
-    fn versions(&self) -> [usize; 6] {
+    fn versions(&self) -> [usize; 7] {
         [
+            self.two_step.version().get(),
             self.erase.version().get(),
             self.create.version().get(),
             self.role.version().get(),
@@ -51,6 +53,7 @@ impl PeopleActions {
             .or_else(|| err(self.tier.value().get()))
             .or_else(|| err(self.disabled.value().get()))
             .or_else(|| err(self.password.value().get()))
+            .or_else(|| err(self.two_step.value().get()))
             .or_else(|| err(self.erase.value().get()))
     }
 }
@@ -65,6 +68,7 @@ pub fn AdminPeoplePage() -> impl IntoView {
         tier: ServerAction::new(),
         disabled: ServerAction::new(),
         password: ServerAction::new(),
+        two_step: ServerAction::new(),
         erase: ServerAction::new(),
     };
     let data = Resource::new(
@@ -155,7 +159,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
     let id = p.id;
     let name = p.display_name.clone();
     let (n1, n2, n3, n4) = (name.clone(), name.clone(), name.clone(), name.clone());
-    let (n5, n6) = (name.clone(), name.clone());
+    let (n5, n6, n7) = (name.clone(), name.clone(), name.clone());
     let username = p.username.clone();
     let access = if p.role.is_staff() {
         let roles = [Role::Agent, Role::Admin, Role::Member]
@@ -241,6 +245,16 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                         aria-label=move || t_string!(i18n, people_new_password_for, name = n4.clone()).to_string()/>
                     <button type="submit" class="button secondary small">{t!(i18n, people_set_password)}</button>
                 </ActionForm>
+                // A lost phone and lost recovery codes: the person sets it up again at sign-in.
+                {p.role.is_staff().then(|| view! {
+                    <ActionForm action=actions.two_step attr:class="inline-form">
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="button secondary small"
+                            aria-label=move || t_string!(i18n, people_reset_two_step_named, name = n7.clone()).to_string()>
+                            {t!(i18n, people_reset_two_step)}
+                        </button>
+                    </ActionForm>
+                })}
             </td>
             {(!p.role.is_staff()).then(|| view! {
                 <td>

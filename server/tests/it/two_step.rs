@@ -34,7 +34,10 @@ async fn turn_on(app: &TestApp, who: &reqwest::Client) -> (String, Vec<String>) 
     assert_eq!(res.status(), 200);
     let setup: TwoStepSetup = res.json().await.unwrap();
     assert!(setup.uri.starts_with("otpauth://totp/"), "{}", setup.uri);
-    assert!(setup.svg.contains("<svg"), "a QR code drawn as SVG");
+    assert!(
+        setup.svg.starts_with("<svg"),
+        "a QR code drawn as SVG, ready for the page"
+    );
     let res = app
         .call(
             who,
@@ -253,4 +256,42 @@ async fn when_the_admin_requires_it_staff_set_it_up_before_reaching_the_desk() {
         sent_to(&app.login(&other, "admin", PASSWORD).await),
         "/agent"
     );
+}
+
+#[tokio::test]
+async fn an_admin_resets_a_lost_two_step_and_nobody_else_may() {
+    let app = spawn_app().await;
+    let agent = app.logged_in("agent").await;
+    turn_on(&app, &agent).await;
+    let agent_id: i64 = sqlx::query_scalar("select id from users where username = 'agent'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let id = agent_id.to_string();
+    // Not the agent themselves (that is "turn off", with a code), not a member.
+    let silver = app.logged_in("silver").await;
+    for (who, client) in [("agent", &agent), ("silver", &silver)] {
+        let res = app.call(client, "reset_two_step", &[("id", &id)]).await;
+        assert_eq!(res.status(), 403, "{who}");
+    }
+    let admin = app.logged_in("admin").await;
+    let res = app
+        .call(&admin, "reset_two_step", &[("id", "999999")])
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = app.call(&admin, "reset_two_step", &[("id", &id)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let phone = app.client();
+    assert_eq!(
+        sent_to(&app.login(&phone, "agent", PASSWORD).await),
+        "/agent"
+    );
+    let resets: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'two_step.reset' and target_id = $1",
+    )
+    .bind(agent_id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(resets, 1);
 }
