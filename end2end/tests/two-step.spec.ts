@@ -50,7 +50,7 @@ test('an agent turns on two-step sign-in and then signs in with a code', async (
   await expect(agent.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   const key = (await agent.locator('code.secret').innerText()).trim();
   expect(key).toMatch(/^[A-Z2-7]{32}$/);
-  await agent.getByLabel('Code').fill(totp(key));
+  await agent.getByRole('textbox', { name: 'Code' }).fill(totp(key));
   await agent.getByRole('button', { name: 'Turn on' }).click();
   await expect(agent.getByRole('heading', { level: 2, name: 'Recovery codes' })).toBeVisible();
   await expect(agent.getByRole('region', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
@@ -62,11 +62,11 @@ test('an agent turns on two-step sign-in and then signs in with a code', async (
   await expect(phone.getByRole('heading', { level: 1, name: 'Two-step sign-in' })).toBeVisible();
   await expect(phone).toHaveURL(/\/login\/code/);
   await waitForHydration(phone);
-  await phone.getByLabel('Code').fill('000000');
+  await phone.getByRole('textbox', { name: 'Code' }).fill('000000');
   await phone.getByRole('button', { name: 'Continue' }).click();
   await expect(phone.getByRole('alert')).toContainText('not the right code');
   // The code of the next step (the one used to turn it on cannot be used again).
-  await phone.getByLabel('Code').fill(totp(key, 1));
+  await phone.getByRole('textbox', { name: 'Code' }).fill(totp(key, 1));
   await phone.getByRole('button', { name: 'Continue' }).click();
   await expect(phone.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
 });

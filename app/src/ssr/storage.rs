@@ -255,7 +255,7 @@ impl FileStore {
 
     /// Each staged file older than `grace` is moved into place if a row points at its bytes
     /// and they are not there yet, and deleted otherwise. Returns (moved, deleted).
-    pub async fn recover<F, Fut>(
+    async fn recover<F, Fut>(
         &self,
         grace: Duration,
         is_referenced: F,

@@ -404,14 +404,10 @@ async fn start_up_recovery_finishes_committed_files_and_drops_strays() {
     let unfinished = tmp.join("00000000000000aa.part#1");
     std::fs::write(&unfinished, b"half a file").unwrap();
 
-    let db = app.state.db.clone();
     let (moved, deleted) = app
         .state
         .files
-        .recover(std::time::Duration::ZERO, |sha| {
-            let db = db.clone();
-            async move { db.attachments().is_referenced(&sha).await.unwrap() }
-        })
+        .recover_with(&app.state.db, std::time::Duration::ZERO)
         .await
         .unwrap();
     assert_eq!((moved, deleted), (1, 3));
