@@ -29,7 +29,10 @@ test('an agent turns on two-step sign-in and then signs in with a code', async (
   const stamp = Date.now() % 1_000_000;
   const username = `tess${stamp}`;
   await logIn(admin, 'admin');
+  // The login's own navigation first, or it may land after ours.
+  await expect(admin.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
   await admin.goto('/admin/people');
+  await expect(admin.getByRole('heading', { level: 1, name: 'People' })).toBeVisible();
   await waitForHydration(admin);
   const staffForm = admin.getByRole('region', { name: 'Add a staff account' });
   await staffForm.getByLabel('Username').fill(username);
