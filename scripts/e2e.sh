@@ -18,7 +18,13 @@ if ! curl -fs "http://127.0.0.1:${TEST_MAIL_API_PORT:-1080}/email" >/dev/null 2>
   scripts/mail-server.sh start
   trap 'scripts/mail-server.sh stop' EXIT
 fi
-SERVE_MAIL=1 SERVE_INBOUND_PORT=${E2E_INBOUND_PORT:-2525}
+# Members sign in through a real OpenID Provider (member-sign-in.spec.ts).
+if ! curl -fs "http://127.0.0.1:${TEST_OIDC_PORT:-4455}/.well-known/openid-configuration" >/dev/null 2>&1; then
+  scripts/oidc-server.sh start
+  eval "set -- $(trap -p EXIT)"
+  trap "scripts/oidc-server.sh stop; ${3:-}" EXIT
+fi
+SERVE_MAIL=1 SERVE_OIDC=1 SERVE_INBOUND_PORT=${E2E_INBOUND_PORT:-2525}
 SERVE_PORT=${E2E_PORT:-3100} SERVE_PROFILE=$profile
 # shellcheck source=serve-build.sh
 source scripts/serve-build.sh

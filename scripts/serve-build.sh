@@ -3,7 +3,8 @@
 # 3200) on a fresh SQLite database in a temporary folder, waits until it answers, and stops it
 # (and removes the folder) when the caller exits. Sets $port. With SERVE_MAIL=1 it sends email
 # to the tests' maildev (scripts/mail-server.sh), takes replies by email on $SERVE_INBOUND_PORT,
-# and sends pushes to push services on this machine (the end2end suite's own).
+# and sends pushes to push services on this machine (the end2end suite's own). With
+# SERVE_OIDC=1 it also lets members sign in through the tests' OpenID Provider.
 data=$(mktemp -d)
 port=${SERVE_PORT:-3200}
 mail_env=()
@@ -11,6 +12,13 @@ if [ "${SERVE_MAIL:-0}" = 1 ]; then
   mail_env=(APP_SMTP_URL="smtp://127.0.0.1:${TEST_SMTP_PORT:-1025}" APP_MAIL_POLL_MS=200
     APP_INBOUND_SMTP_ADDR="127.0.0.1:${SERVE_INBOUND_PORT:-2525}" APP_REPLY_DOMAIN=reply.e2e.example.com
     APP_PUSH_SERVICES=127.0.0.1)
+fi
+# With SERVE_OIDC=1 members may also sign in through the tests' OpenID Provider
+# (scripts/oidc-server.sh).
+if [ "${SERVE_OIDC:-0}" = 1 ]; then
+  mail_env+=(APP_OIDC_ISSUER="http://127.0.0.1:${TEST_OIDC_PORT:-4455}" APP_OIDC_CLIENT_ID=desk
+    APP_OIDC_CLIENT_SECRET=desk-oidc-test-secret APP_OIDC_SCOPES="email profile member"
+    APP_OIDC_TIER_CLAIM=member_tier APP_OIDC_MEMBER_NUMBER_CLAIM=member_no)
 fi
 LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD LEPTOS_OUTPUT_NAME=desk \
   APP_LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/desk.db" \

@@ -22,6 +22,9 @@ trap 'scripts/mail-server.sh stop' EXIT
 step "S3-compatible store for the tests (SeaweedFS)"
 scripts/s3-server.sh start
 trap 'scripts/mail-server.sh stop; scripts/s3-server.sh stop' EXIT
+step "OpenID Provider for the tests (oidc-provider)"
+scripts/oidc-server.sh start
+trap 'scripts/mail-server.sh stop; scripts/s3-server.sh stop; scripts/oidc-server.sh stop' EXIT
 
 step "unit + integration tests on SQLite"
 TEST_DATABASE=sqlite cargo test --workspace

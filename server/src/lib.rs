@@ -54,6 +54,11 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
     let site_addr = leptos_options.site_addr.to_string();
     let mail = app::ssr::mail::Mail::new(&db, &config, &site_addr).await?;
     let push = app::ssr::push::Push::new(&db, &config, mail.from()).await?;
+    let oidc = config
+        .oidc
+        .clone()
+        .map(app::ssr::oidc::Oidc::new)
+        .transpose()?;
     Ok(AppState {
         leptos_options,
         db,
@@ -64,6 +69,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         mail,
         push,
         settings,
+        oidc,
     })
 }
 

@@ -74,6 +74,14 @@ pub fn build_router(state: AppState) -> Router {
         .route("/attachments/{id}", get(app::ssr::http::files::serve_attachment))
         .route("/events", get(app::ssr::http::events::events))
         .route(
+            "/auth/oidc/start",
+            get(app::ssr::http::member_sign_in::start),
+        )
+        .route(
+            "/auth/oidc/callback",
+            get(app::ssr::http::member_sign_in::callback),
+        )
+        .route(
             "/admin/reports.csv",
             get(app::ssr::http::exports::report_csv),
         )

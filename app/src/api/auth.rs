@@ -104,6 +104,12 @@ pub async fn logout(#[server(default)] push_endpoint: String) -> Result<(), AppE
     Ok(())
 }
 
+/// Whether members may sign in with their member account (the company's identity provider).
+#[server(prefix = "/api", endpoint = "member_sign_in")]
+pub async fn member_sign_in() -> Result<bool, AppError> {
+    Ok(crate::ssr::auth::state().oidc.is_some())
+}
+
 /// The signed-in person, or `None`.
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {

@@ -1,20 +1,48 @@
 use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 
-use crate::api::Login;
+use crate::api::{member_sign_in, Login};
 use crate::components::submit_button::SubmitButton;
 use crate::error::AppError;
 use crate::i18n::*;
+use leptos_i18n::I18nContext;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
     // Where the person was going (a link from an email): sent back with the form.
-    let next = leptos_router::hooks::use_query_map()
-        .read_untracked()
+    let query = leptos_router::hooks::use_query_map().read_untracked();
+    let next = query
         .get("next")
         .filter(|n| crate::domain::is_local_path(n));
+    // Why a sign-in through the member system came back here (`/auth/oidc/callback`).
+    let sso_error = query
+        .get("sso")
+        .map(|code| sso_message(i18n, &code, query.get("reason").as_deref()));
+    let member_sign_in = OnceResource::new(member_sign_in());
+    let member_link = {
+        let next = next.clone();
+        move || {
+            let href = match &next {
+                Some(n) => format!(
+                    "/auth/oidc/start?next={}",
+                    percent_encoding::utf8_percent_encode(n, percent_encoding::NON_ALPHANUMERIC)
+                ),
+                None => "/auth/oidc/start".to_string(),
+            };
+            Suspend::new(async move {
+                member_sign_in.await.unwrap_or(false).then(|| {
+                    view! {
+                        <a class="button primary member-sign-in" href=href rel="external">
+                            {t!(i18n, login_member_account)}
+                        </a>
+                        <p class="or-divider">{t!(i18n, login_or_desk_account)}</p>
+                    }
+                })
+            })
+        }
+    };
     let error = move || {
         let err = login.value().get()?.err()?;
         Some(match err {
@@ -35,6 +63,8 @@ pub fn LoginPage() -> impl IntoView {
             <p class="brand">{t!(i18n, app_name)}</p>
             <h1>{t!(i18n, login_heading)}</h1>
             <p class="intro">{t!(i18n, login_intro)}</p>
+            {sso_error.map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
+            <Suspense fallback=|| ()>{member_link}</Suspense>
             <ActionForm action=login attr:class="stack">
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <label for="username">{t!(i18n, username)}</label>
@@ -49,5 +79,25 @@ pub fn LoginPage() -> impl IntoView {
                     busy_label=Signal::derive(move || t_string!(i18n, logging_in).to_string())/>
             </ActionForm>
         </main>
+    }
+}
+
+/// The words for each way a sign-in through the member system can end on this page.
+fn sso_message(i18n: I18nContext<Locale>, code: &str, reason: Option<&str>) -> String {
+    match code {
+        "state" => t_string!(i18n, sso_state).to_string(),
+        "provider" if reason == Some("access_denied") => t_string!(i18n, sso_cancelled).to_string(),
+        "provider" => t_string!(
+            i18n,
+            sso_provider,
+            reason = reason.unwrap_or("?").to_string()
+        )
+        .to_string(),
+        "unreachable" => t_string!(i18n, sso_unreachable).to_string(),
+        "tier" => t_string!(i18n, sso_tier).to_string(),
+        "profile" => t_string!(i18n, sso_profile).to_string(),
+        "disabled" => t_string!(i18n, sso_disabled).to_string(),
+        "staff" => t_string!(i18n, sso_staff).to_string(),
+        _ => t_string!(i18n, sso_token).to_string(),
     }
 }

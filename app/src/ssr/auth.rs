@@ -172,13 +172,19 @@ pub async fn staff_or_setting_up() -> Result<(AppState, CurrentUser, bool), AppE
 
 /// Signs in the session that just set up two-step sign-in (with a new id).
 pub async fn finish_set_up(user: &CurrentUser) -> Result<(), AppError> {
-    let session = session().await?;
+    sign_in_session(&session().await?, user.id).await?;
+    tracing::info!(user = %user.username, "signed in after setting up two-step sign-in");
+    Ok(())
+}
+
+/// Signs the session in as this account, under a new id (a session id planted before the
+/// sign-in is worthless after it).
+pub async fn sign_in_session(session: &Session, user_id: i64) -> Result<(), AppError> {
     session.cycle_id().await?;
     session.remove::<(i64, i64)>(PENDING_KEY).await?;
     session.remove::<bool>(SETUP_KEY).await?;
-    session.insert(USER_KEY, user.id).await?;
+    session.insert(USER_KEY, user_id).await?;
     session.insert(SEEN_KEY, now_ms()).await?;
-    tracing::info!(user = %user.username, "signed in after setting up two-step sign-in");
     Ok(())
 }
 
@@ -308,7 +314,13 @@ pub async fn log_in(username: String, password: String) -> Result<SignIn, AppErr
         Some(n) => st.db.users().by_username(n).await?,
         None => None,
     };
-    let ok = passwords::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await;
+    // An account without a usable hash (one that signs in through the identity provider) costs
+    // the same work as an unknown name.
+    let hash = record
+        .as_ref()
+        .map(|r| r.password_hash.clone())
+        .filter(|h| passwords::is_valid_hash(h));
+    let ok = passwords::verify(password, hash).await;
     let Some(record) = record.filter(|_| ok) else {
         // The rows written above stay: they are this failure.
         return Err(fail(AppError::InvalidCredentials));

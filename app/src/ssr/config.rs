@@ -115,6 +115,8 @@ pub struct Config {
     pub auto_assign: bool,
     /// Staff must use two-step sign-in until an admin says otherwise.
     pub staff_two_step: bool,
+    /// Members sign in through the company's identity provider (OpenID Connect) too.
+    pub oidc: Option<OidcConfig>,
 }
 
 /// The push services of Chrome/Edge/Android (FCM), Firefox, Edge on Windows and Safari.
@@ -182,6 +184,7 @@ impl Default for Config {
             time_zone: "UTC".into(),
             auto_assign: false,
             staff_two_step: false,
+            oidc: None,
         }
     }
 }
@@ -306,6 +309,7 @@ impl Config {
             time_zone: text("APP_TIME_ZONE").unwrap_or(d.time_zone),
             auto_assign: flag("APP_AUTO_ASSIGN", d.auto_assign)?,
             staff_two_step: flag("APP_STAFF_TWO_STEP", d.staff_two_step)?,
+            oidc: OidcConfig::from_lookup(&get)?,
         })
     }
 }
@@ -371,6 +375,109 @@ impl S3Config {
     }
 }
 
+/// The company's identity provider, as the desk's OpenID Connect client sees it. Its Debug
+/// leaves the secret out.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The provider's issuer URL; its discovery document is read from here.
+    pub issuer: String,
+    pub client_id: String,
+    /// `None`: a public client (PKCE alone proves the code is ours).
+    pub client_secret: Option<String>,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// Where the provider sends the member back; `None`: the public URL (or the request's
+    /// own host) followed by `/auth/oidc/callback`.
+    pub redirect_url: Option<String>,
+    /// Which claims carry the member's facts, in the ID token or the userinfo answer.
+    pub claims: ClaimNames,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimNames {
+    pub tier: String,
+    pub member_number: String,
+    pub name: String,
+    pub email: String,
+    pub language: String,
+}
+
+impl Default for ClaimNames {
+    fn default() -> Self {
+        ClaimNames {
+            tier: "tier".into(),
+            member_number: "member_number".into(),
+            name: "name".into(),
+            email: "email".into(),
+            language: "locale".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .field("redirect_url", &self.redirect_url)
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OidcConfig {
+    /// `APP_OIDC_ISSUER` turns member sign-in through the provider on; `APP_OIDC_CLIENT_ID` is
+    /// then needed too.
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcConfig>, String> {
+        let text = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let Some(issuer) = text("APP_OIDC_ISSUER") else {
+            return Ok(None);
+        };
+        let url = |k: &str, v: &str| {
+            if v.starts_with("https://") || v.starts_with("http://") {
+                Ok(())
+            } else {
+                Err(format!("{k}: expected http(s)://..., got '{v}'"))
+            }
+        };
+        url("APP_OIDC_ISSUER", &issuer)?;
+        let client_id = text("APP_OIDC_CLIENT_ID")
+            .ok_or("APP_OIDC_ISSUER is set: APP_OIDC_CLIENT_ID is needed too")?;
+        let redirect_url = text("APP_OIDC_REDIRECT_URL");
+        if let Some(r) = &redirect_url {
+            url("APP_OIDC_REDIRECT_URL", r)?;
+        }
+        let d = ClaimNames::default();
+        let claim = |k: &str, default: String| text(k).unwrap_or(default);
+        Ok(Some(OidcConfig {
+            issuer,
+            client_id,
+            client_secret: text("APP_OIDC_CLIENT_SECRET"),
+            scopes: match text("APP_OIDC_SCOPES") {
+                Some(v) => v
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty() && *s != "openid")
+                    .map(String::from)
+                    .collect(),
+                None => vec!["email".into(), "profile".into()],
+            },
+            redirect_url,
+            claims: ClaimNames {
+                tier: claim("APP_OIDC_TIER_CLAIM", d.tier),
+                member_number: claim("APP_OIDC_MEMBER_NUMBER_CLAIM", d.member_number),
+                name: claim("APP_OIDC_NAME_CLAIM", d.name),
+                email: claim("APP_OIDC_EMAIL_CLAIM", d.email),
+                language: claim("APP_OIDC_LANGUAGE_CLAIM", d.language),
+            },
+        }))
+    }
+}
+
 /// A comma-separated setting, blanks dropped.
 fn list(value: Option<String>) -> Vec<String> {
     value
@@ -412,6 +519,32 @@ mod tests {
         assert!(cfg(&[("APP_MIN_TIER", "bronze")]).is_err());
         assert!(cfg(&[("APP_DEMO", "maybe")]).is_err());
         assert!(cfg(&[("APP_LOGIN_WINDOW_MINUTES", "-3")]).is_err());
+    }
+
+    #[test]
+    fn the_identity_provider_needs_a_client_and_never_shows_its_secret() {
+        assert!(cfg(&[]).unwrap().oidc.is_none());
+        let missing = cfg(&[("APP_OIDC_ISSUER", "https://id.example.com")]).unwrap_err();
+        assert!(missing.contains("APP_OIDC_CLIENT_ID"), "{missing}");
+        assert!(cfg(&[
+            ("APP_OIDC_ISSUER", "id.example.com"),
+            ("APP_OIDC_CLIENT_ID", "d")
+        ])
+        .is_err());
+        let c = cfg(&[
+            ("APP_OIDC_ISSUER", "https://id.example.com"),
+            ("APP_OIDC_CLIENT_ID", "desk"),
+            ("APP_OIDC_CLIENT_SECRET", "s3cret-value"),
+            ("APP_OIDC_SCOPES", "openid email member"),
+            ("APP_OIDC_TIER_CLAIM", "member_tier"),
+        ])
+        .unwrap()
+        .oidc
+        .unwrap();
+        assert_eq!(c.scopes, ["email", "member"], "openid is always asked for");
+        assert_eq!(c.claims.tier, "member_tier");
+        assert_eq!(c.claims.email, "email", "the standard name by default");
+        assert!(!format!("{c:?}").contains("s3cret-value"));
     }
 
     #[test]

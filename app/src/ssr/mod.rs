@@ -17,6 +17,7 @@ pub mod macros;
 pub mod mail;
 pub mod members;
 pub mod notifications;
+pub mod oidc;
 pub mod ownership;
 pub mod passwords;
 pub mod people;

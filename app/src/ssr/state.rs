@@ -28,6 +28,8 @@ pub struct AppState {
     pub push: Option<Push>,
     /// What admins may change while the desk runs (limits, hours, targets, assignment).
     pub settings: Settings,
+    /// Member sign-in through the company's identity provider; `None` when not configured.
+    pub oidc: Option<super::oidc::Oidc>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

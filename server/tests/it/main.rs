@@ -18,6 +18,7 @@ mod hardening;
 mod limits;
 mod live;
 mod login_abuse;
+mod member_sign_in;
 mod object_storage;
 mod people;
 mod platform;

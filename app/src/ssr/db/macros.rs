@@ -3,6 +3,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::audit::{record, Audit};
+use super::is_unique_violation;
 use crate::domain::{Macro, MacroInput, TicketStatus};
 
 #[derive(FromRow)]
@@ -50,11 +51,6 @@ pub type MacroTicket = (String, String, String);
 const COLUMNS: &str = "id, name, body_en, body_es, set_status";
 
 pub struct MacroRepo<'a>(pub &'a AnyPool);
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-}
 
 impl MacroRepo<'_> {
     /// Every macro, by name.

@@ -4,6 +4,7 @@ mod assignment;
 mod attachments;
 mod audit;
 mod chats;
+mod external_accounts;
 mod gdpr;
 mod macros;
 mod merge;
@@ -27,6 +28,7 @@ pub use assignment::Assigned;
 pub use attachments::{AttachmentRecord, AttachmentRepo, OverQuota};
 pub use audit::{Audit, AuditRepo};
 pub use chats::{AcceptOutcome, ChatRepo, MessageOutcome, NewChat, StartOutcome, TransferOutcome};
+pub use external_accounts::ExternalSignIn;
 pub use gdpr::{Erased, GdprRepo};
 pub use macros::{MacroRepo, MacroSaved, MacroTicket};
 pub use merge::Merged;
@@ -279,6 +281,12 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         }),
         _ => false,
     }
+}
+
+/// A unique index refused the row (both backends say so the same way).
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
 }
 
 pub fn now_ms() -> i64 {
