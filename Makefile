@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/.tools/node_modules/binaryen/bin:$(HOME)/.cargo/bin:$(P
 # The same LEPTOS_* values cargo-leptos bakes in, so `cargo test` reuses its build cache.
 export LEPTOS_OUTPUT_NAME := desk
 
-.PHONY: run dev test tools lighthouse reliability bench
+.PHONY: run dev test tools lighthouse reliability bench instances
 
 tools:
 	@scripts/install-tools.sh
@@ -25,6 +25,11 @@ test: tools
 ## Lighthouse (mobile) on the login page, the dashboard and the submit form; see BENCHMARKS.md.
 lighthouse: tools
 	@scripts/lighthouse.sh
+
+## Two server processes on one PostgreSQL and one S3 bucket behind a load balancer; one is
+## killed mid-chat (server/tests/it/deployment.rs). Starts the bucket and the mail server.
+instances: tools
+	@scripts/instances.sh
 
 ## The long survival runs: SIGKILL mid-load, PostgreSQL cut under load, long fuzz; see BENCHMARKS.md.
 reliability: tools

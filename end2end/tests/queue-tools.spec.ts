@@ -63,3 +63,91 @@ test('agent searches, ticks tickets from the keyboard, acts on them at once and 
   await member.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(member.getByRole('link', { name: new RegExp(`${word} printer offline`) })).toBeVisible();
 });
+
+// The keys not covered above: k goes back up after j, ? shows and hides the list of keys.
+test('agent moves back up the queue with k and opens the list of keys with ?', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const member = await (await browser.newContext()).newPage();
+  const agent = await (await browser.newContext()).newPage();
+  const word = `Wombat${Date.now() % 1_000_000}`;
+
+  await logIn(member, 'silver');
+  await expect(member.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  await fileTicket(member, `${word} mouse lags`);
+  await member.goto('/');
+  await fileTicket(member, `${word} mouse still lags`);
+
+  await logIn(agent, 'agent');
+  await expect(agent.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
+  // Only this test's two tickets listed, so the first and second rows are known to be ours.
+  await agent.goto(`/agent?q=${word.toLowerCase()}`);
+  await waitForHydration(agent);
+  const links = agent.getByRole('table').getByRole('link', { name: new RegExp(word) });
+  await expect(links).toHaveCount(2);
+  const firstId = (await links.nth(0).getAttribute('href'))!.split('/').pop();
+  const secondId = (await links.nth(1).getAttribute('href'))!.split('/').pop();
+
+  // ? opens the list of keys (the button says it is expanded), ? again closes it.
+  const keysButton = agent.getByRole('button', { name: 'Keyboard shortcuts' });
+  await expect(keysButton).toHaveAttribute('aria-expanded', 'false');
+  await expect(agent.getByText('Show or hide these keys')).toBeHidden();
+  await agent.getByRole('heading', { level: 1, name: 'Agent console' }).click();
+  await agent.keyboard.press('?');
+  await expect(keysButton).toHaveAttribute('aria-expanded', 'true');
+  await expect(agent.getByText('Next / previous ticket')).toBeVisible();
+  await expect(agent.getByText('Send the answer (in the reply box)')).toBeVisible();
+  await agent.keyboard.press('?');
+  await expect(keysButton).toHaveAttribute('aria-expanded', 'false');
+  await expect(agent.getByText('Next / previous ticket')).toBeHidden();
+
+  // j, j: the second ticket; k: back to the first; k at the top stays there.
+  await agent.keyboard.press('j');
+  await agent.keyboard.press('j');
+  await expect(links.nth(1)).toBeFocused();
+  await agent.keyboard.press('k');
+  await expect(links.nth(0)).toBeFocused();
+  await agent.keyboard.press('k');
+  await expect(links.nth(0)).toBeFocused();
+  // x ticks the ticket k moved to, not the one j had reached.
+  await agent.keyboard.press('x');
+  await expect(agent.getByRole('checkbox', { name: `Tick #${firstId}` })).toBeChecked();
+  await expect(agent.getByRole('checkbox', { name: `Tick #${secondId}` })).not.toBeChecked();
+});
+
+// Ctrl+Enter in the reply box sends the answer, as the button does; Enter alone is a new line.
+test('agent sends a reply with Ctrl+Enter from the reply box', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const member = await (await browser.newContext()).newPage();
+  const agent = await (await browser.newContext()).newPage();
+  const word = `Numbat${Date.now() % 1_000_000}`;
+
+  await logIn(member, 'silver');
+  await expect(member.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
+  // A ticket of this test's own: answering a demo ticket would change it for other specs.
+  const id = await fileTicket(member, `${word} headset crackles`);
+
+  await logIn(agent, 'agent');
+  await expect(agent.getByRole('heading', { level: 1, name: 'Agent console' })).toBeVisible();
+  await agent.goto(`/tickets/${id}`);
+  await expect(agent.getByRole('heading', { level: 1, name: `${word} headset crackles` })).toBeVisible();
+  await waitForHydration(agent);
+  const box = agent.getByLabel('Your reply');
+  const answer = agent.getByRole('listitem').filter({ hasText: `${word}: try the other port.` });
+  await box.click();
+  await agent.keyboard.type(`${word}: try the other port.`);
+  await agent.keyboard.press('Enter');
+  await agent.keyboard.type('Then restart the call.');
+  // Enter alone sent nothing: the text is still in the box, on two lines.
+  await expect(box).toHaveValue(`${word}: try the other port.\nThen restart the call.`);
+  await expect(answer).toHaveCount(0);
+
+  await agent.keyboard.press('Control+Enter');
+  await expect(answer).toBeVisible();
+  await expect(answer).toContainText('Then restart the call.');
+  await expect(answer).toContainText('IT team');
+  await expect(box).toHaveValue('');
+
+  // The member sees the answer on their ticket.
+  await member.goto(`/tickets/${id}`);
+  await expect(member.getByText(`${word}: try the other port.`)).toBeVisible();
+});

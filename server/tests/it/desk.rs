@@ -597,3 +597,73 @@ async fn a_second_agent_on_the_ticket_sees_who_is_viewing_and_replying() {
     let res = app.call(&agent, "touch_ticket", &[("id", "999999")]).await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn on_postgres_an_agent_on_another_instance_sees_who_is_viewing_and_replying() {
+    if !backend_is_postgres() {
+        eprintln!("SQLite run: one instance only; the cross-instance warning runs with TEST_DATABASE=postgres");
+        return;
+    }
+    let a = spawn_app().await;
+    // A second instance on the same database: its own hub, its own LISTEN connection. The
+    // warning must travel through the database, not through one process's memory.
+    let url = a.database_url.clone();
+    let b = spawn_app_with(move |c| c.database_url = url).await;
+    a.add_user(
+        "agent2",
+        app::domain::Tier::Silver,
+        app::domain::Role::Agent,
+    )
+    .await;
+    let silver = a.logged_in("silver").await;
+    let agent_on_a = a.logged_in("agent").await;
+    let agent2_on_b = b.logged_in("agent2").await;
+    let id = submit_ok(
+        &a,
+        &silver,
+        "Scanner not found",
+        "en",
+        "The scanner vanished from the list.",
+    )
+    .await;
+    let idv = id.to_string();
+    let mut events_b = Events::open(&b, &agent2_on_b).await;
+    let viewers_event = format!(r#""type":"viewers","ticket_id":{id}"#);
+
+    let res = a.call(&agent_on_a, "touch_ticket", &[("id", &idv)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    events_b.wait_for(&viewers_event).await;
+    // What the page on instance B reads when it hears the event.
+    let seen = desk_of(&detail(&b, &agent2_on_b, id).await).viewers.clone();
+    assert_eq!(
+        seen,
+        vec![app::domain::Viewer {
+            name: "Alex Agent".into(),
+            replying: false
+        }]
+    );
+
+    let res = a
+        .call(
+            &agent_on_a,
+            "touch_ticket",
+            &[("id", &idv), ("replying", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    events_b.wait_for_count(&viewers_event, 2).await;
+    let seen = desk_of(&detail(&b, &agent2_on_b, id).await).viewers.clone();
+    assert_eq!(
+        seen,
+        vec![app::domain::Viewer {
+            name: "Alex Agent".into(),
+            replying: true
+        }]
+    );
+    // And the heartbeat of B's own page answers with A's agent too (the list is the database's,
+    // not either instance's).
+    let res = b.call(&agent2_on_b, "touch_ticket", &[("id", &idv)]).await;
+    let others: Vec<app::domain::Viewer> = res.json().await.unwrap();
+    assert_eq!(others.len(), 1);
+    assert!(others[0].replying);
+}

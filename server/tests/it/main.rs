@@ -10,6 +10,7 @@ mod concurrent_renders;
 mod crash;
 mod dashboard;
 mod deadline_alerts;
+mod deployment;
 mod desk;
 mod email;
 mod fuzz;

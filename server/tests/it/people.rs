@@ -475,3 +475,60 @@ async fn two_admins_adding_the_same_username_at_once_get_one_account_and_a_clear
         assert_eq!(count, 1);
     }
 }
+
+#[tokio::test]
+async fn an_admin_switches_a_member_off_and_their_stream_session_and_sign_in_end_at_once() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("admin").await;
+    let silver = app.logged_in("silver").await;
+    let diamond = app.logged_in("diamond").await;
+    let mut silver_events = Events::open(&app, &silver).await;
+    let mut diamond_events = Events::open(&app, &diamond).await;
+    assert_eq!(app.call(&silver, "my_tickets", &[]).await.status(), 200);
+    let silver_id = id_of(&app, &admin, "members", "silver").await;
+
+    let res = app
+        .call(
+            &admin,
+            "set_person_disabled",
+            &[("id", &silver_id.to_string()), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // The member's open stream ends without waiting for them to reload...
+    assert!(
+        silver_events.ended_within(Duration::from_secs(3)).await,
+        "the member's stream ended"
+    );
+    // ...their session no longer stands, and they cannot sign in again.
+    assert_eq!(app.call(&silver, "my_tickets", &[]).await.status(), 401);
+    assert_eq!(
+        app.login(&app.client(), "silver", PASSWORD).await.status(),
+        401
+    );
+    assert!(people(&app, &admin, "members", "silver").await[0].disabled);
+    // Only that member: another member's stream and session go on.
+    assert!(
+        !diamond_events
+            .ended_within(Duration::from_millis(500))
+            .await,
+        "another member's stream was cut"
+    );
+    assert_eq!(app.call(&diamond, "my_tickets", &[]).await.status(), 200);
+
+    // Recorded once, with the admin who did it.
+    assert_eq!(
+        user_audit(&app, &admin, silver_id).await,
+        vec!["user.disable"]
+    );
+    let res = app
+        .call(
+            &admin,
+            "audit_log",
+            &[("target", &format!("user:{silver_id}"))],
+        )
+        .await;
+    let (_, entries, _): (CurrentUser, Vec<AuditEntry>, Vec<StaffMember>) =
+        res.json().await.unwrap();
+    assert_eq!(entries[0].actor_name.as_deref(), Some("Ada Admin"));
+}

@@ -1,6 +1,7 @@
 //! Reports: the day's figures move by exactly what happened (tickets opened and closed, the
-//! backlog, first answers, chats waited for and abandoned, ratings), the filters narrow them,
-//! the page draws its charts on the server, and the CSV export matches and is audited.
+//! backlog, first answers, service targets met and missed, chats waited for and abandoned,
+//! ratings), the filters narrow them, the page draws its charts on the server, and the CSV
+//! export matches and is audited.
 
 use crate::common::*;
 use app::domain::{CurrentUser, DayFigures, Report};
@@ -275,4 +276,109 @@ async fn reports_refuse_bad_filters_and_anyone_but_admins() {
             .await
             .unwrap();
     assert_eq!(n, 0);
+}
+
+/// Moves a ticket's first-response deadline a minute into the past, as if its target had run out
+/// while nobody answered (waiting hours in a test is not an option).
+async fn first_response_overdue(app: &TestApp, id: i64) {
+    let past = app::ssr::db::now_ms() - 60_000;
+    sqlx::query("update tickets set first_response_due = $1, response_due_at = $1 where id = $2")
+        .bind(past)
+        .bind(id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
+/// Makes a ticket's resolution time already spent far beyond any target (a thousand hours).
+async fn resolution_overspent(app: &TestApp, id: i64) {
+    sqlx::query("update tickets set resolve_spent_ms = $1 where id = $2")
+        .bind(1_000 * 3_600_000_i64)
+        .bind(id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
+/// The agent answers the member (a public reply: it stops the first-response clock).
+async fn answer(app: &TestApp, agent: &reqwest::Client, id: i64) {
+    let res = app
+        .call(
+            agent,
+            "reply_ticket",
+            &[("id", &id.to_string()), ("body", "Here is what to do.")],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+async fn close(app: &TestApp, agent: &reqwest::Client, id: i64) {
+    let res = app
+        .call(agent, "close_ticket", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn sla_compliance_counts_targets_met_and_missed_and_the_tier_filter_narrows_it() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("admin").await;
+    let silver = app.logged_in("silver").await;
+    let diamond = app.logged_in("diamond").await;
+    let agent = app.logged_in("agent").await;
+    // Silver, answered at once and closed in time: both targets met.
+    let quick = submit_ok(&app, &silver, "Quick one", "en", "Answered right away.").await;
+    answer(&app, &agent, quick).await;
+    close(&app, &agent, quick).await;
+    // Silver, never answered before its deadline passed, closed long after its resolution
+    // target: both missed, though nobody answered at all.
+    let forgotten = submit_ok(&app, &silver, "Forgotten one", "en", "Nobody looked.").await;
+    first_response_overdue(&app, forgotten).await;
+    resolution_overspent(&app, forgotten).await;
+    close(&app, &agent, forgotten).await;
+    // Silver, unanswered but still within its target: neither met nor missed yet, so not counted.
+    let fresh = submit_ok(&app, &silver, "Fresh one", "en", "Filed a moment ago.").await;
+    // Diamond, answered after the deadline passed, then closed in time.
+    let late = submit_ok(&app, &diamond, "Late one", "en", "Answered too late.").await;
+    first_response_overdue(&app, late).await;
+    answer(&app, &agent, late).await;
+    close(&app, &agent, late).await;
+
+    // The ticket page agrees with what the report will count.
+    let d = detail(&app, &agent, late).await;
+    let first = d.desk.as_ref().unwrap().sla.first_response;
+    assert_eq!(
+        first.map(|(_, in_time)| in_time),
+        Some(false),
+        "late answer"
+    );
+    let d = detail(&app, &agent, fresh).await;
+    assert!(d.desk.as_ref().unwrap().sla.first_pending);
+
+    let share = |part, total| app::domain::Share { part, total };
+    let (_, all) = today_figures(&app, &admin, &[]).await;
+    // First response: quick met; forgotten and late missed; fresh not due yet.
+    assert_eq!(all.first_response_met, share(1, 3));
+    assert_eq!(all.first_response_met.percent(), Some(33));
+    // Resolution: quick and late in time, forgotten late; fresh is not closed.
+    assert_eq!(all.resolution_met, share(2, 3));
+    assert_eq!(
+        all.first_response.count, 2,
+        "two tickets got a first answer"
+    );
+
+    // Silver's tickets only: Diamond's late answer is not counted with them...
+    let (_, silver_only) = today_figures(&app, &admin, &[("tier", "silver")]).await;
+    assert_eq!(silver_only.first_response_met, share(1, 2));
+    assert_eq!(silver_only.resolution_met, share(1, 2));
+    assert_eq!(silver_only.days[0].opened, 3);
+    // ...and Diamond's figures hold it alone.
+    let (_, diamond_only) = today_figures(&app, &admin, &[("tier", "diamond")]).await;
+    assert_eq!(diamond_only.first_response_met, share(0, 1));
+    assert_eq!(diamond_only.resolution_met, share(1, 1));
+    assert_eq!(diamond_only.days[0].opened, 1);
+    // A rank with no tickets has nothing to count (no percentage rather than 0 %).
+    let (_, gold_only) = today_figures(&app, &admin, &[("tier", "gold")]).await;
+    assert_eq!(gold_only.first_response_met, share(0, 0));
+    assert_eq!(gold_only.first_response_met.percent(), None);
 }

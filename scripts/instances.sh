@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make instances`: the deployment test alone (server/tests/it/deployment.rs): two server
+# processes on one PostgreSQL database and one SeaweedFS bucket behind a small load balancer,
+# one killed with SIGKILL mid-chat. `make test` runs it too, in its PostgreSQL pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export LEPTOS_OUTPUT_NAME=desk
+scripts/mail-server.sh start
+scripts/s3-server.sh start
+trap 'scripts/mail-server.sh stop; scripts/s3-server.sh stop' EXIT
+TEST_DATABASE=postgres TEST_PG_URL="${TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}" \
+  cargo test -p server --test it deployment -- --nocapture
