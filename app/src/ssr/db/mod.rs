@@ -88,7 +88,29 @@ impl Db {
             ));
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
+        let db = Db {
+            pool: Self::open_pool(options.clone(), backend).await?,
+            backend,
+        };
+        db.migrate().await?;
+        if backend == Backend::Sqlite {
+            // The connections that ran the migrations loaded no FTS5 settings (the tables came
+            // later) or stale ones (a later migration changed the schema): their first ticket
+            // would fail "locked" while another writer works. Fresh ones load them on connect.
+            db.pool.close().await;
+            return Ok(Db {
+                pool: Self::open_pool(options, backend).await?,
+                backend,
+            });
+        }
+        Ok(db)
+    }
+
+    async fn open_pool(
+        options: AnyConnectOptions,
+        backend: Backend,
+    ) -> Result<AnyPool, sqlx::Error> {
+        AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             // Short: when the database is down a request should fail fast (503), not hang.
             .acquire_timeout(Duration::from_secs(3))
@@ -118,10 +140,7 @@ impl Db {
                 })
             })
             .connect_with(options)
-            .await?;
-        let db = Db { pool, backend };
-        db.migrate().await?;
-        Ok(db)
+            .await
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {
