@@ -5,6 +5,8 @@
 # until both answer; `stop` ends it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=background.sh
+source scripts/background.sh
 smtp=${TEST_SMTP_PORT:-1025}
 api=${TEST_MAIL_API_PORT:-1080}
 pidfile=${TMPDIR:-/tmp}/desk-maildev-$api.pid
@@ -22,20 +24,17 @@ start)
   end2end/node_modules/.bin/maildev --ip 127.0.0.1 --web-ip 127.0.0.1 -s "$smtp" -w "$api" \
     --silent >"${TMPDIR:-/tmp}/desk-maildev-$api.log" 2>&1 &
   echo $! >"$pidfile"
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$api/email" >/dev/null 2>&1 \
-      && timeout 1 bash -c "</dev/tcp/127.0.0.1/$smtp" 2>/dev/null && break
-    sleep 0.2
-  done
-  curl -fs "http://127.0.0.1:$api/email" >/dev/null || {
+  both_up() {
+    curl -fs "http://127.0.0.1:$api/email" && timeout 1 bash -c "</dev/tcp/127.0.0.1/$smtp"
+  }
+  wait_until 100 both_up || {
     cat "${TMPDIR:-/tmp}/desk-maildev-$api.log" >&2
     exit 1
   }
   echo "==> maildev on :$smtp (API :$api)"
   ;;
 stop)
-  [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
-  rm -f "$pidfile"
+  stop_pidfile "$pidfile"
   ;;
 *)
   echo "usage: $0 start|stop" >&2

@@ -5,6 +5,8 @@
 # document answers; `stop` ends it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=background.sh
+source scripts/background.sh
 port=${TEST_OIDC_PORT:-4455}
 pidfile=${TMPDIR:-/tmp}/desk-oidc-$port.pid
 log=${TMPDIR:-/tmp}/desk-oidc-$port.log
@@ -22,19 +24,14 @@ start)
   fi
   TEST_OIDC_PORT=$port node end2end/fixtures/oidc-provider.mjs >"$log" 2>&1 &
   echo $! >"$pidfile"
-  for _ in $(seq 1 100); do
-    curl -fs "$discovery" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  curl -fs "$discovery" >/dev/null || {
+  wait_until 100 curl -fs "$discovery" || {
     cat "$log" >&2
     exit 1
   }
   echo "==> OpenID Provider on :$port"
   ;;
 stop)
-  [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
-  rm -f "$pidfile"
+  stop_pidfile "$pidfile"
   ;;
 *)
   echo "usage: $0 start|stop" >&2
