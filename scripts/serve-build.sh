@@ -7,22 +7,22 @@
 # SERVE_OIDC=1 it also lets members sign in through the tests' OpenID Provider.
 data=$(mktemp -d)
 port=${SERVE_PORT:-3200}
-mail_env=()
+extra_env=()
 if [ "${SERVE_MAIL:-0}" = 1 ]; then
-  mail_env=(APP_SMTP_URL="smtp://127.0.0.1:${TEST_SMTP_PORT:-1025}" APP_MAIL_POLL_MS=200
+  extra_env=(APP_SMTP_URL="smtp://127.0.0.1:${TEST_SMTP_PORT:-1025}" APP_MAIL_POLL_MS=200
     APP_INBOUND_SMTP_ADDR="127.0.0.1:${SERVE_INBOUND_PORT:-2525}" APP_REPLY_DOMAIN=reply.e2e.example.com
     APP_PUSH_SERVICES=127.0.0.1)
 fi
 # With SERVE_OIDC=1 members may also sign in through the tests' OpenID Provider
 # (scripts/oidc-server.sh).
 if [ "${SERVE_OIDC:-0}" = 1 ]; then
-  mail_env+=(APP_OIDC_ISSUER="http://127.0.0.1:${TEST_OIDC_PORT:-4455}" APP_OIDC_CLIENT_ID=desk
+  extra_env+=(APP_OIDC_ISSUER="http://127.0.0.1:${TEST_OIDC_PORT:-4455}" APP_OIDC_CLIENT_ID=desk
     APP_OIDC_CLIENT_SECRET=desk-oidc-test-secret APP_OIDC_SCOPES="email profile member"
     APP_OIDC_TIER_CLAIM=member_tier APP_OIDC_MEMBER_NUMBER_CLAIM=member_no)
 fi
 LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD LEPTOS_OUTPUT_NAME=desk \
   APP_LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/desk.db" \
-  APP_ATTACHMENTS_DIR="$data/attachments" APP_DEMO=1 RUST_LOG=warn env ${mail_env[@]+"${mail_env[@]}"} \
+  APP_ATTACHMENTS_DIR="$data/attachments" APP_DEMO=1 RUST_LOG=warn env ${extra_env[@]+"${extra_env[@]}"} \
   "target/${SERVE_PROFILE:-release}/server" >"$data/server.log" 2>&1 &
 server_pid=$!
 # On exit: stop the server, remove its folder, then whatever the caller already does on exit.

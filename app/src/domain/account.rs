@@ -180,3 +180,56 @@ pub struct TwoStepStatus {
     /// yet: they are signed in once it is set up.
     pub setting_up: bool,
 }
+
+/// Why a sign-in through the member system (the company's identity provider) ended on the
+/// login page instead: the server puts the code in the address (`/login?sso=<code>`) and the
+/// page words it, so both read this one list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInProblem {
+    /// No sign-in was started in this browser, it is stale, or its state does not match.
+    State,
+    /// The provider answered with an OAuth error (`access_denied`, ...).
+    Provider,
+    /// The provider could not be reached, or its discovery document is unusable.
+    Unreachable,
+    /// The code exchange failed, or the ID token did not pass its checks.
+    Token,
+    /// The tier claim is missing or names no tier this desk knows.
+    UnknownTier,
+    /// The claims lack something the desk needs (email, name) or carry it malformed.
+    Profile,
+    /// The account the identity leads to is switched off.
+    Disabled,
+    /// The identity leads to a staff account: staff sign in with their password.
+    Staff,
+}
+
+impl SignInProblem {
+    const ALL: [SignInProblem; 8] = [
+        SignInProblem::State,
+        SignInProblem::Provider,
+        SignInProblem::Unreachable,
+        SignInProblem::Token,
+        SignInProblem::UnknownTier,
+        SignInProblem::Profile,
+        SignInProblem::Disabled,
+        SignInProblem::Staff,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SignInProblem::State => "state",
+            SignInProblem::Provider => "provider",
+            SignInProblem::Unreachable => "unreachable",
+            SignInProblem::Token => "token",
+            SignInProblem::UnknownTier => "tier",
+            SignInProblem::Profile => "profile",
+            SignInProblem::Disabled => "disabled",
+            SignInProblem::Staff => "staff",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SignInProblem> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}

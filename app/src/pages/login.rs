@@ -84,20 +84,24 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The words for each way a sign-in through the member system can end on this page.
 fn sso_message(i18n: I18nContext<Locale>, code: &str, reason: Option<&str>) -> String {
-    match code {
-        "state" => t_string!(i18n, sso_state).to_string(),
-        "provider" if reason == Some("access_denied") => t_string!(i18n, sso_cancelled).to_string(),
-        "provider" => t_string!(
+    use crate::domain::SignInProblem as P;
+    // An unknown code (an old or hand-made link) reads as the general failure.
+    match P::from_code(code).unwrap_or(P::Token) {
+        P::State => t_string!(i18n, sso_state).to_string(),
+        P::Provider if reason == Some("access_denied") => {
+            t_string!(i18n, sso_cancelled).to_string()
+        }
+        P::Provider => t_string!(
             i18n,
             sso_provider,
             reason = reason.unwrap_or("?").to_string()
         )
         .to_string(),
-        "unreachable" => t_string!(i18n, sso_unreachable).to_string(),
-        "tier" => t_string!(i18n, sso_tier).to_string(),
-        "profile" => t_string!(i18n, sso_profile).to_string(),
-        "disabled" => t_string!(i18n, sso_disabled).to_string(),
-        "staff" => t_string!(i18n, sso_staff).to_string(),
-        _ => t_string!(i18n, sso_token).to_string(),
+        P::Unreachable => t_string!(i18n, sso_unreachable).to_string(),
+        P::Token => t_string!(i18n, sso_token).to_string(),
+        P::UnknownTier => t_string!(i18n, sso_tier).to_string(),
+        P::Profile => t_string!(i18n, sso_profile).to_string(),
+        P::Disabled => t_string!(i18n, sso_disabled).to_string(),
+        P::Staff => t_string!(i18n, sso_staff).to_string(),
     }
 }

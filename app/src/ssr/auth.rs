@@ -377,10 +377,7 @@ pub async fn log_in_with_code(code: String) -> Result<CurrentUser, AppError> {
     super::two_factor::check_sign_in_code(&st, user.id, &user.username, &client, &code)
         .await
         .map_err(fail)?;
-    session.cycle_id().await?;
-    session.remove::<(i64, i64)>(PENDING_KEY).await?;
-    session.insert(USER_KEY, user.id).await?;
-    session.insert(SEEN_KEY, now).await?;
+    sign_in_session(&session, user.id).await?;
     tracing::info!(user = %user.username, "signed in with a code");
     Ok(user)
 }

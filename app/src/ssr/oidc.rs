@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 use super::config::{ClaimNames, OidcConfig};
-use crate::domain::{DisplayName, Email, MemberNumber, Tier};
+use crate::domain::{DisplayName, Email, MemberNumber, SignInProblem, Tier};
 
 /// How long the provider's discovery document and keys are trusted before being read again.
 const METADATA_TTL: Duration = Duration::from_secs(600);
@@ -72,40 +72,23 @@ pub struct Pending {
     pub at: i64,
 }
 
-/// Why a sign-in through the provider did not happen. Each has its own message on the login
-/// page (`/login?sso=<code>`).
+/// Why a sign-in through the provider did not happen: the problem the login page words, and
+/// for the provider's own refusals, its OAuth error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    /// No sign-in was started in this browser, it is stale, or the state does not match.
-    State,
-    /// The provider answered the callback with an OAuth error (`access_denied`, ...).
+    Problem(SignInProblem),
     Provider(String),
-    /// The provider could not be reached, or its discovery document is unusable.
-    Unreachable,
-    /// The code exchange failed, or the ID token did not pass its checks.
-    Token,
-    /// The tier claim is missing or names no tier this desk knows.
-    UnknownTier,
-    /// The claims lack something the desk needs (email, name) or carry it malformed.
-    Profile,
-    /// The account the identity leads to is switched off.
-    Disabled,
-    /// The identity leads to a staff account: staff sign in with their password.
-    Staff,
 }
 
 impl Failure {
-    /// The code in the login page's address.
-    pub fn code(&self) -> &str {
+    pub const STATE: Failure = Failure::Problem(SignInProblem::State);
+    pub const UNREACHABLE: Failure = Failure::Problem(SignInProblem::Unreachable);
+    pub const TOKEN: Failure = Failure::Problem(SignInProblem::Token);
+
+    pub fn problem(&self) -> SignInProblem {
         match self {
-            Failure::State => "state",
-            Failure::Provider(_) => "provider",
-            Failure::Unreachable => "unreachable",
-            Failure::Token => "token",
-            Failure::UnknownTier => "tier",
-            Failure::Profile => "profile",
-            Failure::Disabled => "disabled",
-            Failure::Staff => "staff",
+            Failure::Problem(p) => *p,
+            Failure::Provider(_) => SignInProblem::Provider,
         }
     }
 }
@@ -168,13 +151,13 @@ impl Oidc {
         }
         let issuer = IssuerUrl::new(self.0.config.issuer.clone()).map_err(|e| {
             tracing::error!(error = %e, "APP_OIDC_ISSUER is not a URL");
-            Failure::Unreachable
+            Failure::UNREACHABLE
         })?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.0.http)
             .await
             .map_err(|e| {
                 tracing::warn!(error = %e, "identity provider discovery failed");
-                Failure::Unreachable
+                Failure::UNREACHABLE
             })?;
         *cached = Some((metadata.clone(), Instant::now()));
         Ok(metadata)
@@ -187,7 +170,7 @@ impl Oidc {
     ) -> Result<DeskClient, Failure> {
         let redirect = RedirectUrl::new(redirect.to_string()).map_err(|e| {
             tracing::error!(error = %e, "the sign-in callback address is not a URL");
-            Failure::Unreachable
+            Failure::UNREACHABLE
         })?;
         Ok(CoreClient::from_provider_metadata(
             metadata,
@@ -232,7 +215,7 @@ impl Oidc {
         let client = self.client(self.metadata(false).await?, &pending.redirect)?;
         let token_failed = |e: &dyn std::fmt::Display| {
             tracing::warn!(error = %e, "identity provider: the code exchange failed");
-            Failure::Token
+            Failure::TOKEN
         };
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
@@ -243,7 +226,7 @@ impl Oidc {
             .map_err(|e| token_failed(&e))?;
         let id_token = tokens.id_token().ok_or_else(|| {
             tracing::warn!("identity provider: no ID token in the token answer");
-            Failure::Token
+            Failure::TOKEN
         })?;
         let nonce = Nonce::new(pending.nonce.clone());
         let first = id_token
@@ -271,10 +254,10 @@ impl Oidc {
                 .map_err(|e| rejected(&e))?;
             if actual != *expected {
                 tracing::warn!("identity provider: the access token hash does not match");
-                return Err(Failure::Token);
+                return Err(Failure::TOKEN);
             }
         }
-        let mut all = jwt_payload(&id_token.to_string()).ok_or(Failure::Token)?;
+        let mut all = jwt_payload(&id_token.to_string()).ok_or(Failure::TOKEN)?;
         if let Ok(request) = client.user_info(
             tokens.access_token().clone(),
             Some(claims.subject().clone()),
@@ -282,7 +265,7 @@ impl Oidc {
             let info: UserInfoClaims<OtherClaims, CoreGenderClaim> =
                 request.request_async(&self.0.http).await.map_err(|e| {
                     tracing::warn!(error = %e, "identity provider: userinfo failed");
-                    Failure::Token
+                    Failure::TOKEN
                 })?;
             if let Ok(Value::Object(more)) = serde_json::to_value(&info) {
                 all.extend(more);
@@ -299,7 +282,7 @@ impl Oidc {
 
 fn rejected(e: &dyn std::fmt::Display) -> Failure {
     tracing::warn!(error = %e, "identity provider: the ID token was refused");
-    Failure::Token
+    Failure::TOKEN
 }
 
 /// The claims of a JWT whose signature has already been checked.
@@ -332,15 +315,17 @@ pub fn profile_from_claims(
 ) -> Result<Profile, Failure> {
     let tier = text_claim(claims, &names.tier)
         .and_then(|t| Tier::parse(&t).ok())
-        .ok_or(Failure::UnknownTier)?;
+        .ok_or(Failure::Problem(SignInProblem::UnknownTier))?;
     let email = text_claim(claims, &names.email)
         .and_then(|e| Email::parse(&e).ok())
-        .ok_or(Failure::Profile)?;
+        .ok_or(Failure::Problem(SignInProblem::Profile))?;
     let display_name = text_claim(claims, &names.name)
         .and_then(|n| DisplayName::parse(&n).ok())
-        .ok_or(Failure::Profile)?;
+        .ok_or(Failure::Problem(SignInProblem::Profile))?;
     let member_number = match text_claim(claims, &names.member_number) {
-        Some(n) => Some(MemberNumber::parse(&n).map_err(|_| Failure::Profile)?),
+        Some(n) => {
+            Some(MemberNumber::parse(&n).map_err(|_| Failure::Problem(SignInProblem::Profile))?)
+        }
         None => None,
     };
     let language = text_claim(claims, &names.language).and_then(|l| {
@@ -402,25 +387,25 @@ mod tests {
         let mut c = claims(base.clone());
         assert_eq!(
             profile_from_claims("i", "s", &c, &names),
-            Err(Failure::UnknownTier)
+            Err(Failure::Problem(SignInProblem::UnknownTier))
         );
         c.insert("tier".into(), "bronze".into());
         assert_eq!(
             profile_from_claims("i", "s", &c, &names),
-            Err(Failure::UnknownTier)
+            Err(Failure::Problem(SignInProblem::UnknownTier))
         );
         c.insert("tier".into(), "gold".into());
         c.insert("email".into(), "not-an-email".into());
         assert_eq!(
             profile_from_claims("i", "s", &c, &names),
-            Err(Failure::Profile)
+            Err(Failure::Problem(SignInProblem::Profile))
         );
         let mut c = claims(base);
         c.insert("tier".into(), "gold".into());
         c.insert("member_number".into(), "12-AB".into());
         assert_eq!(
             profile_from_claims("i", "s", &c, &names),
-            Err(Failure::Profile)
+            Err(Failure::Problem(SignInProblem::Profile))
         );
         c.remove("member_number");
         c.insert("locale".into(), "fr".into());

@@ -18,12 +18,7 @@ struct Server {
 }
 
 async fn start_server(database_url: &str, files: &Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = format!("127.0.0.1:{}", free_port());
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_server"))
         .current_dir(workspace)
@@ -38,20 +33,8 @@ async fn start_server(database_url: &str, files: &Path) -> Server {
         .kill_on_drop(true)
         .spawn()
         .expect("server binary starts");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let up = client
-            .get(format!("http://{addr}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200);
-        if up {
-            return Server { child, addr };
-        }
-        assert!(Instant::now() < deadline, "server did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_healthy(&addr, Duration::from_secs(30)).await;
+    Server { child, addr }
 }
 
 async fn login(addr: &str) -> reqwest::Client {

@@ -4,14 +4,13 @@
 //! answers. Instance A is killed with SIGKILL in the middle of a chat; the member's socket
 //! comes back through the balancer to B and nothing is lost. `make instances` runs it alone.
 //! PostgreSQL only: SQLite is one process's database.
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::domain::{ChatStatus, ClientFrame, ServerFrame};
 use futures::StreamExt;
 use reqwest::Client;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::{Child, Command};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::common::*;
 
@@ -25,14 +24,6 @@ impl Instance {
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The server binary with the settings every instance shares: the database, the bucket (one
@@ -64,20 +55,8 @@ async fn start_instance(database_url: &str, prefix: &str, seed: bool) -> Instanc
         .kill_on_drop(true)
         .spawn()
         .expect("server binary starts");
-    let probe = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let up = probe
-            .get(format!("http://{addr}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200);
-        if up {
-            return Instance { child, addr };
-        }
-        assert!(Instant::now() < deadline, "instance {addr} did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_healthy(&addr, Duration::from_secs(60)).await;
+    Instance { child, addr }
 }
 
 /// A load balancer as small as it gets: each new TCP connection goes to the first backend
@@ -99,36 +78,6 @@ async fn balancer(backends: Vec<String>) -> String {
         }
     });
     addr
-}
-
-/// Signs in at `base` and returns the client and its session cookie (for sockets).
-async fn sign_in(base: &str, username: &str) -> (Client, String) {
-    let client = Client::builder().cookie_store(true).build().unwrap();
-    let res = client
-        .post(format!("http://{base}/api/login"))
-        .form(&[("username", username), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        res.status().is_success(),
-        "login {username}: {}",
-        res.status()
-    );
-    let cookie = session_cookie(&res).expect("session cookie");
-    (client, cookie)
-}
-
-async fn socket(base: &str, cookie: &str, chat: i64) -> Ws {
-    let mut req = format!("ws://{base}/chats/{chat}/socket")
-        .into_client_request()
-        .unwrap();
-    let header = format!("{}={cookie}", app::ssr::auth::SESSION_COOKIE);
-    req.headers_mut().insert("cookie", header.parse().unwrap());
-    tokio_tungstenite::connect_async(req)
-        .await
-        .expect("socket")
-        .0
 }
 
 async fn say(ws: &mut Ws, body: &str) {
@@ -175,8 +124,9 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     let lb = balancer(vec![a.addr.clone(), b.addr.clone()]).await;
 
     // Sessions are shared: signed in through the balancer (on A), known to B.
-    let (member, member_cookie) = sign_in(&lb, "silver").await;
+    let member = person_at(&lb, "silver").await;
     let me = member
+        .http
         .post(b.url("/api/whoami"))
         .send()
         .await
@@ -191,6 +141,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     screenshot.extend_from_slice(prefix.as_bytes());
     let token = format!("Deploy {}", &prefix[7..15]);
     let res = member
+        .http
         .post(a.url("/api/submit_ticket"))
         .multipart(multipart(
             &[
@@ -206,7 +157,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let ticket: i64 = res.json().await.unwrap();
     let detail: app::domain::TicketDetail = post(
-        &member,
+        &member.http,
         b.url("/api/get_ticket"),
         &[("id", &ticket.to_string())],
     )
@@ -216,6 +167,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     .unwrap();
     let file = detail.attachments.first().expect("the screenshot").id;
     let res = member
+        .http
         .get(b.url(&format!("/attachments/{file}")))
         .send()
         .await
@@ -248,11 +200,16 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     );
 
     // A chat: the member through the balancer (on A), the agent on B.
-    let (agent, agent_cookie) = sign_in(&b.addr, "agent").await;
-    let res = post(&agent, b.url("/api/set_presence"), &[("online", "true")]).await;
+    let agent = person_at(&b.addr, "agent").await;
+    let res = post(
+        &agent.http,
+        b.url("/api/set_presence"),
+        &[("online", "true")],
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let res = post(
-        &member,
+        &member.http,
         format!("http://{lb}/api/start_chat"),
         &[
             ("name", "Sofía"),
@@ -265,17 +222,17 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
         app::domain::ChatStart::Started { id } => id,
         other => panic!("chat not started: {other:?}"),
     };
-    let mut member_ws = socket(&lb, &member_cookie, chat).await;
+    let mut member_ws = connect_at(&lb, &member, chat).await.expect("socket");
     send(&mut member_ws, &ClientFrame::Resume { after: 0 }).await;
     let res = post(
-        &agent,
+        &agent.http,
         b.url("/api/accept_chat"),
         &[("id", &chat.to_string())],
     )
     .await;
     assert_eq!(res.status(), 200);
     next_state(&mut member_ws, |h, _| h.status == ChatStatus::Active).await;
-    let mut agent_ws = socket(&b.addr, &agent_cookie, chat).await;
+    let mut agent_ws = connect_at(&b.addr, &agent, chat).await.expect("socket");
     send(&mut agent_ws, &ClientFrame::Resume { after: 0 }).await;
 
     say(&mut member_ws, "before: it is Firefox").await;
@@ -296,7 +253,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     say(&mut agent_ws, "during: are you still there?").await;
 
     // The page reconnects through the balancer (now B) and resumes after what it had.
-    let mut member_ws = socket(&lb, &member_cookie, chat).await;
+    let mut member_ws = connect_at(&lb, &member, chat).await.expect("socket");
     send(&mut member_ws, &ClientFrame::Resume { after: last_seen }).await;
     let missed = hear(&mut member_ws, "during: are you still there?").await;
     assert!(
@@ -308,7 +265,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
 
     // Every message once, in order, as B (and so the database) has it.
     let view: app::domain::ChatView = post(
-        &member,
+        &member.http,
         b.url("/api/get_chat"),
         &[("id", &chat.to_string())],
     )

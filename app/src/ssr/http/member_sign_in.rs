@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::domain::is_local_path;
+use crate::domain::{is_local_path, SignInProblem};
 use crate::ssr::auth::{sign_in_session, user_from_session};
 use crate::ssr::db::{now_ms, ExternalSignIn};
 use crate::ssr::oidc::{Failure, Pending, PENDING_MS};
@@ -81,11 +81,11 @@ pub async fn callback(
         .filter(|p| query.state.as_deref() == Some(p.state.as_str()));
     let Some(pending) = fresh else {
         tracing::warn!("sign-in callback without a matching state (forged, replayed or stale)");
-        return to_login(&Failure::State);
+        return to_login(&Failure::STATE);
     };
     if query.iss.as_deref().is_some_and(|iss| iss != oidc.issuer()) {
         tracing::warn!(iss = ?query.iss, "sign-in callback from another issuer (mix-up)");
-        return to_login(&Failure::Token);
+        return to_login(&Failure::TOKEN);
     }
     if let Some(error) = query.error {
         tracing::info!(
@@ -96,7 +96,7 @@ pub async fn callback(
         return to_login(&Failure::Provider(error));
     }
     let Some(code) = query.code.filter(|c| !c.is_empty()) else {
-        return to_login(&Failure::Token);
+        return to_login(&Failure::TOKEN);
     };
     let profile = match oidc.finish(&pending, &code).await {
         Ok(p) => p,
@@ -106,10 +106,12 @@ pub async fn callback(
         Ok(ExternalSignIn::Account(user)) if user.role.is_staff() => {
             // Staff sign in with their password (and two-step sign-in), never around it.
             tracing::warn!(user = %user.username, "staff account refused through the provider");
-            return to_login(&Failure::Staff);
+            return to_login(&Failure::Problem(SignInProblem::Staff));
         }
         Ok(ExternalSignIn::Account(user)) => user,
-        Ok(ExternalSignIn::Disabled) => return to_login(&Failure::Disabled),
+        Ok(ExternalSignIn::Disabled) => {
+            return to_login(&Failure::Problem(SignInProblem::Disabled))
+        }
         Err(e) => {
             tracing::error!(error = %e, "could not store the member's account");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -134,7 +136,7 @@ pub async fn callback(
 /// The login page, saying why. A provider's error code is passed on only when it looks like
 /// one (OAuth codes are lower-case words), so a crafted link cannot put text on our page.
 fn to_login(failure: &Failure) -> Response {
-    let mut to = format!("/login?sso={}", failure.code());
+    let mut to = format!("/login?sso={}", failure.problem().code());
     if let Failure::Provider(error) = failure {
         let plain = !error.is_empty()
             && error.len() <= 40

@@ -434,3 +434,34 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// A free port for a server process the test starts itself.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until the server process at `addr` (`host:port`) answers its health check; fails the
+/// test after `limit`.
+pub async fn wait_until_healthy(addr: &str, limit: std::time::Duration) {
+    let probe = Client::new();
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let up = probe
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200);
+        if up {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server {addr} did not come up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

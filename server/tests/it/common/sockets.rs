@@ -19,14 +19,33 @@ pub struct Person {
 }
 
 pub async fn person(app: &TestApp, username: &str) -> Person {
-    let http = app.client();
-    let res = app.login(&http, username, PASSWORD).await;
+    person_at(&app.addr.to_string(), username).await
+}
+
+/// Signs in at a server's `host:port` (also one the test started as a process, or a balancer).
+pub async fn person_at(base: &str, username: &str) -> Person {
+    let http = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .post(format!("http://{base}/api/login"))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     let cookie = session_cookie(&res).expect("session cookie");
     Person { http, cookie }
 }
 
 pub async fn connect(app: &TestApp, who: &Person, chat: i64) -> Result<Ws, u16> {
-    let mut req = format!("ws://{}/chats/{chat}/socket", app.addr)
+    connect_at(&app.addr.to_string(), who, chat).await
+}
+
+/// A chat socket at a server's `host:port`.
+pub async fn connect_at(base: &str, who: &Person, chat: i64) -> Result<Ws, u16> {
+    let mut req = format!("ws://{base}/chats/{chat}/socket")
         .into_client_request()
         .unwrap();
     req.headers_mut().insert(
