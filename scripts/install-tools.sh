@@ -10,13 +10,18 @@ TOOLS_DIR="$PWD/.tools"
 
 need_cmd() { command -v "$1" >/dev/null 2>&1; }
 
+# The tools' own release profiles ask for whole-program LTO in one codegen unit, which made
+# cargo-leptos alone take about 15 minutes on 2 cores. They only drive builds, so a plain
+# optimised build is as good for us and much quicker to make.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   echo "==> rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  echo "==> installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes the first time)"
+  echo "==> installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes the first time)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
 fi
 

@@ -62,9 +62,15 @@ JSON
   echo "==> SeaweedFS S3 on :$port, bucket $bucket"
   ;;
 stop)
-  [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  # weed can take a long while over a graceful stop; a store left running on a deleted folder
+  # answers 500 to the next run, so it gets 5 s and is then killed.
+  if [ -f "$pidfile" ]; then
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
   rm -f "$pidfile"
-  sleep 1
   rm -rf "$base"
   ;;
 *)

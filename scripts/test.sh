@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/binaryen/bin:$HOME/.cargo/bin:$PATH"
 export LEPTOS_OUTPUT_NAME=desk
 PG_URL="${TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how far into the run it starts, so a slow CI run shows where the time went.
+step() { printf '\n==> [%ds] %s\n' "$SECONDS" "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -58,3 +59,4 @@ fi
 
 step "end2end (Playwright + Debian chromium)"
 scripts/e2e.sh
+step "done"

@@ -14,6 +14,8 @@ pub struct ChatLive {
     pub typing: RwSignal<Option<String>>,
     pub error: RwSignal<Option<AppError>>,
     pub connected: RwSignal<bool>,
+    /// The socket dropped and a reconnect is pending: the page says so until it is back.
+    pub reconnecting: RwSignal<bool>,
     #[cfg(feature = "hydrate")]
     socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
     #[cfg(feature = "hydrate")]
@@ -32,6 +34,7 @@ impl ChatLive {
             typing: RwSignal::new(None),
             error: RwSignal::new(None),
             connected: RwSignal::new(false),
+            reconnecting: RwSignal::new(false),
             #[cfg(feature = "hydrate")]
             socket: StoredValue::new_local(None),
             #[cfg(feature = "hydrate")]
@@ -150,6 +153,7 @@ fn open_socket(live: ChatLive) {
     let for_open = ws.clone();
     let on_open = Closure::<dyn FnMut()>::new(move || {
         let _ = live.connected.try_set(true);
+        let _ = live.reconnecting.try_set(false);
         let after = live
             .messages
             .try_with_untracked(|m| m.last().map(|m| m.id).unwrap_or(0))
@@ -186,6 +190,7 @@ fn open_socket(live: ChatLive) {
             if !ended {
                 // Growing, randomised waits: after a deploy every phone loses its socket at once,
                 // and they should not all come back in the same second, again and again.
+                let _ = live.reconnecting.try_set(true);
                 let attempt = live.retries.try_get_value().unwrap_or(0);
                 let _ = live.retries.try_set_value(attempt.saturating_add(1));
                 let wait = crate::domain::reconnect_delay(attempt, js_sys::Math::random());

@@ -175,6 +175,9 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
             aria-label=move || t_string!(i18n, chat_messages).to_string()>
             <ol class="chat-log">{messages}</ol>
         </div>
+        <p class="chat-connection" role="status">
+            {move || live.reconnecting.get().then(|| t_string!(i18n, chat_reconnecting).to_string())}
+        </p>
         <p class="typing" aria-live="polite">
             {move || live.typing.get().map(|name| t_string!(i18n, chat_typing, name = name).to_string())}
         </p>
