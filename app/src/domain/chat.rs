@@ -151,6 +151,24 @@ pub struct QueueInfo {
     pub offer_ticket: bool,
 }
 
+/// A queued chat's line: its place, the agents online, the estimated wait, and whether to offer
+/// a ticket instead (nobody online, or waited past the maximum).
+pub fn queue_line(
+    position: i64,
+    agents_online: i64,
+    recent_waits_secs: &[i64],
+    waited_secs: i64,
+    max_wait_secs: i64,
+) -> QueueInfo {
+    QueueInfo {
+        position,
+        agents_online,
+        estimated_wait_secs: estimate_wait(recent_waits_secs, position, agents_online),
+        waited_secs,
+        offer_ticket: agents_online == 0 || waited_secs >= max_wait_secs,
+    }
+}
+
 /// Estimated wait: the recent average time to answer, times the chats ahead per online agent.
 pub fn estimate_wait(recent_waits_secs: &[i64], position: i64, agents_online: i64) -> Option<i64> {
     if agents_online <= 0 {

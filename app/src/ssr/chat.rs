@@ -4,9 +4,9 @@
 use super::db::{now_ms, AcceptOutcome, MessageOutcome, NewChat, NewTicketSeed, StartOutcome};
 use super::state::AppState;
 use crate::domain::{
-    check_length, estimate_wait, non_english_language, ChatConsole, ChatHead, ChatMessage,
-    ChatStart, ChatStatus, ChatView, CurrentUser, Description, DisplayName, Email, EndReason,
-    Invalid, LiveEvent, MessageBody, QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat,
+    check_length, non_english_language, queue_line, ChatConsole, ChatHead, ChatMessage, ChatStart,
+    ChatStatus, ChatView, CurrentUser, Description, DisplayName, Email, EndReason, Invalid,
+    LiveEvent, MessageBody, QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat,
     BODY_MAX, CHAT_MESSAGE_MAX, TITLE_MAX,
 };
 use crate::error::AppError;
@@ -76,13 +76,13 @@ pub async fn queue_info(st: &AppState, head: &ChatHead) -> Result<Option<QueueIn
     let recent = chats.recent_waits(20).await?;
     let waited_secs = (now - head.created_at).max(0) / 1000;
     let max_wait = st.desk().settings.general.chat_max_wait_secs as i64;
-    Ok(Some(QueueInfo {
+    Ok(Some(queue_line(
         position,
         agents_online,
-        estimated_wait_secs: estimate_wait(&recent, position, agents_online),
+        &recent,
         waited_secs,
-        offer_ticket: agents_online == 0 || waited_secs >= max_wait,
-    }))
+        max_wait,
+    )))
 }
 
 /// The pre-chat form. A question confidently not in English gets the ticket offer first, unless

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
 use super::db::{Backend, Db};
+use super::queue_board::QueueSnapshot;
 use crate::domain::LiveEvent;
 
 const CHANNEL: &str = "desk_live";
@@ -18,8 +19,10 @@ const CHANNEL: &str = "desk_live";
 struct Channels {
     /// What pages hear (server-sent events).
     pages: broadcast::Sender<LiveEvent>,
-    /// Queue moves only: what a chat socket follows besides its own chat.
+    /// Queue moves: what the queue board follows (`queue_board`).
     queue: broadcast::Sender<LiveEvent>,
+    /// What every chat socket hears besides its own chat (an account changed, read afresh).
+    sockets: broadcast::Sender<LiveEvent>,
     /// One channel per chat with a socket open on this instance, so a message wakes the two
     /// sockets of its chat and not every socket on the instance.
     chats: Mutex<HashMap<i64, broadcast::Sender<LiveEvent>>>,
@@ -34,16 +37,19 @@ impl Channels {
     }
 
     /// Hands an event to this instance's listeners: the chat's own channel for chat events, the
-    /// queue channel for queue moves, the page channel for what pages follow (a chat's messages
-    /// and typing are not among them).
+    /// queue board for queue moves, every socket for what they all must hear, the page channel
+    /// for what pages follow (a chat's messages and typing are not among them).
     fn deliver(&self, event: LiveEvent) {
         if let Some(chat_id) = event.chat_id() {
             if let Some(channel) = self.chats().get(&chat_id) {
                 let _ = channel.send(event.clone());
             }
         }
-        if event == LiveEvent::ChatQueue || event.for_every_socket() {
+        if event == LiveEvent::ChatQueue || event == LiveEvent::Resync {
             let _ = self.queue.send(event.clone());
+        }
+        if event.for_every_socket() {
+            let _ = self.sockets.send(event.clone());
         }
         if event.for_pages() {
             let _ = self.pages.send(event);
@@ -57,19 +63,25 @@ pub struct Hub {
     db: Db,
     /// Set at shutdown: open event streams end, so a graceful shutdown does not wait forever.
     closing: Arc<watch::Sender<bool>>,
+    /// Where each queued chat stands, read once per queue move for all sockets.
+    board: watch::Receiver<Arc<QueueSnapshot>>,
 }
 
 impl Hub {
     /// Starts the PostgreSQL listener when the database is PostgreSQL.
     pub async fn start(db: Db, database_url: &str) -> Result<Hub, sqlx::Error> {
+        let channels = Arc::new(Channels {
+            pages: broadcast::channel(1024).0,
+            queue: broadcast::channel(64).0,
+            sockets: broadcast::channel(64).0,
+            chats: Mutex::default(),
+        });
+        let board = super::queue_board::start(db.clone(), channels.queue.subscribe());
         let hub = Hub {
-            channels: Arc::new(Channels {
-                pages: broadcast::channel(1024).0,
-                queue: broadcast::channel(64).0,
-                chats: Mutex::default(),
-            }),
+            channels,
             db,
             closing: Arc::new(watch::Sender::new(false)),
+            board,
         };
         if hub.db.backend == Backend::Postgres {
             let listener = listen(database_url).await?;
@@ -104,7 +116,12 @@ impl Hub {
         self.channels.pages.subscribe()
     }
 
-    /// What one chat's socket follows: that chat's events, and the queue moving.
+    /// The newest queue board, and word of each new one.
+    pub fn queue_board(&self) -> watch::Receiver<Arc<QueueSnapshot>> {
+        self.board.clone()
+    }
+
+    /// What one chat's socket follows: that chat's events, and what every socket hears.
     pub fn subscribe_chat(&self, chat_id: i64) -> ChatFeed {
         let own = self
             .channels
@@ -115,7 +132,7 @@ impl Hub {
         ChatFeed {
             chat_id,
             own: Some(own),
-            queue: self.channels.queue.subscribe(),
+            everyone: self.channels.sockets.subscribe(),
             channels: self.channels.clone(),
         }
     }
@@ -174,12 +191,12 @@ async fn follow(
 pub struct ChatFeed {
     chat_id: i64,
     own: Option<broadcast::Receiver<LiveEvent>>,
-    queue: broadcast::Receiver<LiveEvent>,
+    everyone: broadcast::Receiver<LiveEvent>,
     channels: Arc<Channels>,
 }
 
 impl ChatFeed {
-    /// The next event for this chat: its own, or a queue move. `Err(Lagged)` means some were
+    /// The next event for this chat: its own, or one for every socket. `Err(Lagged)` means some were
     /// missed (read the chat again); `Err(Closed)` that the hub is gone.
     pub async fn recv(&mut self) -> Result<LiveEvent, broadcast::error::RecvError> {
         let Some(own) = self.own.as_mut() else {
@@ -187,7 +204,7 @@ impl ChatFeed {
         };
         tokio::select! {
             event = own.recv() => event,
-            event = self.queue.recv() => event,
+            event = self.everyone.recv() => event,
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod passwords;
 pub mod people;
 pub mod push;
 pub mod queue_actions;
+pub mod queue_board;
 pub mod quota;
 pub mod ratings;
 pub mod reminders;

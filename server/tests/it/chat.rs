@@ -589,3 +589,49 @@ async fn on_postgres_two_instances_behave_as_one() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_queue_move_is_read_once_and_every_waiting_member_hears_their_new_place() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let mut waiting = Vec::new();
+    for n in 0..6 {
+        let (username, _) = own_member(&app, &format!("wait{n}")).await;
+        let member = person(&app, &username).await;
+        let chat = start_ok(&app, &member, QUESTION).await;
+        waiting.push((member, chat));
+    }
+    let mut sockets = Vec::new();
+    for (place, (member, chat)) in waiting.iter().enumerate() {
+        let mut ws = open(&app, member, *chat, 0).await;
+        let place = place as i64 + 1;
+        next_state(&mut ws, |_, pos| pos == Some(place)).await;
+        sockets.push(ws);
+    }
+    let board = app.state.hub.queue_board();
+    // Settled: nothing is still being read from the chats started above.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let reads_before = board.borrow().reads;
+
+    // The first in line leaves: the five behind each hear their own new place.
+    let res = call(
+        &app,
+        &waiting[0].0,
+        "end_chat",
+        &[("id", &waiting[0].1.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    for (place, ws) in sockets.iter_mut().enumerate().skip(1) {
+        let place = place as i64;
+        next_state(ws, |_, pos| pos == Some(place)).await;
+    }
+    // One read of the queue served all five (a second only if the periodic refresh fell in
+    // between); before the board each socket read the queue itself, four queries each.
+    let reads = board.borrow().reads - reads_before;
+    assert!(
+        (1..=2).contains(&reads),
+        "{reads} reads of the queue for one move"
+    );
+}

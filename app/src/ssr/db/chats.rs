@@ -179,6 +179,14 @@ impl ChatRepo<'_> {
         rows::all(rows)
     }
 
+    /// The queued chats' ids, first in line first.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn queued_ids(&self) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("select id from chats where status = 'queued' order by created_at, id")
+            .fetch_all(self.0)
+            .await
+    }
+
     /// 1-based place of a queued chat (ties broken by id, as the queue is ordered).
     #[tracing::instrument(skip_all, err)]
     pub async fn position(&self, head: &ChatHead) -> Result<i64, sqlx::Error> {

@@ -14,17 +14,22 @@ use tower_sessions::Session;
 use tower_sessions::session::Id;
 
 use super::refusal;
-use crate::domain::{ChatStatus, ClientFrame, CurrentUser, LiveEvent, ServerFrame};
+use crate::domain::{ChatHead, ChatStatus, ClientFrame, CurrentUser, LiveEvent, ServerFrame};
 use crate::error::AppError;
 use crate::ssr::auth::{guard, still_signed_in, Access};
 use crate::ssr::chat::{may_use, parse_chat_text, post_message, queue_info, ONLINE_WINDOW_MS};
 use crate::ssr::db::now_ms;
 use crate::ssr::limits::SlotGuard;
+use crate::ssr::queue_board::QueueSnapshot;
 use crate::ssr::state::AppState;
 
 /// Frames larger than this are refused by the socket itself (a chat message is at most 2000
 /// characters).
 const MAX_FRAME: usize = 16 * 1024;
+/// How much the socket reads at a time. The library's default (128 KiB) is zero-filled for
+/// every socket at its first read: most of what an open chat cost in memory (154 KiB per
+/// socket), for frames that are a few hundred bytes. A larger frame still grows the buffer.
+const READ_CHUNK: usize = 4 * 1024;
 
 pub async fn chat_socket(
     State(state): State<AppState>,
@@ -49,6 +54,7 @@ pub async fn chat_socket(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
     upgrade
+        .read_buffer_size(READ_CHUNK)
         .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .on_upgrade(move |socket| {
@@ -61,6 +67,7 @@ pub async fn chat_socket(
                 sent_up_to: 0,
                 resumed: false,
                 queued: true,
+                head: None,
             };
             run.serve(socket)
         })
@@ -83,11 +90,14 @@ struct ChatSocket {
     /// while it is, so an active or ended chat's socket skips those reads (every socket hears
     /// every queue event).
     queued: bool,
+    /// The chat as last read, kept while it is queued: a queue move changes only its line.
+    head: Option<ChatHead>,
 }
 
 impl ChatSocket {
     async fn serve(mut self, mut socket: WebSocket) {
         let mut events = self.state.hub.subscribe_chat(self.chat_id);
+        let mut board = self.state.hub.queue_board();
         let closed = self.state.hub.closed();
         tokio::pin!(closed);
         let mut tick = tokio::time::interval(Duration::from_secs(15));
@@ -120,8 +130,19 @@ impl ChatSocket {
                     Err(RecvError::Lagged(_)) => self.catch_up().await,
                     Err(RecvError::Closed) => break,
                 },
+                // The queue moved: this chat's line comes from the instance's board, not a query.
+                changed = board.changed(), if self.queued && self.resumed => match changed {
+                    Ok(()) => {
+                        let snapshot = board.borrow_and_update().clone();
+                        self.line_from(&snapshot).await
+                    }
+                    Err(_) => vec![],
+                },
                 // The queue's waited time and ticket offer move with the clock; agents stay online.
-                _ = tick.tick() => self.on_tick().await,
+                _ = tick.tick() => {
+                    let snapshot = board.borrow().clone();
+                    self.on_tick(&snapshot).await
+                }
                 // A phone that went away without closing answers no ping: after two silent
                 // rounds the socket (and its memory) is let go.
                 _ = ping.tick() => {
@@ -222,7 +243,6 @@ impl ChatSocket {
                     self.catch_up().await
                 }
             }
-            LiveEvent::ChatQueue if self.queued => self.state_frame(true).await,
             // This instance may have missed events: send the state and anything new.
             LiveEvent::Resync => self.catch_up().await,
             LiveEvent::ChatTyping {
@@ -236,7 +256,7 @@ impl ChatSocket {
         }
     }
 
-    async fn on_tick(&mut self) -> Vec<ServerFrame> {
+    async fn on_tick(&mut self, board: &QueueSnapshot) -> Vec<ServerFrame> {
         if self.user.role.is_staff() {
             let chats = self.state.db.chats();
             let since = now_ms() - ONLINE_WINDOW_MS;
@@ -247,9 +267,26 @@ impl ChatSocket {
             return vec![];
         }
         if self.resumed && self.queued {
-            self.state_frame(true).await
+            self.line_from(board).await
         } else {
             vec![]
+        }
+    }
+
+    /// A queued chat's state with its line read off the board. A chat the board does not list
+    /// (it just left the queue, or joined after the board was read) is read from the database.
+    async fn line_from(&mut self, board: &QueueSnapshot) -> Vec<ServerFrame> {
+        let max_wait = self.state.desk().settings.general.chat_max_wait_secs as i64;
+        let line = self
+            .head
+            .as_ref()
+            .and_then(|head| board.line(head, now_ms(), max_wait));
+        match (line, &self.head) {
+            (Some(queue), Some(head)) => vec![ServerFrame::State {
+                head: Box::new(head.clone()),
+                queue: Some(queue),
+            }],
+            _ => self.state_frame(true).await,
         }
     }
 
@@ -260,6 +297,7 @@ impl ChatSocket {
             return vec![];
         };
         self.queued = head.status == ChatStatus::Queued;
+        self.head = self.queued.then(|| head.clone());
         if only_queued && head.status != ChatStatus::Queued {
             return vec![];
         }
