@@ -11,12 +11,12 @@ tools:
 
 ## Build and serve on http://127.0.0.1:3000 with SQLite at ./data/desk.db and demo data.
 run: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --split --precompress
 	APP_DEMO=1 LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD target/release/server
 
 ## Watch loop for development: rebuilds and reloads on save (debug build, SQLite, demo data).
 dev: tools
-	APP_DEMO=1 cargo leptos watch
+	APP_DEMO=1 cargo leptos watch --split
 
 ## Everything: format, clippy, unit + integration on SQLite and PostgreSQL, end2end in Chromium.
 test: tools

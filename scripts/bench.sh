@@ -17,7 +17,7 @@ trap drop_bench_dbs EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # shellcheck source=browser-deps.sh
 source scripts/browser-deps.sh
-cargo leptos build --release --precompress
+cargo leptos build --release --split --precompress
 cargo build --release -p bench
 target/release/bench | tee target/bench.md
 # Time to first byte and to hydrated in a real browser, against the release binary.

@@ -18,7 +18,7 @@ profile=${E2E_PROFILE:-release}
 if [ "${E2E_QUICK_SERVER:-${CI:-false}}" = 1 ] || [ "${E2E_QUICK_SERVER:-${CI:-false}}" = true ]; then
   export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 fi
-if [ "$profile" = release ]; then cargo leptos build --release --precompress; else cargo leptos build; fi
+if [ "$profile" = release ]; then cargo leptos build --release --split --precompress; else cargo leptos build --split; fi
 
 # The email flow reads what the app sent from maildev, and answers it by SMTP.
 if ! curl -fs "http://127.0.0.1:${TEST_MAIL_API_PORT:-1080}/email" >/dev/null 2>&1; then

@@ -4,7 +4,7 @@
 # (end2end/fixtures/balancer.mjs) and an agent's browser on instance B. The browser test
 # (end2end/deployment/failover.spec.ts) kills instance A with SIGKILL mid-chat; the member's page
 # must reconnect to B through the balancer with nothing lost. Needs the release build
-# (`cargo leptos build --release`) and PostgreSQL; e2e.sh and `make instances` run it.
+# (`cargo leptos build --release --split`) and PostgreSQL; e2e.sh and `make instances` run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=background.sh

@@ -12,7 +12,7 @@ scripts/s3-server.sh start
 trap 'scripts/mail-server.sh stop; scripts/s3-server.sh stop' EXIT
 TEST_DATABASE=postgres TEST_PG_URL="${TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}" \
   cargo test -p server --test it deployment -- --nocapture
-cargo leptos build --release --precompress
+cargo leptos build --release --split --precompress
 # shellcheck source=browser-deps.sh
 source scripts/browser-deps.sh
 scripts/failover.sh

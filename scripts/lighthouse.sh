@@ -8,7 +8,7 @@ export PATH="$PWD/.tools/node_modules/binaryen/bin:$HOME/.cargo/bin:$PATH"
 export LEPTOS_OUTPUT_NAME=desk
 # shellcheck source=browser-deps.sh
 source scripts/browser-deps.sh
-cargo leptos build --release --precompress >/dev/null 2>&1
+cargo leptos build --release --split --precompress >/dev/null 2>&1
 
 SERVE_PORT=${LH_PORT:-3200}
 # shellcheck source=serve-build.sh

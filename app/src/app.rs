@@ -1,29 +1,16 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::hydration_script::HydrationScript;
 use crate::components::language::LanguageSwitcher;
 use crate::components::page_title::TitleFormat;
 use crate::i18n::*;
-use crate::pages::admin::AdminPage;
-use crate::pages::admin_audit::AdminAuditPage;
-use crate::pages::admin_macros::AdminMacrosPage;
-use crate::pages::admin_people::AdminPeoplePage;
-use crate::pages::admin_reports::AdminReportsPage;
-use crate::pages::agent::AgentPage;
-use crate::pages::chat_console::ChatConsolePage;
-use crate::pages::chat_room::ChatRoomPage;
-use crate::pages::chat_start::ChatStartPage;
-use crate::pages::chats::ChatsPage;
+use crate::lazy_pages::*;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::{NotFoundPage, OfflinePage};
-use crate::pages::notifications::{NotificationsPage, UnsubscribePage};
-use crate::pages::submit::SubmitPage;
-use crate::pages::ticket::TicketPage;
-use crate::pages::two_step::{LoginCodePage, TwoStepPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -80,23 +67,23 @@ fn Chrome() -> impl IntoView {
                 // Async: the guard's answer (redirect, 403 page) must be known before the status line is sent.
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/login/code") view=LoginCodePage/>
-                <Route path=path!("/account/two-step") view=TwoStepPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view={Lazy::<LoginCodeRoute>::new()}/>
+                <Route path=path!("/account/two-step") view={Lazy::<TwoStepRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/offline") view=OfflinePage/>
-                <Route path=path!("/agent") view=AgentPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/macros") view=AdminMacrosPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/people") view=AdminPeoplePage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async/>
-                <Route path=path!("/agent/chats") view=ChatConsolePage ssr=SsrMode::Async/>
-                <Route path=path!("/chat") view=ChatStartPage ssr=SsrMode::Async/>
-                <Route path=path!("/chat/:id") view=ChatRoomPage ssr=SsrMode::Async/>
-                <Route path=path!("/chats") view=ChatsPage ssr=SsrMode::Async/>
-                <Route path=path!("/tickets/new") view=SubmitPage ssr=SsrMode::Async/>
-                <Route path=path!("/tickets/:id") view=TicketPage ssr=SsrMode::Async/>
-                <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
-                <Route path=path!("/unsubscribe") view=UnsubscribePage/>
+                <Route path=path!("/agent") view={Lazy::<AgentRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/macros") view={Lazy::<AdminMacrosRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/people") view={Lazy::<AdminPeopleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/reports") view={Lazy::<AdminReportsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/agent/chats") view={Lazy::<ChatConsoleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/chat") view={Lazy::<ChatStartRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/chat/:id") view={Lazy::<ChatRoomRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/chats") view={Lazy::<ChatsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/tickets/new") view={Lazy::<SubmitRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/unsubscribe") view={Lazy::<UnsubscribeRoute>::new()}/>
             </Routes>
         </Router>
     }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod lazy_pages;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -20,11 +21,17 @@ pub use app::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // A plain marker for people and browser tests: the page is now interactive.
-    if let Some(body) = leptos::prelude::document().body() {
+    // Asynchronous hydration: a lazy page (`lazy_pages`) fetches its WASM chunk before its
+    // server-rendered HTML is taken over.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("the page has a body");
+        let app = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        app.forget();
+        // A plain marker for people and browser tests: the page is now interactive.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
     // Installable app and offline page (see server/src/assets/sw.js). Browsers without service
     // workers (or over plain HTTP other than localhost) simply skip it.
     let container = leptos::prelude::window().navigator().service_worker();

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 
 #[component]
 pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_split_manifest(&options);
     let (js, wasm) = bundle_names(&options);
     let pkg = format!("/{}", options.site_pkg_dir);
     // `timeout`: a page that never goes idle still comes alive within 2 s. The pause between
@@ -56,4 +58,53 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
             )
         })
         .clone()
+}
+
+/// With a split build (`cargo leptos build --split`, see `lazy_pages`), tells the server which
+/// WASM chunks the page being rendered needs, as Leptos' own `<HydrationScripts>` does: the
+/// response then preloads them, and hydrating a lazy page does not wait for a second round trip.
+/// Without a split build there is no manifest and nothing is added.
+#[cfg(feature = "ssr")]
+fn provide_split_manifest(options: &LeptosOptions) {
+    static MANIFEST: std::sync::OnceLock<Option<leptos::WasmSplitManifest>> =
+        std::sync::OnceLock::new();
+    let manifest = MANIFEST.get_or_init(|| {
+        let hashed = |kind: &str| -> Option<String> {
+            if !options.hash_files {
+                return None;
+            }
+            let path = std::env::current_exe()
+                .ok()?
+                .parent()?
+                .join(options.hash_file.as_ref());
+            std::fs::read_to_string(path)
+                .ok()?
+                .lines()
+                .find_map(|line| {
+                    let (file, hash) = line.split_once(':')?;
+                    (file.trim() == kind).then(|| hash.trim().to_string())
+                })
+        };
+        let manifest_file = match hashed("manifest") {
+            Some(hash) => format!("__wasm_split_manifest.{hash}.json"),
+            None => "__wasm_split_manifest.json".to_string(),
+        };
+        let split_js = match hashed("split") {
+            Some(hash) => format!("__wasm_split.{hash}.js"),
+            None => "__wasm_split.______________________.js".to_string(),
+        };
+        let pkg = options.site_pkg_dir.to_string();
+        let path = std::path::Path::new(options.site_root.as_ref())
+            .join(&pkg)
+            .join(manifest_file);
+        let chunks = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+        Some(leptos::WasmSplitManifest(ArcStoredValue::new((
+            format!("/{pkg}"),
+            chunks,
+            split_js,
+        ))))
+    });
+    if let Some(manifest) = manifest {
+        provide_context(manifest.clone());
+    }
 }
