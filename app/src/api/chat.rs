@@ -44,6 +44,18 @@ pub async fn start_chat(
 }
 
 /// The signed-in member, for pre-filling the pre-chat form, and their chat still open (if any).
+/// The pre-chat form's hint while the member types: the question's language when it is
+/// confidently not English. Detection runs here (see `ssr::language`), not in the browser.
+#[server(prefix = "/api", endpoint = "guess_chat_language")]
+pub async fn guess_chat_language(question: String) -> Result<Option<String>, AppError> {
+    with_user(Access::Member, async |_st, _user| {
+        let text =
+            chat::parse_chat_text(&question).map_err(|e| AppError::validation("question", e))?;
+        Ok(crate::ssr::language::non_english_language(text.as_str()).map(str::to_string))
+    })
+    .await
+}
+
 #[server(prefix = "/api", endpoint = "chat_form")]
 pub async fn chat_form() -> Result<(CurrentUser, Option<i64>), AppError> {
     with_user(Access::Member, async |st, user| {

@@ -77,7 +77,8 @@ proptest! {
     #[test]
     fn chat_frames_and_questions_decode_or_refuse(s in any::<String>()) {
         let _ = serde_json::from_str::<ClientFrame>(&s);
-        let _ = non_english_language(&s);
+        #[cfg(feature = "ssr")]
+        let _ = crate::ssr::language::non_english_language(&s);
     }
 
     #[test]

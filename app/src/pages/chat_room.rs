@@ -10,9 +10,7 @@ use crate::components::chat_socket::{is_open, ChatLive};
 use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action, FilePicker, PickedFiles};
 use crate::components::labels::day_time;
-use crate::domain::{
-    non_english_language, ChatMessage, ChatStatus, ChatView, SystemNote, UploadLimits,
-};
+use crate::domain::{ChatMessage, ChatStatus, ChatView, SystemNote, UploadLimits};
 use crate::i18n::*;
 use crate::pages::chat_start::ticket_link;
 use crate::pages::refusal::PageError;
@@ -46,6 +44,11 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
     let i18n = use_i18n();
     let staff = view.viewer_is_staff;
     let chat_id = view.head.id;
+    // The canned "please open a ticket in your language" link's language (found by the server).
+    let question_language = view
+        .question_language
+        .clone()
+        .unwrap_or_else(|| "en".into());
     let live = ChatLive::new(view);
     live.connect();
 
@@ -129,10 +132,8 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
     };
     // The canned "please open a ticket in your language" carries the question over.
     let ticket_href = Signal::derive(move || {
-        live.head.with(|h| {
-            let language = non_english_language(&h.question).unwrap_or("en");
-            ticket_link(&h.question, language)
-        })
+        live.head
+            .with(|h| ticket_link(&h.question, &question_language))
     });
     let messages = move || {
         live.messages

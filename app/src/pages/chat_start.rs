@@ -3,10 +3,10 @@
 use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 
-use crate::api::{chat_form, StartChat};
+use crate::api::{chat_form, guess_chat_language, StartChat};
 use crate::components::error_text::action_error_text;
 use crate::components::submit_button::SubmitButton;
-use crate::domain::{non_english_language, ChatStart, CurrentUser, LANGUAGES};
+use crate::domain::{ChatStart, CurrentUser, LANGUAGES};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
@@ -65,12 +65,25 @@ fn PreChatForm(user: CurrentUser, open: Option<i64>) -> impl IntoView {
             continue_in_english: Some("1".into()),
         });
     };
-    // The language the browser sees while typing, or the one the server answered with.
+    // The language the server sees in the question once the member pauses typing, or the one
+    // it answered the form with.
+    let paused = leptos_use::signal_debounced(question, 400.0);
+    // A plain resource, not a local one: the server answers the first guess while rendering,
+    // so a question carried back without JavaScript shows the offer too.
+    let guessed = Resource::new(
+        move || paused.get(),
+        |text: String| async move {
+            if text.split_whitespace().count() < 3 {
+                return None;
+            }
+            guess_chat_language(text).await.ok().flatten()
+        },
+    );
     let other_language = Memo::new(move |_| {
         if let Some(Ok(ChatStart::NotEnglish { language })) = start.value().get() {
             return Some(language);
         }
-        non_english_language(&question.get()).map(str::to_string)
+        guessed.get().flatten()
     });
     let language_name = move || {
         let code = other_language.get().unwrap_or_default();

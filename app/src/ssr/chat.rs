@@ -2,12 +2,13 @@
 //! honest estimate; turning a chat into a ticket. Every change is stored first, then announced
 //! through the hub (which crosses instances on PostgreSQL).
 use super::db::{now_ms, AcceptOutcome, MessageOutcome, NewChat, NewTicketSeed, StartOutcome};
+use super::language::non_english_language;
 use super::state::AppState;
 use crate::domain::{
-    check_length, non_english_language, queue_line, ChatConsole, ChatHead, ChatMessage, ChatStart,
-    ChatStatus, ChatView, CurrentUser, Description, DisplayName, Email, EndReason, Invalid,
-    LiveEvent, MessageBody, QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat,
-    BODY_MAX, CHAT_MESSAGE_MAX, TITLE_MAX,
+    check_length, queue_line, ChatConsole, ChatHead, ChatMessage, ChatStart, ChatStatus, ChatView,
+    CurrentUser, Description, DisplayName, Email, EndReason, Invalid, LiveEvent, MessageBody,
+    QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat, BODY_MAX, CHAT_MESSAGE_MAX,
+    TITLE_MAX,
 };
 use crate::error::AppError;
 
@@ -135,11 +136,13 @@ pub async fn view(st: &AppState, user: &CurrentUser, id: i64) -> Result<ChatView
     let head = head_for(st, user, id).await?;
     let messages = st.db.chats().messages_after(id, 0).await?;
     let queue = queue_info(st, &head).await?;
+    let question_language = non_english_language(&head.question).map(str::to_string);
     Ok(ChatView {
         head,
         messages,
         queue,
         viewer_is_staff: user.role.is_staff(),
+        question_language,
     })
 }
 

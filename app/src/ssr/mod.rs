@@ -12,6 +12,7 @@ pub mod gdpr;
 pub mod http;
 pub mod hub;
 pub mod jpeg;
+pub mod language;
 pub mod limits;
 pub mod macros;
 pub mod mail;

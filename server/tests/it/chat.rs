@@ -635,3 +635,46 @@ async fn a_queue_move_is_read_once_and_every_waiting_member_hears_their_new_plac
         "{reads} reads of the queue for one move"
     );
 }
+
+#[tokio::test]
+async fn the_pre_chat_hint_asks_the_server_which_language_a_question_is_in() {
+    let app = spawn_app().await;
+    let silver = person(&app, "silver").await;
+    async fn guess(app: &TestApp, who: &Person, question: &str) -> reqwest::Response {
+        call(app, who, "guess_chat_language", &[("question", question)]).await
+    }
+    let res = guess(
+        &app,
+        &silver,
+        "No puedo procesar el pedido, la página se queda en blanco",
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Option<String>>().await.unwrap().as_deref(),
+        Some("es")
+    );
+    let res = guess(&app, &silver, "My order page stays blank after I log in").await;
+    assert_eq!(res.json::<Option<String>>().await.unwrap(), None);
+    // What a chat question may not be is refused as it is on the form itself.
+    let res = guess(&app, &silver, &"palabra ".repeat(400)).await;
+    assert!(
+        matches!(app_error(res).await, AppError::Validation { field, .. } if field == "question")
+    );
+    let res = guess(&app, &silver, "   ").await;
+    assert!(matches!(app_error(res).await, AppError::Validation { .. }));
+    // Only members who may chat get an answer.
+    let manager = person(&app, "manager").await;
+    let res = guess(&app, &manager, "No puedo procesar el pedido").await;
+    assert!(matches!(app_error(res).await, AppError::TierTooLow { .. }));
+    let anonymous = Person {
+        http: app.client(),
+        cookie: "nope".into(),
+    };
+    assert_eq!(
+        guess(&app, &anonymous, "No puedo procesar el pedido")
+            .await
+            .status(),
+        401
+    );
+}
