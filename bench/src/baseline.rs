@@ -50,7 +50,14 @@ fn session_id(headers: &HeaderMap) -> Option<Id> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("desk_session="))
+        .find_map(|c| {
+            let (name, value) = c.trim().split_once('=')?;
+            let ours = [
+                app::ssr::auth::SESSION_COOKIE,
+                app::ssr::auth::INSECURE_SESSION_COOKIE,
+            ];
+            ours.contains(&name).then_some(value)
+        })
         .and_then(|v| v.parse().ok())
 }
 

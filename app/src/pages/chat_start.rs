@@ -15,19 +15,47 @@ use crate::pages::refusal::PageError;
 pub fn ChatStartPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| chat_form());
+    // A question carried back to the form (a post without JavaScript that got the ticket offer).
+    let carried: String = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("question")
+        .map(|q| q.chars().take(crate::domain::CHAT_MESSAGE_MAX).collect())
+        .unwrap_or_default();
+    // Its language, known before the page is sent, so the offer shows without JavaScript too.
+    let carried_language = Resource::new(
+        {
+            let carried = carried.clone();
+            move || carried.clone()
+        },
+        guess_language,
+    );
     view! {
         <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
         <main id="main" class="page chat-page">
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok((user, open)) => view! { <PreChatForm user open/> }.into_any(),
-                        Err(error) => view! { <PageError error/> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let carried = carried.clone();
+                    Suspend::new(async move {
+                        let language = carried_language.await;
+                        match data.await {
+                            Ok((user, open)) => {
+                                view! { <PreChatForm user open carried language/> }.into_any()
+                            }
+                            Err(error) => view! { <PageError error/> }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         </main>
     }
+}
+
+/// The question's language when the server is sure it is not English; nothing for a few words.
+async fn guess_language(question: String) -> Option<String> {
+    if question.split_whitespace().count() < 3 {
+        return None;
+    }
+    guess_chat_language(question).await.ok().flatten()
 }
 
 /// Link to the ticket form with the chat question carried over.
@@ -43,17 +71,18 @@ pub fn ticket_link(question: &str, language: &str) -> String {
 }
 
 #[component]
-fn PreChatForm(user: CurrentUser, open: Option<i64>) -> impl IntoView {
+fn PreChatForm(
+    user: CurrentUser,
+    open: Option<i64>,
+    /// The question carried back to the form, if any.
+    carried: String,
+    /// Its language when not English.
+    language: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let start = ServerAction::<StartChat>::new();
     let name = RwSignal::new(user.display_name.clone());
     let email = RwSignal::new(user.email.clone());
-    // A question carried back to the form (a post without JavaScript that got the ticket offer).
-    let carried: String = leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("question")
-        .map(|q| q.chars().take(crate::domain::CHAT_MESSAGE_MAX).collect())
-        .unwrap_or_default();
     let question = RwSignal::new(carried.clone());
     // Without JavaScript the button's own name/value says the same thing.
     let continue_in_english = move |ev: leptos::ev::MouseEvent| {
@@ -65,25 +94,25 @@ fn PreChatForm(user: CurrentUser, open: Option<i64>) -> impl IntoView {
             continue_in_english: Some("1".into()),
         });
     };
-    // The language the server sees in the question once the member pauses typing, or the one
-    // it answered the form with.
+    // The language the server sees in the question once the member pauses typing (an effect:
+    // browser only, and never holding the form back behind a loading state).
+    let typed_language = RwSignal::new(language);
     let paused = leptos_use::signal_debounced(question, 400.0);
-    // A plain resource, not a local one: the server answers the first guess while rendering,
-    // so a question carried back without JavaScript shows the offer too.
-    let guessed = Resource::new(
-        move || paused.get(),
-        |text: String| async move {
-            if text.split_whitespace().count() < 3 {
-                return None;
-            }
-            guess_chat_language(text).await.ok().flatten()
-        },
-    );
+    Effect::new(move |seen: Option<String>| {
+        let text: String = paused.get();
+        if seen.is_some_and(|seen| seen != text) {
+            let text = text.clone();
+            leptos::task::spawn_local(async move {
+                typed_language.set(guess_language(text).await);
+            });
+        }
+        text
+    });
     let other_language = Memo::new(move |_| {
         if let Some(Ok(ChatStart::NotEnglish { language })) = start.value().get() {
             return Some(language);
         }
-        guessed.get().flatten()
+        typed_language.get()
     });
     let language_name = move || {
         let code = other_language.get().unwrap_or_default();

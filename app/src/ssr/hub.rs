@@ -13,6 +13,8 @@ use super::queue_board::QueueSnapshot;
 use crate::domain::LiveEvent;
 
 const CHANNEL: &str = "desk_live";
+/// Events a chat's channel holds for a socket that has not read them yet.
+const CHAT_CHANNEL_SLOTS: usize = 16;
 
 /// This instance's listeners, by what they follow.
 #[derive(Debug)]
@@ -127,7 +129,10 @@ impl Hub {
             .channels
             .chats()
             .entry(chat_id)
-            .or_insert_with(|| broadcast::channel(256).0)
+            // Small: every slot is allocated up front, per chat (256 were ~25 KiB of each open
+            // chat's memory). A socket that falls behind gets `Lagged` and reads the chat
+            // afresh, so a full channel loses nothing.
+            .or_insert_with(|| broadcast::channel(CHAT_CHANNEL_SLOTS).0)
             .subscribe();
         ChatFeed {
             chat_id,
