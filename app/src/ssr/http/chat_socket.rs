@@ -87,8 +87,7 @@ struct ChatSocket {
     /// Nothing is pushed before the client says where it stands.
     resumed: bool,
     /// Whether the chat was still queued when last read. Queue moves and the clock only matter
-    /// while it is, so an active or ended chat's socket skips those reads (every socket hears
-    /// every queue event).
+    /// while it is, so an active or ended chat's socket ignores the queue board.
     queued: bool,
     /// The chat as last read, kept while it is queued: a queue move changes only its line.
     head: Option<ChatHead>,
