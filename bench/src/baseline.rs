@@ -52,11 +52,7 @@ fn session_id(headers: &HeaderMap) -> Option<Id> {
         .flat_map(|v| v.split(';'))
         .find_map(|c| {
             let (name, value) = c.trim().split_once('=')?;
-            let ours = [
-                app::ssr::auth::SESSION_COOKIE,
-                app::ssr::auth::INSECURE_SESSION_COOKIE,
-            ];
-            ours.contains(&name).then_some(value)
+            (name == app::ssr::auth::SESSION_COOKIE).then_some(value)
         })
         .and_then(|v| v.parse().ok())
 }

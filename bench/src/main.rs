@@ -245,14 +245,7 @@ async fn login(addr: SocketAddr, username: &str, password: &str) -> (reqwest::Cl
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| {
-            [
-                app::ssr::auth::SESSION_COOKIE,
-                app::ssr::auth::INSECURE_SESSION_COOKIE,
-            ]
-            .iter()
-            .any(|name| v.starts_with(&format!("{name}=")))
-        })
+        .find(|v| v.starts_with(&format!("{}=", app::ssr::auth::SESSION_COOKIE)))
         .and_then(|v| v.split(';').next())
         .expect("session cookie")
         .to_string();

@@ -38,26 +38,31 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
         };
         return (name, wasm);
     }
-    static HASHED: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    HASHED
-        .get_or_init(|| {
-            let hashes = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-                .and_then(|path| std::fs::read_to_string(path).ok())
-                .unwrap_or_default();
-            let hash_of = |kind: &str| {
-                hashes.lines().find_map(|line| {
-                    let (file, hash) = line.split_once(':')?;
-                    (file.trim() == kind).then(|| format!("{name}.{}", hash.trim()))
-                })
-            };
-            (
-                hash_of("js").unwrap_or_else(|| name.clone()),
-                hash_of("wasm").unwrap_or_else(|| name.clone()),
-            )
-        })
-        .clone()
+    let hashed = |kind: &str| match file_hash(options, kind) {
+        Some(hash) => format!("{name}.{hash}"),
+        None => name.clone(),
+    };
+    (hashed("js"), hashed("wasm"))
+}
+
+/// The hash cargo-leptos gave one kind of output file (`js`, `wasm`, `split`, `manifest`), from
+/// the hash file next to the server binary (read once, as Leptos does); `None` without hashing.
+fn file_hash(options: &LeptosOptions, kind: &str) -> Option<String> {
+    static HASHES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if !options.hash_files {
+        return None;
+    }
+    let hashes = HASHES.get_or_init(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .unwrap_or_default()
+    });
+    hashes.lines().find_map(|line| {
+        let (file, hash) = line.split_once(':')?;
+        (file.trim() == kind).then(|| hash.trim().to_string())
+    })
 }
 
 /// With a split build (`cargo leptos build --split`, see `lazy_pages`), tells the server which
@@ -69,27 +74,11 @@ fn provide_split_manifest(options: &LeptosOptions) {
     static MANIFEST: std::sync::OnceLock<Option<leptos::WasmSplitManifest>> =
         std::sync::OnceLock::new();
     let manifest = MANIFEST.get_or_init(|| {
-        let hashed = |kind: &str| -> Option<String> {
-            if !options.hash_files {
-                return None;
-            }
-            let path = std::env::current_exe()
-                .ok()?
-                .parent()?
-                .join(options.hash_file.as_ref());
-            std::fs::read_to_string(path)
-                .ok()?
-                .lines()
-                .find_map(|line| {
-                    let (file, hash) = line.split_once(':')?;
-                    (file.trim() == kind).then(|| hash.trim().to_string())
-                })
-        };
-        let manifest_file = match hashed("manifest") {
+        let manifest_file = match file_hash(options, "manifest") {
             Some(hash) => format!("__wasm_split_manifest.{hash}.json"),
             None => "__wasm_split_manifest.json".to_string(),
         };
-        let split_js = match hashed("split") {
+        let split_js = match file_hash(options, "split") {
             Some(hash) => format!("__wasm_split.{hash}.js"),
             None => "__wasm_split.______________________.js".to_string(),
         };

@@ -276,16 +276,16 @@ impl ChatSocket {
     /// (it just left the queue, or joined after the board was read) is read from the database.
     async fn line_from(&mut self, board: &QueueSnapshot) -> Vec<ServerFrame> {
         let max_wait = self.state.desk().settings.general.chat_max_wait_secs as i64;
-        let line = self
-            .head
-            .as_ref()
-            .and_then(|head| board.line(head, now_ms(), max_wait));
-        match (line, &self.head) {
-            (Some(queue), Some(head)) => vec![ServerFrame::State {
+        let listed = self.head.as_ref().and_then(|head| {
+            let queue = board.line(head, now_ms(), max_wait)?;
+            Some(ServerFrame::State {
                 head: Box::new(head.clone()),
                 queue: Some(queue),
-            }],
-            _ => self.state_frame(true).await,
+            })
+        });
+        match listed {
+            Some(frame) => vec![frame],
+            None => self.state_frame(true).await,
         }
     }
 
