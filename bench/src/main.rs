@@ -45,15 +45,7 @@ pub async fn start_desk(backend: &str, tweak: impl FnOnce(&mut Config)) -> Desk 
     let id: u64 = rand_id();
     let dir = std::env::temp_dir().join(format!("desk-bench-{id:x}"));
     std::fs::create_dir_all(&dir).unwrap();
-    let database_url = if backend == "postgres" {
-        let admin = std::env::var("TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        app::ssr::db::create_postgres_database(&admin, &format!("desk_t_bench_{id:x}"))
-            .await
-            .expect("PostgreSQL reachable, bench database created")
-    } else {
-        format!("sqlite://{}/desk.db", dir.display())
-    };
+    let database_url = bench_database(backend, id, &dir).await;
     let mut config = Config {
         database_url,
         attachments_dir: dir.join("attachments"),
@@ -85,6 +77,20 @@ pub async fn start_desk(backend: &str, tweak: impl FnOnce(&mut Config)) -> Desk 
         addr,
         state,
         _dir: TempDir(dir),
+    }
+}
+
+/// A database of the bench's own: a SQLite file in `dir`, or a new PostgreSQL database
+/// (`scripts/bench.sh` drops those when it ends).
+async fn bench_database(backend: &str, id: u64, dir: &std::path::Path) -> String {
+    if backend == "postgres" {
+        let admin = std::env::var("TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        app::ssr::db::create_postgres_database(&admin, &format!("desk_t_bench_{id:x}"))
+            .await
+            .expect("PostgreSQL reachable, bench database created")
+    } else {
+        format!("sqlite://{}/desk.db", dir.display())
     }
 }
 
@@ -127,6 +133,11 @@ impl DeskProcess {
     pub fn rss_kib(&self) -> u64 {
         rss_kib_of(&format!("/proc/{}/status", self.child.0.id()))
     }
+
+    /// The server process's open-files limit.
+    pub fn open_files_limit(&self) -> Option<u64> {
+        chat::open_files_limit(&self.child.0.id().to_string())
+    }
 }
 
 /// The server stops with the harness, even when the harness panics.
@@ -150,12 +161,14 @@ pub fn rss_kib_of(status_file: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Starts `target/release/server` (or `BENCH_SERVER_BIN`) on SQLite with demo accounts.
-pub async fn start_desk_process() -> DeskProcess {
+/// Starts `target/release/server` (or `BENCH_SERVER_BIN`) with demo accounts, on a SQLite
+/// file or a new PostgreSQL database of its own.
+pub async fn start_desk_process(backend: &str) -> DeskProcess {
     let bin = std::env::var("BENCH_SERVER_BIN").unwrap_or_else(|_| "target/release/server".into());
-    let dir = TempDir(std::env::temp_dir().join(format!("desk-bench-{:x}", rand_id())));
+    let id = rand_id();
+    let dir = TempDir(std::env::temp_dir().join(format!("desk-bench-{id:x}")));
     std::fs::create_dir_all(&dir.0).unwrap();
-    let database_url = format!("sqlite://{}/desk.db", dir.0.display());
+    let database_url = bench_database(backend, id, &dir.0).await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .unwrap()
@@ -258,9 +271,12 @@ fn png_of(size: usize, salt: u64) -> Vec<u8> {
     v
 }
 
+/// Files a ticket through `url` (the desk's server function or the hand-written handler);
+/// `cookie` is sent as a header when the client keeps no cookies of its own.
 async fn submit(
     client: &reqwest::Client,
-    addr: SocketAddr,
+    url: &str,
+    cookie: Option<&str>,
     title: &str,
     file: Option<Vec<u8>>,
 ) -> bool {
@@ -277,12 +293,11 @@ async fn submit(
             reqwest::multipart::Part::bytes(bytes).file_name("screen.png"),
         );
     }
-    client
-        .post(format!("http://{addr}/api/submit_ticket"))
-        .multipart(form)
-        .send()
-        .await
-        .is_ok_and(|r| r.status() == 200)
+    let mut req = client.post(url).multipart(form);
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    req.send().await.is_ok_and(|r| r.status() == 200)
 }
 
 /// The page a browser gets for `req`.
@@ -311,14 +326,15 @@ async fn dashboard(backend: &str) {
     add_member(&desk.state.db, "bench").await;
     let (client, cookie) = login(desk.addr, "bench", PASSWORD).await;
     for n in 0..50 {
-        assert!(submit(&client, desk.addr, &format!("Bench issue {n}"), None).await);
+        let url = format!("http://{}/api/submit_ticket", desk.addr);
+        assert!(submit(&client, &url, None, &format!("Bench issue {n}"), None).await);
     }
     let page = html(client.get(format!("http://{}/", desk.addr))).await;
     assert!(
         page.contains("Bench issue 49"),
         "the dashboard shows the 50 tickets"
     );
-    let hand = baseline::serve_hand_written(desk.state.db.clone()).await;
+    let hand = baseline::serve_hand_written(desk.state.db.clone(), &page).await;
     let bare = baseline::serve_bare(page.clone()).await;
     let hand_page = html(
         reqwest::Client::new()
@@ -396,25 +412,77 @@ async fn dashboard(backend: &str) {
         median_by(&to_bare, |r| *r)
     );
 
-    // Submitting with a 1 MB screenshot, 8 members at once.
+    // Submitting with a 1 MB screenshot, 8 members at once, to the desk and to the
+    // hand-written handler in turns (as above).
     let mut members = Vec::new();
     for m in 0..8 {
         add_member(&desk.state.db, &format!("bench{m}")).await;
-        members.push(login(desk.addr, &format!("bench{m}"), PASSWORD).await.0);
+        members.push(login(desk.addr, &format!("bench{m}"), PASSWORD).await);
     }
-    let addr = desk.addr;
-    let figures = load::closed_loop_with(8, seconds(), move |w, n| {
-        let client = members[w].clone();
-        async move {
-            let file = png_of(1024 * 1024, (w as u64) << 32 | n);
-            submit(&client, addr, &format!("Upload {w}-{n}"), Some(file)).await
+    let members = std::sync::Arc::new(members);
+    let hand_submit = baseline::serve_hand_written_submit(desk.state.clone()).await;
+    let urls = [
+        format!("http://{}/api/submit_ticket", desk.addr),
+        format!("http://{hand_submit}/submit"),
+    ];
+    let plain = reqwest::Client::new();
+    let mut rounds: [Vec<Figures>; 2] = Default::default();
+    for _ in 0..bench_rounds() {
+        for (i, url) in urls.iter().enumerate() {
+            let (members, url, plain) = (members.clone(), url.clone(), plain.clone());
+            let figures = load::closed_loop_with(8, seconds(), move |w, n| {
+                let (members, url, plain) = (members.clone(), url.clone(), plain.clone());
+                async move {
+                    let file = png_of(1024 * 1024, (i as u64) << 48 | (w as u64) << 32 | n);
+                    let title = format!("Upload {i}-{w}-{n}");
+                    let (client, cookie) = &members[w];
+                    // The desk's client keeps its cookie; the hand-written handler gets it as
+                    // a header.
+                    match i {
+                        0 => submit(client, &url, None, &title, Some(file)).await,
+                        _ => submit(&plain, &url, Some(cookie), &title, Some(file)).await,
+                    }
+                }
+            })
+            .await;
+            rounds[i].push(figures);
         }
-    })
-    .await;
+    }
     println!("\n### Ticket submit with a 1 MB PNG, {backend}\n");
-    println!("| what | tickets/s | p50 ms | p99 ms | errors | |");
+    println!("| server | tickets/s (8 members back to back), median of rounds | p50 ms | p99 ms | errors | each round's tickets/s |");
     println!("|---|---|---|---|---|---|");
-    row("8 members submitting back to back", &figures, "");
+    for (i, name) in ["desk (server function)", "hand-written axum multipart"]
+        .iter()
+        .enumerate()
+    {
+        let f = median_by(&rounds[i], Figures::rps);
+        let each: Vec<String> = rounds[i]
+            .iter()
+            .map(|f| format!("{:.0}", f.rps()))
+            .collect();
+        let errors: u64 = rounds[i].iter().map(|f| f.errors).sum();
+        println!(
+            "| {name} | {:.0} | {:.2} | {:.2} | {errors} | {} |",
+            f.rps(),
+            f.p50_ms(),
+            f.p99_ms(),
+            each.join(", ")
+        );
+    }
+    let ratios: Vec<f64> = rounds[0]
+        .iter()
+        .zip(&rounds[1])
+        .map(|(desk, hand)| 100.0 * desk.rps() / hand.rps())
+        .collect();
+    println!(
+        "\nDesk / hand-written, round by round: {}; median **{:.0}%**.",
+        ratios
+            .iter()
+            .map(|r| format!("{r:.0}%"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        median_by(&ratios, |r| *r)
+    );
 }
 
 async fn logins() {
@@ -463,7 +531,10 @@ async fn main() {
         logins().await;
     }
     if wants("chat") {
-        chat::run().await;
+        chat::run("sqlite").await;
+        if pg {
+            chat::run("postgres").await;
+        }
     }
     if wants("client") {
         sizes::print();

@@ -118,6 +118,15 @@ pub struct ChatMessage {
     pub attachments: Vec<AttachmentInfo>,
 }
 
+/// A message as its chat's sockets pass it on: with the id of the chat's message before it, so
+/// a socket that has sent exactly up to there sends this one without reading the chat again
+/// (any other socket reads what it misses from the database).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextMessage {
+    pub after: i64,
+    pub message: ChatMessage,
+}
+
 /// A chat without its messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatHead {

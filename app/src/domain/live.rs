@@ -1,5 +1,7 @@
 //! What the live-updates hub carries. Events say *what* changed, never the content: a page that
-//! hears one refetches through its normal, access-checked server function.
+//! hears one refetches through its normal, access-checked server function. One exception: a new
+//! chat message rides along to that chat's own sockets (never to pages), which were checked
+//! when they opened, so that each does not read it back from the database.
 use serde::{Deserialize, Serialize};
 
 /// The names of the events on `/events`, written by `ssr::http::events`, read by
@@ -27,6 +29,11 @@ pub enum LiveEvent {
         /// read the state again. Absent (older instances) means anything may have changed.
         #[serde(default)]
         message_only: bool,
+        /// With `message_only`: the message, when it is small and has no files. Pages never
+        /// get these events, so the browser build leaves the field out (and its decoder).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(feature = "ssr"), serde(skip))]
+        next: Option<Box<crate::domain::NextMessage>>,
     },
     /// Someone is typing in a chat (only that chat's sockets pass it on).
     ChatTyping {
@@ -114,6 +121,7 @@ mod tests {
             member_id: 1,
             agent_id: Some(9),
             message_only: true,
+            next: None,
         };
         assert!(!message.visible_to(1, false));
         assert!(!message.visible_to(9, true));

@@ -7,8 +7,8 @@ use super::state::AppState;
 use crate::domain::{
     check_length, queue_line, ChatConsole, ChatHead, ChatMessage, ChatStart, ChatStatus, ChatView,
     CurrentUser, Description, DisplayName, Email, EndReason, Invalid, LiveEvent, MessageBody,
-    QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat, BODY_MAX, CHAT_MESSAGE_MAX,
-    TITLE_MAX,
+    NextMessage, QueueInfo, SystemNote, TicketStatus, TicketTitle, WaitingChat, BODY_MAX,
+    CHAT_MESSAGE_MAX, TITLE_MAX,
 };
 use crate::error::AppError;
 
@@ -52,9 +52,13 @@ pub async fn announce(st: &AppState, head: &ChatHead, queue_moved: bool) {
 }
 
 /// Tells the chat's sockets that a message was added and nothing else changed (no page follows
-/// that).
-pub async fn announce_message(st: &AppState, head: &ChatHead) {
-    st.hub.publish(chat_event(head, true)).await;
+/// that), with the message itself when it can ride along.
+pub async fn announce_message(st: &AppState, head: &ChatHead, next: Option<NextMessage>) {
+    let mut event = chat_event(head, true);
+    if let LiveEvent::Chat { next: slot, .. } = &mut event {
+        *slot = next.map(Box::new);
+    }
+    st.hub.publish(event).await;
 }
 
 fn chat_event(head: &ChatHead, message_only: bool) -> LiveEvent {
@@ -63,6 +67,7 @@ fn chat_event(head: &ChatHead, message_only: bool) -> LiveEvent {
         member_id: head.member_id,
         agent_id: head.agent_id,
         message_only,
+        next: None,
     }
 }
 
@@ -357,15 +362,15 @@ pub async fn send_files(
             .to_string()
     };
     let files = form.staged.rows();
-    let (message_id, head) = form
+    let stored = form
         .staged
         .commit(store_message(st, user, id, &body, &files))
         .await?;
     drop(files);
     // In place before the other side is told, so their page never asks for a file not there.
     form.staged.promote().await;
-    announce_message(st, &head).await;
-    Ok(message_id)
+    announce_message(st, &stored.head, stored.next).await;
+    Ok(stored.id)
 }
 
 /// Adds a message to a chat and tells its sockets: the one way a message is written, from the
@@ -378,19 +383,31 @@ pub async fn post_message(
     body: &str,
     files: &[super::db::NewAttachment<'_>],
 ) -> Result<i64, AppError> {
-    let (message_id, head) = store_message(st, user, chat_id, body, files).await?;
-    announce_message(st, &head).await;
-    Ok(message_id)
+    let stored = store_message(st, user, chat_id, body, files).await?;
+    announce_message(st, &stored.head, stored.next).await;
+    Ok(stored.id)
 }
 
-/// The message written, not yet announced (its files may still have to be moved into place).
+/// A message written, not yet announced (its files may still have to be moved into place).
+struct StoredMessage {
+    id: i64,
+    head: ChatHead,
+    /// The message for its chat's sockets, when it can go with the event: without files
+    /// (their rows carry ids this side does not have), and short enough for a PostgreSQL
+    /// notification (8,000 bytes at most; chat text is at most 2,000 characters).
+    next: Option<NextMessage>,
+}
+
+/// The body length up to which a message rides along with its event.
+const CARRIED_BODY_MAX: usize = 4000;
+
 async fn store_message(
     st: &AppState,
     user: &CurrentUser,
     chat_id: i64,
     body: &str,
     files: &[super::db::NewAttachment<'_>],
-) -> Result<(i64, ChatHead), AppError> {
+) -> Result<StoredMessage, AppError> {
     if let Err(wait) = st.limits.chat_message(user.id) {
         return Err(AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
@@ -405,16 +422,30 @@ async fn store_message(
         return Err(AppError::ChatEnded);
     }
     let quota = (!user.role.is_staff()).then_some(st.config.storage_quota_bytes);
-    let message_id = match chats
-        .add_message(chat_id, user.id, body, files, quota, now_ms())
+    let at = now_ms();
+    let (id, after) = match chats
+        .add_message(chat_id, user.id, body, files, quota, at)
         .await?
     {
-        MessageOutcome::Added(id) => id,
+        MessageOutcome::Added { id, after } => (id, after),
         // It ended (or changed hands) a moment ago.
         MessageOutcome::ChatClosed => return Err(AppError::ChatEnded),
         MessageOutcome::OverQuota => {
             return Err(AppError::validation("files", Invalid::QuotaExceeded))
         }
     };
-    Ok((message_id, head))
+    // As `messages_after` reads it back.
+    let next = (files.is_empty() && body.len() <= CARRIED_BODY_MAX).then(|| NextMessage {
+        after,
+        message: ChatMessage {
+            id,
+            author_name: Some(user.display_name.clone()),
+            from_staff: user.role.is_staff(),
+            system: None,
+            body: body.to_string(),
+            at,
+            attachments: vec![],
+        },
+    });
+    Ok(StoredMessage { id, head, next })
 }

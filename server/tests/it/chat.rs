@@ -678,3 +678,61 @@ async fn the_pre_chat_hint_asks_the_server_which_language_a_question_is_in() {
         401
     );
 }
+
+/// A new message rides along with its event to the chat's sockets, but only to a socket that
+/// has sent everything before it: one written on another instance whose word was lost (here:
+/// straight into the database) is read from the database before the next is passed on. What
+/// rides along is what the database holds.
+#[tokio::test]
+async fn a_socket_passes_a_message_on_only_after_everything_before_it() {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let mut s_ws = open(&app, &silver, chat, 0).await;
+    next_messages(&mut s_ws).await;
+    let mut a_ws = open(&app, &agent, chat, 0).await;
+    next_messages(&mut a_ws).await;
+
+    let say = |body: &str, n: usize| ClientFrame::Send {
+        body: body.to_string(),
+        client_ref: format!("a{n}"),
+    };
+    send(&mut a_ws, &say("first, heard", 1)).await;
+    let heard = next_messages(&mut s_ws).await;
+    assert_eq!(
+        heard.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        ["first, heard"]
+    );
+
+    let agent_id: i64 = sqlx::query_scalar("select id from users where username = 'agent'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
+         values ($1, $2, 'message', 'second, never announced', $3)",
+    )
+    .bind(chat)
+    .bind(agent_id)
+    .bind(app::ssr::db::now_ms())
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    send(&mut a_ws, &say("third, heard", 2)).await;
+    let mut live = heard;
+    let mut bodies = Vec::new();
+    while bodies.len() < 2 {
+        let got = next_messages(&mut s_ws).await;
+        bodies.extend(got.iter().map(|m| m.body.clone()));
+        live.extend(got);
+    }
+    assert_eq!(bodies, ["second, never announced", "third, heard"]);
+
+    // Read afresh, the chat holds exactly what the live socket passed on.
+    let mut fresh = open(&app, &silver, chat, live[0].id - 1).await;
+    let stored = next_messages(&mut fresh).await;
+    assert_eq!(stored, live);
+}

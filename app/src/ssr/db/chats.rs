@@ -37,7 +37,8 @@ pub enum StartOutcome {
 /// What `add_message` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum MessageOutcome {
-    Added(i64),
+    /// Its id, and the id of the chat's message before it (0: none).
+    Added { id: i64, after: i64 },
     /// The chat ended, or is not this person's (any more).
     ChatClosed,
     /// Its files would go over the sender's quota.
@@ -350,6 +351,13 @@ impl ChatRepo<'_> {
         if open.rows_affected() != 1 {
             return Ok(MessageOutcome::ChatClosed);
         }
+        // Exact: the update above holds the chat's row, so its messages are written one at a
+        // time (SQLite has one writer anyway).
+        let after: i64 =
+            sqlx::query_scalar("select coalesce(max(id), 0) from chat_messages where chat_id = $1")
+                .bind(chat_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let id: i64 = sqlx::query_scalar(
             "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
              values ($1, $2, 'message', $3, $4) returning id",
@@ -380,7 +388,7 @@ impl ChatRepo<'_> {
             return Ok(MessageOutcome::OverQuota);
         }
         tx.commit().await?;
-        Ok(MessageOutcome::Added(id))
+        Ok(MessageOutcome::Added { id, after })
     }
 
     #[tracing::instrument(skip_all, err)]

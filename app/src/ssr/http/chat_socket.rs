@@ -234,14 +234,19 @@ impl ChatSocket {
             LiveEvent::Chat {
                 chat_id,
                 message_only,
+                next,
                 ..
-            } if chat_id == self.chat_id => {
-                if message_only {
-                    self.new_messages().await
-                } else {
-                    self.catch_up().await
+            } if chat_id == self.chat_id => match next {
+                // The very next message for this client: no need to read the chat.
+                Some(next) if message_only && next.after == self.sent_up_to => {
+                    self.sent_up_to = next.message.id;
+                    vec![ServerFrame::Messages {
+                        messages: vec![next.message],
+                    }]
                 }
-            }
+                _ if message_only => self.new_messages().await,
+                _ => self.catch_up().await,
+            },
             // This instance may have missed events: send the state and anything new.
             LiveEvent::Resync => self.catch_up().await,
             LiveEvent::ChatTyping {
