@@ -12,6 +12,17 @@ use tokio_tungstenite::tungstenite::Message;
 
 const QUESTION: &str = "My order page stays blank after I log in";
 
+/// A new app with a Silver member's chat that the demo agent has taken.
+async fn accepted_chat() -> (TestApp, Person, Person, i64) {
+    let app = spawn_app().await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    (app, agent, silver, chat)
+}
+
 #[tokio::test]
 async fn queue_accept_and_messages_both_ways_with_typing() {
     let app = spawn_app().await;
@@ -103,12 +114,7 @@ async fn queue_accept_and_messages_both_ways_with_typing() {
 
 #[tokio::test]
 async fn a_reconnect_resumes_with_nothing_missing() {
-    let app = spawn_app().await;
-    let agent = person(&app, "agent").await;
-    online(&app, &agent).await;
-    let silver = person(&app, "silver").await;
-    let chat = start_ok(&app, &silver, QUESTION).await;
-    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let (app, agent, silver, chat) = accepted_chat().await;
     let mut s_ws = open(&app, &silver, chat, 0).await;
     let have = next_messages(&mut s_ws).await;
     let last = have.last().unwrap().id;
@@ -476,12 +482,7 @@ async fn agents_have_a_cap_and_a_canned_answer_for_other_languages() {
 
 #[tokio::test]
 async fn screenshots_in_chat_go_through_the_upload_pipeline() {
-    let app = spawn_app().await;
-    let agent = person(&app, "agent").await;
-    online(&app, &agent).await;
-    let silver = person(&app, "silver").await;
-    let chat = start_ok(&app, &silver, QUESTION).await;
-    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let (app, agent, silver, chat) = accepted_chat().await;
     let mut a_ws = open(&app, &agent, chat, 0).await;
     next_messages(&mut a_ws).await;
     let res = app
@@ -685,12 +686,7 @@ async fn the_pre_chat_hint_asks_the_server_which_language_a_question_is_in() {
 /// rides along is what the database holds.
 #[tokio::test]
 async fn a_socket_passes_a_message_on_only_after_everything_before_it() {
-    let app = spawn_app().await;
-    let agent = person(&app, "agent").await;
-    online(&app, &agent).await;
-    let silver = person(&app, "silver").await;
-    let chat = start_ok(&app, &silver, QUESTION).await;
-    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let (app, agent, silver, chat) = accepted_chat().await;
     let mut s_ws = open(&app, &silver, chat, 0).await;
     next_messages(&mut s_ws).await;
     let mut a_ws = open(&app, &agent, chat, 0).await;
