@@ -111,6 +111,13 @@ fn median_by<T>(items: &[T], key: impl Fn(&T) -> f64) -> &T {
     sorted[sorted.len() / 2]
 }
 
+/// The median round (by req/s), every round's req/s, and the errors of all rounds.
+fn summary(rounds: &[Figures]) -> (&Figures, String, u64) {
+    let each: Vec<String> = rounds.iter().map(|f| format!("{:.0}", f.rps())).collect();
+    let errors = rounds.iter().map(|f| f.errors).sum();
+    (median_by(rounds, Figures::rps), each.join(", "), errors)
+}
+
 fn rand_id() -> u64 {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -373,19 +380,13 @@ async fn dashboard(backend: &str) {
     println!("| server | saturation req/s (64 conns), median of rounds | p50 ms | p99 ms | errors | each round's req/s | at 50% of its median: p50 / p99 ms |");
     println!("|---|---|---|---|---|---|---|");
     for (i, (name, _)) in servers.iter().enumerate() {
-        let sat = median_by(&rounds[i], Figures::rps);
+        let (sat, each, errors) = summary(&rounds[i]);
         let half = load::fixed_rate(&targets[i], 32, sat.rps() / 2.0, seconds()).await;
-        let each: Vec<String> = rounds[i]
-            .iter()
-            .map(|f| format!("{:.0}", f.rps()))
-            .collect();
-        let errors: u64 = rounds[i].iter().map(|f| f.errors).sum();
         println!(
-            "| {name} | {:.0} | {:.2} | {:.2} | {errors} | {} | {:.2} / {:.2} ({} errors) |",
+            "| {name} | {:.0} | {:.2} | {:.2} | {errors} | {each} | {:.2} / {:.2} ({} errors) |",
             sat.rps(),
             sat.p50_ms(),
             sat.p99_ms(),
-            each.join(", "),
             half.p50_ms(),
             half.p99_ms(),
             half.errors
@@ -455,18 +456,12 @@ async fn dashboard(backend: &str) {
         .iter()
         .enumerate()
     {
-        let f = median_by(&rounds[i], Figures::rps);
-        let each: Vec<String> = rounds[i]
-            .iter()
-            .map(|f| format!("{:.0}", f.rps()))
-            .collect();
-        let errors: u64 = rounds[i].iter().map(|f| f.errors).sum();
+        let (f, each, errors) = summary(&rounds[i]);
         println!(
-            "| {name} | {:.0} | {:.2} | {:.2} | {errors} | {} |",
+            "| {name} | {:.0} | {:.2} | {:.2} | {errors} | {each} |",
             f.rps(),
             f.p50_ms(),
             f.p99_ms(),
-            each.join(", ")
         );
     }
     let ratios: Vec<f64> = rounds[0]
