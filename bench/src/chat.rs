@@ -254,13 +254,13 @@ pub async fn run(backend: &str) {
             tokio::spawn(async move {
                 let start = Instant::now() + per_socket.mul_f64(i as f64 / pairs as f64);
                 let mut due = start;
-                let mut sent = 0u64;
+                let mut tally = Tally::default();
                 while due < start + secs {
                     tokio::time::sleep_until(due.into()).await;
                     let body = format!("t={}", epoch.elapsed().as_micros());
                     let frame = ClientFrame::Send {
                         body,
-                        client_ref: format!("{i}-{sent}"),
+                        client_ref: format!("{i}-{}", tally.sent),
                     };
                     if ws
                         .send(Message::Text(serde_json::to_string(&frame).unwrap().into()))
@@ -269,35 +269,50 @@ pub async fn run(backend: &str) {
                     {
                         break;
                     }
-                    sent += 1;
+                    tally.sent += 1;
                     due += per_socket;
                     // Drain acks so the socket's buffer does not fill.
-                    while let Ok(Some(_)) =
+                    while let Ok(Some(Ok(msg))) =
                         tokio::time::timeout(Duration::from_millis(0), ws.next()).await
                     {
+                        tally.count(&msg);
                     }
                 }
-                sent
+                // The last acks.
+                while tally.acked + tally.refused < tally.sent {
+                    match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+                        Ok(Some(Ok(msg))) => tally.count(&msg),
+                        _ => break,
+                    }
+                }
+                tally
             })
         })
         .collect();
-    let mut sent = 0;
+    let mut tally = Tally::default();
     for t in send_tasks {
-        sent += t.await.unwrap();
+        let t = t.await.unwrap();
+        tally.sent += t.sent;
+        tally.acked += t.acked;
+        tally.refused += t.refused;
     }
     let mut all = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
     for t in recv_tasks {
         all.add(t.await.unwrap()).unwrap();
     }
     println!(
-        "- Delivery member → agent, {pairs} chats, {rate:.0} messages/s offered for {} s: {} sent, {} delivered \
-         ({:.0}/s); latency p50 {:.2} ms, p99 {:.2} ms (stored before delivery).",
+        "- Delivery member → agent, {pairs} chats, {rate:.0} messages/s offered for {} s: {} sent, \
+         {} stored (acknowledged), {} refused, {} delivered ({:.0}/s); latency p50 {:.2} ms, \
+         p99 {:.2} ms, max {:.2} ms (stored before delivery).",
         secs.as_secs(),
-        sent,
+        tally.sent,
+        tally.acked,
+        tally.refused,
         all.len(),
         all.len() as f64 / secs.as_secs_f64(),
         all.value_at_quantile(0.5) as f64 / 1000.0,
-        all.value_at_quantile(0.99) as f64 / 1000.0
+        all.value_at_quantile(0.99) as f64 / 1000.0,
+        all.max() as f64 / 1000.0
     );
 
     // 3. Queue moves: 100 queued chats with open sockets; the agent accepts the first; time until
@@ -345,5 +360,30 @@ pub async fn run(backend: &str) {
             got[got.len() / 2].as_secs_f64() * 1000.0,
             got[got.len() - 1].as_secs_f64() * 1000.0
         );
+    }
+}
+
+/// One sender's messages: sent, acknowledged as stored, refused with an error frame.
+#[derive(Default)]
+struct Tally {
+    sent: u64,
+    acked: u64,
+    refused: u64,
+}
+
+impl Tally {
+    fn count(&mut self, msg: &Message) {
+        if let Message::Text(t) = msg {
+            match serde_json::from_str(t.as_str()) {
+                Ok(ServerFrame::Ack { .. }) => self.acked += 1,
+                Ok(ServerFrame::Error { message, .. }) => {
+                    if self.refused == 0 {
+                        eprintln!("chat bench: a message was refused: {message}");
+                    }
+                    self.refused += 1;
+                }
+                _ => {}
+            }
+        }
     }
 }

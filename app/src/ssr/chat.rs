@@ -53,12 +53,16 @@ pub async fn announce(st: &AppState, head: &ChatHead, queue_moved: bool) {
 
 /// Tells the chat's sockets that a message was added and nothing else changed (no page follows
 /// that), with the message itself when it can ride along.
-pub async fn announce_message(st: &AppState, head: &ChatHead, next: Option<NextMessage>) {
-    let mut event = chat_event(head, true);
-    if let LiveEvent::Chat { next: slot, .. } = &mut event {
-        *slot = next.map(Box::new);
-    }
-    st.hub.publish(event).await;
+async fn announce_message(st: &AppState, stored: StoredMessage) {
+    st.hub
+        .publish(LiveEvent::Chat {
+            chat_id: stored.chat_id,
+            member_id: stored.member_id,
+            agent_id: stored.agent_id,
+            message_only: true,
+            next: stored.next.map(Box::new),
+        })
+        .await;
 }
 
 fn chat_event(head: &ChatHead, message_only: bool) -> LiveEvent {
@@ -369,8 +373,9 @@ pub async fn send_files(
     drop(files);
     // In place before the other side is told, so their page never asks for a file not there.
     form.staged.promote().await;
-    announce_message(st, &stored.head, stored.next).await;
-    Ok(stored.id)
+    let id = stored.id;
+    announce_message(st, stored).await;
+    Ok(id)
 }
 
 /// Adds a message to a chat and tells its sockets: the one way a message is written, from the
@@ -384,14 +389,17 @@ pub async fn post_message(
     files: &[super::db::NewAttachment<'_>],
 ) -> Result<i64, AppError> {
     let stored = store_message(st, user, chat_id, body, files).await?;
-    announce_message(st, &stored.head, stored.next).await;
-    Ok(stored.id)
+    let id = stored.id;
+    announce_message(st, stored).await;
+    Ok(id)
 }
 
 /// A message written, not yet announced (its files may still have to be moved into place).
 struct StoredMessage {
     id: i64,
-    head: ChatHead,
+    chat_id: i64,
+    member_id: i64,
+    agent_id: Option<i64>,
     /// The message for its chat's sockets, when it can go with the event: without files
     /// (their rows carry ids this side does not have), and short enough for a PostgreSQL
     /// notification (8,000 bytes at most; chat text is at most 2,000 characters).
@@ -413,23 +421,31 @@ async fn store_message(
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let chats = st.db.chats();
-    let head = match chats.head(chat_id).await? {
-        Some(h) if may_use(user, &h) => h,
-        _ => return Err(AppError::NotFound),
-    };
-    if head.status == ChatStatus::Ended {
-        return Err(AppError::ChatEnded);
-    }
     let quota = (!user.role.is_staff()).then_some(st.config.storage_quota_bytes);
     let at = now_ms();
-    let (id, after) = match chats
+    // The write itself checks that the chat is open and this person's: one read fewer per
+    // message. Only a refused message reads the chat, to say why.
+    let (id, after, member_id, agent_id) = match st
+        .db
+        .chats()
         .add_message(chat_id, user.id, body, files, quota, at)
         .await?
     {
-        MessageOutcome::Added { id, after } => (id, after),
-        // It ended (or changed hands) a moment ago.
-        MessageOutcome::ChatClosed => return Err(AppError::ChatEnded),
+        MessageOutcome::Added {
+            id,
+            after,
+            member_id,
+            agent_id,
+        } => (id, after, member_id, agent_id),
+        MessageOutcome::ChatClosed => {
+            // Not (or no longer) theirs reads as "not found", like a chat that does not exist.
+            let head = head_for(st, user, chat_id).await?;
+            return Err(if head.status == ChatStatus::Ended {
+                AppError::ChatEnded
+            } else {
+                AppError::NotFound
+            });
+        }
         MessageOutcome::OverQuota => {
             return Err(AppError::validation("files", Invalid::QuotaExceeded))
         }
@@ -447,5 +463,11 @@ async fn store_message(
             attachments: vec![],
         },
     });
-    Ok(StoredMessage { id, head, next })
+    Ok(StoredMessage {
+        id,
+        chat_id,
+        member_id,
+        agent_id,
+        next,
+    })
 }

@@ -6,13 +6,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use super::db::{Backend, Db};
 use super::queue_board::QueueSnapshot;
 use crate::domain::LiveEvent;
 
 const CHANNEL: &str = "desk_live";
+/// PostgreSQL refuses a notification payload of 8,000 bytes or more.
+const PAYLOAD_MAX: usize = 7_900;
+/// Events sent to PostgreSQL in one statement, at most.
+const BATCH_MAX: usize = 256;
 /// Events a chat's channel holds for a socket that has not read them yet.
 const CHAT_CHANNEL_SLOTS: usize = 16;
 
@@ -62,11 +66,12 @@ impl Channels {
 #[derive(Clone, Debug)]
 pub struct Hub {
     channels: Arc<Channels>,
-    db: Db,
     /// Set at shutdown: open event streams end, so a graceful shutdown does not wait forever.
     closing: Arc<watch::Sender<bool>>,
     /// Where each queued chat stands, read once per queue move for all sockets.
     board: watch::Receiver<Arc<QueueSnapshot>>,
+    /// On PostgreSQL, the way to `NOTIFY` (see `notify_in_batches`).
+    outgoing: Option<mpsc::UnboundedSender<LiveEvent>>,
 }
 
 impl Hub {
@@ -79,38 +84,33 @@ impl Hub {
             chats: Mutex::default(),
         });
         let board = super::queue_board::start(db.clone(), channels.queue.subscribe());
-        let hub = Hub {
+        let mut outgoing = None;
+        if db.backend == Backend::Postgres {
+            let listener = listen(database_url).await?;
+            let url = database_url.to_string();
+            tokio::spawn(follow(listener, url, channels.clone()));
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(notify_in_batches(db.clone(), rx, channels.clone()));
+            outgoing = Some(tx);
+        }
+        Ok(Hub {
             channels,
-            db,
             closing: Arc::new(watch::Sender::new(false)),
             board,
-        };
-        if hub.db.backend == Backend::Postgres {
-            let listener = listen(database_url).await?;
-            let channels = hub.channels.clone();
-            let url = database_url.to_string();
-            tokio::spawn(follow(listener, url, channels));
-        }
-        Ok(hub)
+            outgoing,
+        })
     }
 
     /// Announces a change. Never fails the caller: the change itself is already stored, and
     /// pages also refetch on reconnect.
     pub async fn publish(&self, event: LiveEvent) {
-        match self.db.backend {
-            Backend::Sqlite => self.channels.deliver(event),
-            Backend::Postgres => {
-                let payload = serde_json::to_string(&event).unwrap_or_default();
-                let sent = sqlx::query("select pg_notify($1, $2)")
-                    .bind(CHANNEL)
-                    .bind(payload)
-                    .execute(&self.db.pool)
-                    .await;
-                if let Err(e) = sent {
-                    tracing::warn!(error = %e, "pg_notify failed; delivering locally only");
-                    self.channels.deliver(event);
+        match &self.outgoing {
+            Some(outgoing) => {
+                if let Err(unsent) = outgoing.send(event) {
+                    self.channels.deliver(unsent.0);
                 }
             }
+            None => self.channels.deliver(event),
         }
     }
 
@@ -153,6 +153,52 @@ impl Hub {
         async move {
             let _ = rx.wait_for(|closing| *closing).await;
         }
+    }
+}
+
+/// Sends events to every instance through PostgreSQL, in order. What queued up while one
+/// statement was on its way goes in the next, as one statement: at a few thousand chat
+/// messages a second, one `pg_notify` per message took a pooled connection and a round trip
+/// each, beside the message's own transaction. Should the database refuse, this instance's
+/// listeners still hear them.
+async fn notify_in_batches(
+    db: Db,
+    mut outgoing: mpsc::UnboundedReceiver<LiveEvent>,
+    channels: Arc<Channels>,
+) {
+    let mut batch = Vec::with_capacity(BATCH_MAX);
+    while outgoing.recv_many(&mut batch, BATCH_MAX).await > 0 {
+        let payloads: Vec<String> = batch.iter().map(payload).collect();
+        // One text parameter: the driver binds no arrays for both databases.
+        let sent =
+            sqlx::query("select pg_notify($1, value) from json_array_elements_text($2::json)")
+                .bind(CHANNEL)
+                .bind(serde_json::to_string(&payloads).unwrap_or_default())
+                .execute(&db.pool)
+                .await;
+        match sent {
+            Ok(_) => batch.clear(),
+            Err(e) => {
+                tracing::warn!(error = %e, "pg_notify failed; delivering locally only");
+                batch.drain(..).for_each(|event| channels.deliver(event));
+            }
+        }
+    }
+}
+
+/// An event as a notification. A chat message too long to ride along is left out: its
+/// sockets read it from the database instead.
+fn payload(event: &LiveEvent) -> String {
+    let text = serde_json::to_string(event).unwrap_or_default();
+    match event {
+        LiveEvent::Chat { next: Some(_), .. } if text.len() > PAYLOAD_MAX => {
+            let mut lighter = event.clone();
+            if let LiveEvent::Chat { next, .. } = &mut lighter {
+                *next = None;
+            }
+            serde_json::to_string(&lighter).unwrap_or_default()
+        }
+        _ => text,
     }
 }
 
@@ -223,6 +269,57 @@ impl Drop for ChatFeed {
             .is_some_and(|c| c.receiver_count() == 0)
         {
             chats.remove(&self.chat_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ChatMessage, NextMessage};
+
+    fn message_event(body: &str) -> LiveEvent {
+        LiveEvent::Chat {
+            chat_id: 7,
+            member_id: 1,
+            agent_id: Some(2),
+            message_only: true,
+            next: Some(Box::new(NextMessage {
+                after: 40,
+                message: ChatMessage {
+                    id: 41,
+                    author_name: Some("Ana".into()),
+                    from_staff: false,
+                    system: None,
+                    body: body.into(),
+                    at: 1,
+                    attachments: vec![],
+                },
+            })),
+        }
+    }
+
+    #[test]
+    fn a_message_rides_along_in_its_notification() {
+        let event = message_event("hola");
+        let sent: LiveEvent = serde_json::from_str(&payload(&event)).unwrap();
+        assert_eq!(sent, event);
+    }
+
+    #[test]
+    fn a_message_too_long_for_a_notification_is_left_for_the_database_to_tell() {
+        // 4,000 quotes are 8,000 bytes once escaped: more than PostgreSQL takes.
+        let event = message_event(&"\"".repeat(4000));
+        let sent = payload(&event);
+        assert!(sent.len() <= PAYLOAD_MAX, "{} bytes", sent.len());
+        match serde_json::from_str::<LiveEvent>(&sent).unwrap() {
+            LiveEvent::Chat {
+                chat_id: 7,
+                message_only: true,
+                next: None,
+                ..
+            } => {}
+            other => panic!("unexpected {other:?}"),
         }
     }
 }

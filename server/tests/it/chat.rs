@@ -732,3 +732,43 @@ async fn a_socket_passes_a_message_on_only_after_everything_before_it() {
     let stored = next_messages(&mut fresh).await;
     assert_eq!(stored, live);
 }
+
+#[tokio::test]
+async fn a_message_into_an_ended_chat_is_refused_and_not_stored() {
+    let (app, agent, silver, chat) = accepted_chat().await;
+    let mut s_ws = open(&app, &silver, chat, 0).await;
+    next_messages(&mut s_ws).await;
+    let res = call(&app, &agent, "end_chat", &[("id", &chat.to_string())]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from chat_messages where chat_id = $1")
+            .bind(chat)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+    };
+    let stored_before = count().await;
+    send(
+        &mut s_ws,
+        &ClientFrame::Send {
+            body: "One more thing".into(),
+            client_ref: "late".into(),
+        },
+    )
+    .await;
+    let refused = next_matching(&mut s_ws, "a refused message", |f| {
+        matches!(f, ServerFrame::Error { .. })
+    })
+    .await;
+    assert!(
+        matches!(
+            refused,
+            ServerFrame::Error {
+                error: Some(AppError::ChatEnded),
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(count().await, stored_before);
+}

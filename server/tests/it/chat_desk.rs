@@ -19,6 +19,14 @@ async fn agent_id(app: &TestApp, username: &str) -> i64 {
     user.unwrap().user.id
 }
 
+async fn messages_in(app: &TestApp, chat: i64) -> i64 {
+    sqlx::query_scalar("select count(*) from chat_messages where chat_id = $1")
+        .bind(chat)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
 async fn transfer(app: &TestApp, who: &Person, chat: i64, to: &str) -> reqwest::Response {
     call(
         app,
@@ -66,6 +74,27 @@ async fn an_agent_passes_a_chat_to_another_online_agent() {
         matches!(f, app::domain::ServerFrame::Error { .. })
     })
     .await;
+    // What the old agent still sends on that socket is refused, and not stored.
+    let stored_before = messages_in(&app, chat).await;
+    send(
+        &mut old_socket,
+        &app::domain::ClientFrame::Send {
+            body: "Still me?".into(),
+            client_ref: "late".into(),
+        },
+    )
+    .await;
+    match next_matching(&mut old_socket, "a refused message", |f| {
+        matches!(f, app::domain::ServerFrame::Error { .. })
+    })
+    .await
+    {
+        app::domain::ServerFrame::Error { error, .. } => {
+            assert_eq!(error, Some(AppError::Forbidden))
+        }
+        _ => unreachable!(),
+    }
+    assert_eq!(messages_in(&app, chat).await, stored_before);
     let audit: Vec<String> = sqlx::query_scalar(
         "select detail from audit_log where action = 'chat.transfer' and target_id = $1",
     )

@@ -1,14 +1,18 @@
 use std::collections::HashMap;
 
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Transaction};
+use tokio::sync::MutexGuard;
 
-use super::lock_user;
 use super::rows::{self, ChatHeadRow, ChatMessageRow, MessageFileRow, StoredFileRow};
+use super::{lock_user, WriteGate};
 
 use super::tickets::NewAttachment;
 use crate::domain::{AttachmentInfo, ChatHead, ChatMessage, EndReason, FileKind, SystemNote};
 
-pub struct ChatRepo<'a>(pub &'a AnyPool);
+pub struct ChatRepo<'a> {
+    pub(super) pool: &'a AnyPool,
+    pub(super) gate: &'a WriteGate,
+}
 
 pub struct NewChat<'a> {
     pub member_id: i64,
@@ -37,8 +41,14 @@ pub enum StartOutcome {
 /// What `add_message` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum MessageOutcome {
-    /// Its id, and the id of the chat's message before it (0: none).
-    Added { id: i64, after: i64 },
+    /// Its id, the id of the chat's message before it (0: none), and who the chat is between
+    /// (for its event).
+    Added {
+        id: i64,
+        after: i64,
+        member_id: i64,
+        agent_id: Option<i64>,
+    },
     /// The chat ended, or is not this person's (any more).
     ChatClosed,
     /// Its files would go over the sender's quota.
@@ -86,6 +96,14 @@ async fn insert_chat(
 }
 
 impl ChatRepo<'_> {
+    /// A write transaction, once this instance's earlier chat writes are done (see `WriteGate`).
+    async fn begin(
+        &self,
+    ) -> Result<(Option<MutexGuard<'_, ()>>, Transaction<'_, Any>), sqlx::Error> {
+        let turn = self.gate.turn().await;
+        Ok((turn, self.pool.begin().await?))
+    }
+
     /// Opens a chat unless the member has one open (then that one) or has started `max` since
     /// `since`. Atomic: the member's row is locked first, so parallel starts run one by one.
     #[tracing::instrument(skip_all, err)]
@@ -95,7 +113,7 @@ impl ChatRepo<'_> {
         since: i64,
         max: i64,
     ) -> Result<StartOutcome, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         lock_user(&mut tx, c.member_id).await?;
         let open: Option<i64> = sqlx::query_scalar(
             "select id from chats where member_id = $1 and status <> 'ended' order by id desc limit 1",
@@ -127,7 +145,7 @@ impl ChatRepo<'_> {
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.id = $1"
         ))
         .bind(id)
-        .fetch_optional(self.0)
+        .fetch_optional(self.pool)
         .await?;
         row.map(ChatHead::try_from).transpose()
     }
@@ -139,7 +157,7 @@ impl ChatRepo<'_> {
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.member_id = $1 order by c.id desc"
         ))
         .bind(member_id)
-        .fetch_all(self.0)
+        .fetch_all(self.pool)
         .await?;
         rows::all(rows)
     }
@@ -152,7 +170,7 @@ impl ChatRepo<'_> {
              order by id desc limit 1",
         )
         .bind(member_id)
-        .fetch_optional(self.0)
+        .fetch_optional(self.pool)
         .await
     }
 
@@ -163,7 +181,7 @@ impl ChatRepo<'_> {
             "select {HEAD_COLUMNS} {HEAD_FROM} where c.status = 'queued' \
              order by c.created_at, c.id"
         ))
-        .fetch_all(self.0)
+        .fetch_all(self.pool)
         .await?;
         rows::all(rows)
     }
@@ -175,7 +193,7 @@ impl ChatRepo<'_> {
              order by c.id"
         ))
         .bind(agent_id)
-        .fetch_all(self.0)
+        .fetch_all(self.pool)
         .await?;
         rows::all(rows)
     }
@@ -184,7 +202,7 @@ impl ChatRepo<'_> {
     #[tracing::instrument(skip_all, err)]
     pub async fn queued_ids(&self) -> Result<Vec<i64>, sqlx::Error> {
         sqlx::query_scalar("select id from chats where status = 'queued' order by created_at, id")
-            .fetch_all(self.0)
+            .fetch_all(self.pool)
             .await
     }
 
@@ -197,7 +215,7 @@ impl ChatRepo<'_> {
         )
         .bind(head.created_at)
         .bind(head.id)
-        .fetch_one(self.0)
+        .fetch_one(self.pool)
         .await
     }
 
@@ -209,7 +227,7 @@ impl ChatRepo<'_> {
              order by accepted_at desc limit $1",
         )
         .bind(limit)
-        .fetch_all(self.0)
+        .fetch_all(self.pool)
         .await?;
         Ok(ms.into_iter().map(|m| m / 1000).collect())
     }
@@ -224,7 +242,7 @@ impl ChatRepo<'_> {
         cap: i64,
         at: i64,
     ) -> Result<AcceptOutcome, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         lock_user(&mut tx, agent_id).await?;
         let open: i64 = sqlx::query_scalar(
             "select count(*) from chats where agent_id = $1 and status = 'active'",
@@ -261,7 +279,7 @@ impl ChatRepo<'_> {
         ticket: &super::NewTicketSeed<'_>,
         at: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let done = sqlx::query(
             "update chats set status = 'ended', ended_at = $1, end_reason = $2 \
              where id = $3 and status <> 'ended'",
@@ -304,7 +322,7 @@ impl ChatRepo<'_> {
         ticket_id: Option<i64>,
         at: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let done = sqlx::query(
             "update chats set status = 'ended', ended_at = $1, end_reason = $2, ticket_id = $3 \
              where id = $4 and status <> 'ended'",
@@ -337,20 +355,21 @@ impl ChatRepo<'_> {
         quota: Option<u64>,
         at: i64,
     ) -> Result<MessageOutcome, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         // Checked where it is written: the chat still open and still this person's (a message
         // racing its end would miss the transcript; one racing a handover, the new agent).
-        let open = sqlx::query(
+        // Who it is between comes back with it, for the message's event.
+        let Some((member_id, agent_id)) = sqlx::query_as::<_, (i64, Option<i64>)>(
             "update chats set status = status where id = $1 and status <> 'ended' \
-             and (member_id = $2 or agent_id = $2)",
+             and (member_id = $2 or agent_id = $2) returning member_id, agent_id",
         )
         .bind(chat_id)
         .bind(author_id)
-        .execute(&mut *tx)
-        .await?;
-        if open.rows_affected() != 1 {
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
             return Ok(MessageOutcome::ChatClosed);
-        }
+        };
         // Exact: the update above holds the chat's row, so its messages are written one at a
         // time (SQLite has one writer anyway).
         let after: i64 =
@@ -388,7 +407,12 @@ impl ChatRepo<'_> {
             return Ok(MessageOutcome::OverQuota);
         }
         tx.commit().await?;
-        Ok(MessageOutcome::Added { id, after })
+        Ok(MessageOutcome::Added {
+            id,
+            after,
+            member_id,
+            agent_id,
+        })
     }
 
     #[tracing::instrument(skip_all, err)]
@@ -398,7 +422,7 @@ impl ChatRepo<'_> {
         note: SystemNote,
         at: i64,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         insert_system(&mut tx, chat_id, note, at).await?;
         tx.commit().await
     }
@@ -417,7 +441,7 @@ impl ChatRepo<'_> {
         )
         .bind(chat_id)
         .bind(after)
-        .fetch_all(self.0)
+        .fetch_all(self.pool)
         .await?;
         let mut files = self.files_after(chat_id, after).await?;
         Ok(rows
@@ -455,7 +479,7 @@ impl ChatRepo<'_> {
         )
         .bind(chat_id)
         .bind(after)
-        .fetch_all(self.0)
+        .fetch_all(self.pool)
         .await?;
         let mut out: HashMap<i64, Vec<AttachmentInfo>> = HashMap::new();
         for r in rows {
@@ -477,7 +501,7 @@ impl ChatRepo<'_> {
              join chat_messages cm on cm.id = f.message_id where f.id = $1",
         )
         .bind(id)
-        .fetch_optional(self.0)
+        .fetch_optional(self.pool)
         .await?;
         row.map(|r| Ok((r.owner, r.kind()?, r.sha256, r.file_name)))
             .transpose()
@@ -493,12 +517,13 @@ impl ChatRepo<'_> {
         at: i64,
     ) -> Result<(), sqlx::Error> {
         let status = if online { "online" } else { "away" };
+        let _turn = self.gate.turn().await;
         let updated =
             sqlx::query("update agent_presence set status = $1, seen_at = $2 where user_id = $3")
                 .bind(status)
                 .bind(at)
                 .bind(user_id)
-                .execute(self.0)
+                .execute(self.pool)
                 .await?;
         if updated.rows_affected() == 0 {
             // Two first heartbeats at once: the loser's insert fails on the key; the row exists.
@@ -508,7 +533,7 @@ impl ChatRepo<'_> {
             .bind(user_id)
             .bind(status)
             .bind(at)
-            .execute(self.0)
+            .execute(self.pool)
             .await;
         }
         Ok(())
@@ -526,7 +551,7 @@ impl ChatRepo<'_> {
         online_since: i64,
         at: i64,
     ) -> Result<TransferOutcome, sqlx::Error> {
-        let mut tx = self.0.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         lock_user(&mut tx, to).await?;
         let online: i64 = sqlx::query_scalar(
             "select count(*) from agent_presence \
@@ -578,7 +603,7 @@ impl ChatRepo<'_> {
         )
         .bind(user_id)
         .bind(since)
-        .fetch_one(self.0)
+        .fetch_one(self.pool)
         .await?;
         Ok(n > 0)
     }
@@ -589,7 +614,7 @@ impl ChatRepo<'_> {
             "select count(*) from agent_presence where status = 'online' and seen_at >= $1",
         )
         .bind(since)
-        .fetch_one(self.0)
+        .fetch_one(self.pool)
         .await
     }
 }

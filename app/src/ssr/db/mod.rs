@@ -64,6 +64,30 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Lines up this instance's chat writes on SQLite (see `WriteGate`).
+    gate: WriteGate,
+}
+
+/// On SQLite, writers take turns in this process instead of in SQLite. SQLite has one writer;
+/// a connection that finds the lock taken sleeps in its busy handler (1, 2, 5, 10, 15, 20,
+/// 25 ms ...) and tries again, so at a few thousand chat messages a second some waited tens of
+/// milliseconds for a lock free after a fraction of one. A fair async lock hands it over at
+/// once, in arrival order. PostgreSQL locks rows, not the database: no gate.
+#[derive(Debug, Clone, Default)]
+pub struct WriteGate(Option<std::sync::Arc<tokio::sync::Mutex<()>>>);
+
+impl WriteGate {
+    fn for_backend(backend: Backend) -> WriteGate {
+        WriteGate((backend == Backend::Sqlite).then(Default::default))
+    }
+
+    /// Waits for this instance's earlier writes; the turn lasts as long as the guard.
+    pub async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0 {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        }
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -91,6 +115,7 @@ impl Db {
         let db = Db {
             pool: Self::open_pool(options.clone(), backend).await?,
             backend,
+            gate: WriteGate::for_backend(backend),
         };
         db.migrate().await?;
         if backend == Backend::Sqlite {
@@ -101,6 +126,7 @@ impl Db {
             return Ok(Db {
                 pool: Self::open_pool(options, backend).await?,
                 backend,
+                gate: db.gate,
             });
         }
         Ok(db)
@@ -170,7 +196,10 @@ impl Db {
     }
 
     pub fn chats(&self) -> ChatRepo<'_> {
-        ChatRepo(&self.pool)
+        ChatRepo {
+            pool: &self.pool,
+            gate: &self.gate,
+        }
     }
 
     pub fn attachments(&self) -> AttachmentRepo<'_> {
