@@ -54,6 +54,30 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+/// On SQLite, copies the write-ahead log into the database file once a second, beside the
+/// writers (a passive checkpoint waits for no one). Left to SQLite, the commit that takes the
+/// log past 1,000 pages does it inline, holding the write lock: several times a second under a
+/// busy chat, every writer waited for that copy and its file sync. SQLite's own checkpoint
+/// stays as a backstop, at 10,000 pages (`open_pool`).
+fn checkpoint_in_background(pool: AnyPool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            if pool.is_closed() {
+                break;
+            }
+            if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
+                .execute(&pool)
+                .await
+            {
+                tracing::debug!(error = %e, "background checkpoint skipped");
+            }
+        }
+    });
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -123,8 +147,10 @@ impl Db {
             // later) or stale ones (a later migration changed the schema): their first ticket
             // would fail "locked" while another writer works. Fresh ones load them on connect.
             db.pool.close().await;
+            let pool = Self::open_pool(options, backend).await?;
+            checkpoint_in_background(pool.clone());
             return Ok(Db {
-                pool: Self::open_pool(options, backend).await?,
+                pool,
                 backend,
                 gate: db.gate,
             });
@@ -147,7 +173,8 @@ impl Db {
                         // writer wait for the lock instead of failing with SQLITE_BUSY.
                         conn.execute(
                             "pragma journal_mode = wal; pragma synchronous = normal; \
-                             pragma busy_timeout = 5000; pragma foreign_keys = on;",
+                             pragma busy_timeout = 5000; pragma foreign_keys = on; \
+                             pragma wal_autocheckpoint = 10000;",
                         )
                         .await?;
                         // FTS5 loads a table's settings with a read of its own the first time a
