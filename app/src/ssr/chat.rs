@@ -45,7 +45,14 @@ pub async fn head_for(st: &AppState, user: &CurrentUser, id: i64) -> Result<Chat
 
 pub async fn announce(st: &AppState, head: &ChatHead, queue_moved: bool) {
     let hub = &st.hub;
-    hub.publish(chat_event(head, false)).await;
+    hub.publish(LiveEvent::Chat {
+        chat_id: head.id,
+        member_id: head.member_id,
+        agent_id: head.agent_id,
+        message_only: false,
+        next: None,
+    })
+    .await;
     if queue_moved {
         hub.publish(LiveEvent::ChatQueue).await;
     }
@@ -63,16 +70,6 @@ async fn announce_message(st: &AppState, stored: StoredMessage) {
             next: stored.next.map(Box::new),
         })
         .await;
-}
-
-fn chat_event(head: &ChatHead, message_only: bool) -> LiveEvent {
-    LiveEvent::Chat {
-        chat_id: head.id,
-        member_id: head.member_id,
-        agent_id: head.agent_id,
-        message_only,
-        next: None,
-    }
 }
 
 pub async fn queue_info(st: &AppState, head: &ChatHead) -> Result<Option<QueueInfo>, sqlx::Error> {
