@@ -198,7 +198,8 @@ pub async fn run(backend: &str) {
         );
     }
     drop(held);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The server tears down 10,000 sockets: delivery is measured once that is done.
+    tokio::time::sleep(Duration::from_secs(5)).await;
 
     // 2. Delivery: 50 chats, member → agent, 2,000 messages/s in all.
     let pairs = 50usize;

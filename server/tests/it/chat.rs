@@ -733,6 +733,70 @@ async fn a_socket_passes_a_message_on_only_after_everything_before_it() {
     assert_eq!(stored, live);
 }
 
+/// Both people in a chat write at once, each over their own socket: another socket hears every
+/// message once, in the chat's order. A message rides along with the id of the chat's message
+/// before it; with writers racing, a wrong one would make a socket skip or repeat a message.
+#[tokio::test]
+async fn messages_written_at_once_by_both_sides_reach_a_socket_once_each_in_order() {
+    let app = spawn_app_with(|c| c.chat_messages_per_second = 1_000).await;
+    let agent = person(&app, "agent").await;
+    online(&app, &agent).await;
+    let silver = person(&app, "silver").await;
+    let chat = start_ok(&app, &silver, QUESTION).await;
+    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let mut watcher = open(&app, &silver, chat, 0).await;
+    let mut heard = next_messages(&mut watcher).await;
+    let mut s_ws = open(&app, &silver, chat, 0).await;
+    let mut a_ws = open(&app, &agent, chat, 0).await;
+
+    const EACH: usize = 25;
+    let frames = |who: &str| -> Vec<ClientFrame> {
+        (0..EACH)
+            .map(|n| ClientFrame::Send {
+                body: format!("{who} {n}"),
+                client_ref: format!("{who}-{n}"),
+            })
+            .collect()
+    };
+    let (from_member, from_agent) = (frames("member"), frames("agent"));
+    tokio::join!(
+        async {
+            for f in &from_member {
+                send(&mut s_ws, f).await;
+            }
+        },
+        async {
+            for f in &from_agent {
+                send(&mut a_ws, f).await;
+            }
+        },
+    );
+    let written = |m: &app::domain::ChatMessage| {
+        m.body.starts_with("member ") || m.body.starts_with("agent ")
+    };
+    while heard.iter().filter(|m| written(m)).count() < 2 * EACH {
+        heard.extend(next_messages(&mut watcher).await);
+    }
+
+    let ids: Vec<i64> = heard.iter().map(|m| m.id).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "out of order or repeated: {ids:?}"
+    );
+    for who in ["member", "agent"] {
+        let bodies: Vec<&str> = heard
+            .iter()
+            .filter(|m| m.body.starts_with(&format!("{who} ")))
+            .map(|m| m.body.as_str())
+            .collect();
+        let sent: Vec<String> = (0..EACH).map(|n| format!("{who} {n}")).collect();
+        assert_eq!(bodies, sent, "{who}'s messages as heard");
+    }
+    // Read afresh, the chat holds exactly what the live socket passed on.
+    let mut fresh = open(&app, &agent, chat, 0).await;
+    assert_eq!(next_messages(&mut fresh).await, heard);
+}
+
 #[tokio::test]
 async fn a_message_into_an_ended_chat_is_refused_and_not_stored() {
     let (app, agent, silver, chat) = accepted_chat().await;

@@ -4,7 +4,7 @@ use sqlx::{Any, AnyPool, Transaction};
 use tokio::sync::MutexGuard;
 
 use super::rows::{self, ChatHeadRow, ChatMessageRow, MessageFileRow, StoredFileRow};
-use super::{lock_user, WriteGate};
+use super::{lock_user, Backend, WriteGate};
 
 use super::tickets::NewAttachment;
 use crate::domain::{AttachmentInfo, ChatHead, ChatMessage, EndReason, FileKind, SystemNote};
@@ -12,6 +12,7 @@ use crate::domain::{AttachmentInfo, ChatHead, ChatMessage, EndReason, FileKind, 
 pub struct ChatRepo<'a> {
     pub(super) pool: &'a AnyPool,
     pub(super) gate: &'a WriteGate,
+    pub(super) backend: Backend,
 }
 
 pub struct NewChat<'a> {
@@ -355,6 +356,9 @@ impl ChatRepo<'_> {
         quota: Option<u64>,
         at: i64,
     ) -> Result<MessageOutcome, sqlx::Error> {
+        if files.is_empty() {
+            return self.add_plain_message(chat_id, author_id, body, at).await;
+        }
         let (_turn, mut tx) = self.begin().await?;
         // Checked where it is written: the chat still open and still this person's (a message
         // racing its end would miss the transcript; one racing a handover, the new agent).
@@ -412,6 +416,54 @@ impl ChatRepo<'_> {
             after,
             member_id,
             agent_id,
+        })
+    }
+
+    /// A message without files (nearly all of them) in one statement, so one hand-over to
+    /// SQLite's thread or one round trip to PostgreSQL instead of five (begin, check, last id,
+    /// insert, commit), with the same guarantees as the transaction below:
+    /// - SQLite, while this instance's write turn is held: the check and the insert are one
+    ///   statement, and SQLite has one writer, so the chat's last message cannot change under it.
+    /// - PostgreSQL: `add_chat_message` (migration 20261205000001) runs the transaction's steps
+    ///   in the database. There the chat's row lock orders a chat's messages, and each step sees
+    ///   what committed while it waited for the lock.
+    async fn add_plain_message(
+        &self,
+        chat_id: i64,
+        author_id: i64,
+        body: &str,
+        at: i64,
+    ) -> Result<MessageOutcome, sqlx::Error> {
+        let _turn = self.gate.turn().await;
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "insert into chat_messages (chat_id, author_id, kind, body, created_at) \
+                 select id, $2, 'message', $3, $4 from chats where id = $1 \
+                   and status <> 'ended' and (member_id = $2 or agent_id = $2) \
+                 returning id, (select coalesce(max(m.id), 0) from chat_messages m \
+                     where m.chat_id = $1 and m.id < chat_messages.id), \
+                   (select member_id from chats where id = $1), \
+                   (select agent_id from chats where id = $1)"
+            }
+            Backend::Postgres => {
+                "select message_id, after_id, member, agent from add_chat_message($1, $2, $3, $4)"
+            }
+        };
+        let added = sqlx::query_as::<_, (i64, i64, i64, Option<i64>)>(sql)
+            .bind(chat_id)
+            .bind(author_id)
+            .bind(body)
+            .bind(at)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(match added {
+            Some((id, after, member_id, agent_id)) => MessageOutcome::Added {
+                id,
+                after,
+                member_id,
+                agent_id,
+            },
+            None => MessageOutcome::ChatClosed,
         })
     }
 

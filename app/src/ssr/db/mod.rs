@@ -52,7 +52,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 /// On SQLite, copies the write-ahead log into the database file once a second, beside the
 /// writers (a passive checkpoint waits for no one). Left to SQLite, the commit that takes the
@@ -114,6 +114,9 @@ impl WriteGate {
     }
 }
 
+/// How long a pooled PostgreSQL connection may sit unused before it is checked on lending.
+const IDLE_BEFORE_CHECK: Duration = Duration::from_secs(1);
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -166,6 +169,20 @@ impl Db {
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             // Short: when the database is down a request should fail fast (503), not hang.
             .acquire_timeout(Duration::from_secs(3))
+            // sqlx pings every connection before lending it out (and again when it comes
+            // back). That was one more hand-over to SQLite's thread, or one more round trip to
+            // PostgreSQL, for every query. Only a connection idle for a while is checked now:
+            // one in use a moment ago is live, and a broken one is dropped when it comes back.
+            // SQLite's "connection" is a thread of this process; nothing hangs up on it.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for > IDLE_BEFORE_CHECK {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -226,6 +243,7 @@ impl Db {
         ChatRepo {
             pool: &self.pool,
             gate: &self.gate,
+            backend: self.backend,
         }
     }
 
