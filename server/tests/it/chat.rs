@@ -7,6 +7,7 @@ use app::domain::{
     ChatHead, ChatStart, ChatStatus, ClientFrame, ServerFrame, SystemNote, TicketLists,
 };
 use app::error::AppError;
+use app::ssr::Config;
 use futures::SinkExt;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -14,7 +15,12 @@ const QUESTION: &str = "My order page stays blank after I log in";
 
 /// A new app with a Silver member's chat that the demo agent has taken.
 async fn accepted_chat() -> (TestApp, Person, Person, i64) {
-    let app = spawn_app().await;
+    accepted_chat_with(|_| {}).await
+}
+
+/// The same on a server with `tweak`ed settings.
+async fn accepted_chat_with(tweak: impl FnOnce(&mut Config)) -> (TestApp, Person, Person, i64) {
+    let app = spawn_app_with(tweak).await;
     let agent = person(&app, "agent").await;
     online(&app, &agent).await;
     let silver = person(&app, "silver").await;
@@ -738,12 +744,8 @@ async fn a_socket_passes_a_message_on_only_after_everything_before_it() {
 /// before it; with writers racing, a wrong one would make a socket skip or repeat a message.
 #[tokio::test]
 async fn messages_written_at_once_by_both_sides_reach_a_socket_once_each_in_order() {
-    let app = spawn_app_with(|c| c.chat_messages_per_second = 1_000).await;
-    let agent = person(&app, "agent").await;
-    online(&app, &agent).await;
-    let silver = person(&app, "silver").await;
-    let chat = start_ok(&app, &silver, QUESTION).await;
-    call(&app, &agent, "accept_chat", &[("id", &chat.to_string())]).await;
+    let (app, agent, silver, chat) =
+        accepted_chat_with(|c| c.chat_messages_per_second = 1_000).await;
     let mut watcher = open(&app, &silver, chat, 0).await;
     let mut heard = next_messages(&mut watcher).await;
     let mut s_ws = open(&app, &silver, chat, 0).await;
