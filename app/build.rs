@@ -6,6 +6,10 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
+    // `sqlx::migrate!` embeds the migration folders; a new file there must rebuild the crate
+    // (the lines above switch off cargo's own "any file changed" check).
+    println!("cargo::rerun-if-changed=../migrations/sqlite");
+    println!("cargo::rerun-if-changed=../migrations/postgres");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("i18n");
     // Every `locales/<code>.json` is a language (English is the default): adding a language is
     // adding its file. A new file changes the folder, which reruns this script.

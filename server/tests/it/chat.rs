@@ -838,3 +838,62 @@ async fn a_message_into_an_ended_chat_is_refused_and_not_stored() {
     );
     assert_eq!(count().await, stored_before);
 }
+
+/// A chat message's commit skips the wait for the disk flush, for its own transaction only
+/// (migration 20261205000002): whatever the same connection does next commits as usual.
+#[tokio::test]
+async fn a_chat_message_alone_commits_without_waiting_for_the_flush() {
+    if !backend_is_postgres() {
+        eprintln!(
+            "SQLite run: asynchronous commit is PostgreSQL's; runs with TEST_DATABASE=postgres"
+        );
+        return;
+    }
+    let (app, _agent, _silver, chat) = accepted_chat().await;
+    let silver_id: i64 = sqlx::query_scalar("select id from users where username = 'silver'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let setting = |sql: &'static str| sqlx::query_scalar::<_, String>(sql);
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+    assert_eq!(
+        setting("show synchronous_commit")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap(),
+        "on"
+    );
+    let added: Option<i64> =
+        sqlx::query_scalar("select message_id from add_chat_message($1, $2, 'Still blank', $3)")
+            .bind(chat)
+            .bind(silver_id)
+            .bind(app::ssr::db::now_ms())
+            .fetch_optional(&mut *tx)
+            .await
+            .unwrap();
+    assert!(added.is_some(), "the message was written");
+    assert_eq!(
+        setting("show synchronous_commit")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap(),
+        "off",
+        "the message's transaction commits asynchronously"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(
+        setting("show synchronous_commit")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap(),
+        "on",
+        "the next transaction on the same connection waits for the flush again"
+    );
+    let stored: i64 = sqlx::query_scalar("select count(*) from chat_messages where id = $1")
+        .bind(added)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
