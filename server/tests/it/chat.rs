@@ -855,15 +855,8 @@ async fn a_chat_message_alone_commits_without_waiting_for_the_flush() {
         .await
         .unwrap();
     let mut conn = app.state.db.pool.acquire().await.unwrap();
-    let setting = |sql: &'static str| sqlx::query_scalar::<_, String>(sql);
     let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
-    assert_eq!(
-        setting("show synchronous_commit")
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap(),
-        "on"
-    );
+    assert_eq!(synchronous_commit(&mut tx).await, "on");
     let added: Option<i64> =
         sqlx::query_scalar("select message_id from add_chat_message($1, $2, 'Still blank', $3)")
             .bind(chat)
@@ -874,19 +867,13 @@ async fn a_chat_message_alone_commits_without_waiting_for_the_flush() {
             .unwrap();
     assert!(added.is_some(), "the message was written");
     assert_eq!(
-        setting("show synchronous_commit")
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap(),
+        synchronous_commit(&mut tx).await,
         "off",
         "the message's transaction commits asynchronously"
     );
     tx.commit().await.unwrap();
     assert_eq!(
-        setting("show synchronous_commit")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap(),
+        synchronous_commit(&mut conn).await,
         "on",
         "the next transaction on the same connection waits for the flush again"
     );
@@ -896,4 +883,12 @@ async fn a_chat_message_alone_commits_without_waiting_for_the_flush() {
         .await
         .unwrap();
     assert_eq!(stored, 1);
+}
+
+/// The connection's `synchronous_commit` as it stands (within its transaction, if any).
+async fn synchronous_commit(conn: &mut sqlx::AnyConnection) -> String {
+    sqlx::query_scalar("show synchronous_commit")
+        .fetch_one(conn)
+        .await
+        .unwrap()
 }
