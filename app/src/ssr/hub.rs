@@ -1,7 +1,9 @@
 //! The one hub for live updates. Pages subscribe through `/events` (server-sent events,
-//! `http::events`), chat sockets through `subscribe_chat`. On PostgreSQL every event goes through `NOTIFY`, and each instance's
+//! `http::events`), chat sockets through `subscribe_chat`. An event goes straight to this
+//! instance's listeners. On PostgreSQL it also goes through `NOTIFY`, and every other instance's
 //! listener re-broadcasts it locally, so a member connected to instance A hears an agent acting
-//! on instance B. On SQLite (one instance by nature) events go straight to the local channel.
+//! on instance B; each instance passes over its own notifications, which it has delivered
+//! already. On SQLite (one instance by nature) there is only the local channel.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -74,6 +76,12 @@ pub struct Hub {
     outgoing: Option<mpsc::UnboundedSender<LiveEvent>>,
 }
 
+/// How this instance's notifications begin (`{"origin":"<random id>",`), so that its listener
+/// knows them as its own. Other instances' JSON decoders ignore the extra field.
+fn origin_mark() -> String {
+    format!("{{\"origin\":\"{:016x}\",", rand::random::<u64>())
+}
+
 impl Hub {
     /// Starts the PostgreSQL listener when the database is PostgreSQL.
     pub async fn start(db: Db, database_url: &str) -> Result<Hub, sqlx::Error> {
@@ -86,11 +94,12 @@ impl Hub {
         let board = super::queue_board::start(db.clone(), channels.queue.subscribe());
         let mut outgoing = None;
         if db.backend == Backend::Postgres {
+            let origin: Arc<str> = origin_mark().into();
             let listener = listen(database_url).await?;
             let url = database_url.to_string();
-            tokio::spawn(follow(listener, url, channels.clone()));
+            tokio::spawn(follow(listener, url, channels.clone(), origin.clone()));
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(notify_in_batches(db.clone(), rx, channels.clone()));
+            tokio::spawn(notify_in_batches(db.clone(), rx, origin));
             outgoing = Some(tx);
         }
         Ok(Hub {
@@ -102,16 +111,13 @@ impl Hub {
     }
 
     /// Announces a change. Never fails the caller: the change itself is already stored, and
-    /// pages also refetch on reconnect.
+    /// pages also refetch on reconnect. This instance's listeners hear it at once: waiting for
+    /// the round trip through PostgreSQL was most of a chat message's delivery time.
     pub async fn publish(&self, event: LiveEvent) {
-        match &self.outgoing {
-            Some(outgoing) => {
-                if let Err(unsent) = outgoing.send(event) {
-                    self.channels.deliver(unsent.0);
-                }
-            }
-            None => self.channels.deliver(event),
+        if let Some(outgoing) = &self.outgoing {
+            let _ = outgoing.send(event.clone());
         }
+        self.channels.deliver(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
@@ -156,19 +162,19 @@ impl Hub {
     }
 }
 
-/// Sends events to every instance through PostgreSQL, in order. What queued up while one
+/// Sends events to the other instances through PostgreSQL, in order. What queued up while one
 /// statement was on its way goes in the next, as one statement: at a few thousand chat
 /// messages a second, one `pg_notify` per message took a pooled connection and a round trip
-/// each, beside the message's own transaction. Should the database refuse, this instance's
-/// listeners still hear them.
+/// each, beside the message's own transaction. Should the database refuse, the other instances
+/// miss them (this one has delivered them already).
 async fn notify_in_batches(
     db: Db,
     mut outgoing: mpsc::UnboundedReceiver<LiveEvent>,
-    channels: Arc<Channels>,
+    origin: Arc<str>,
 ) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     while outgoing.recv_many(&mut batch, BATCH_MAX).await > 0 {
-        let payloads: Vec<String> = batch.iter().map(payload).collect();
+        let payloads: Vec<String> = batch.iter().map(|e| payload(e, &origin)).collect();
         // One text parameter: the driver binds no arrays for both databases. A transaction
         // that notifies gets a transaction id, so its commit waited for a disk flush, although
         // notifications are never kept on disk (a crash loses the queue anyway): this one's
@@ -182,27 +188,30 @@ async fn notify_in_batches(
         .bind(serde_json::to_string(&payloads).unwrap_or_default())
         .execute(&db.pool)
         .await;
-        match sent {
-            Ok(_) => batch.clear(),
-            Err(e) => {
-                tracing::warn!(error = %e, "pg_notify failed; delivering locally only");
-                batch.drain(..).for_each(|event| channels.deliver(event));
-            }
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "pg_notify failed; other instances miss these events");
         }
+        batch.clear();
     }
 }
 
-/// An event as a notification. A chat message too long to ride along is left out: its
-/// sockets read it from the database instead.
-fn payload(event: &LiveEvent) -> String {
-    let text = serde_json::to_string(event).unwrap_or_default();
+/// An event as a notification, marked with its instance's `origin` (see [`origin_mark`]). A
+/// chat message too long to ride along is left out: its sockets read it from the database
+/// instead.
+fn payload(event: &LiveEvent, origin: &str) -> String {
+    let marked = |event: &LiveEvent| {
+        let text = serde_json::to_string(event).unwrap_or_default();
+        // The event is a JSON object: the mark takes the place of its opening brace.
+        format!("{origin}{}", text.strip_prefix('{').unwrap_or(&text))
+    };
+    let text = marked(event);
     match event {
         LiveEvent::Chat { next: Some(_), .. } if text.len() > PAYLOAD_MAX => {
             let mut lighter = event.clone();
             if let LiveEvent::Chat { next, .. } = &mut lighter {
                 *next = None;
             }
-            serde_json::to_string(&lighter).unwrap_or_default()
+            marked(&lighter)
         }
         _ => text,
     }
@@ -220,9 +229,12 @@ async fn follow(
     mut listener: sqlx::postgres::PgListener,
     database_url: String,
     channels: Arc<Channels>,
+    origin: Arc<str>,
 ) {
     loop {
         match listener.try_recv().await {
+            // This instance's own: delivered when it was published.
+            Ok(Some(n)) if n.payload().starts_with(&*origin) => {}
             Ok(Some(n)) => match serde_json::from_str::<LiveEvent>(n.payload()) {
                 Ok(event) => channels.deliver(event),
                 Err(e) => tracing::warn!(error = %e, "undecodable live event"),
@@ -308,15 +320,17 @@ mod tests {
     #[test]
     fn a_message_rides_along_in_its_notification() {
         let event = message_event("hola");
-        let sent: LiveEvent = serde_json::from_str(&payload(&event)).unwrap();
-        assert_eq!(sent, event);
+        let origin = origin_mark();
+        let sent = payload(&event, &origin);
+        assert!(sent.starts_with(&origin), "{sent}");
+        assert_eq!(serde_json::from_str::<LiveEvent>(&sent).unwrap(), event);
     }
 
     #[test]
     fn a_message_too_long_for_a_notification_is_left_for_the_database_to_tell() {
         // 4,000 quotes are 8,000 bytes once escaped: more than PostgreSQL takes.
         let event = message_event(&"\"".repeat(4000));
-        let sent = payload(&event);
+        let sent = payload(&event, &origin_mark());
         assert!(sent.len() <= PAYLOAD_MAX, "{} bytes", sent.len());
         match serde_json::from_str::<LiveEvent>(&sent).unwrap() {
             LiveEvent::Chat {

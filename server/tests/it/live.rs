@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::common::*;
+use app::domain::LiveEvent;
 use futures::StreamExt;
 
 fn ticket_event(id: i64) -> String {
@@ -89,6 +90,56 @@ async fn on_postgres_events_cross_server_instances() {
         .await;
     assert_eq!(res.status(), 200);
     events_b.wait_for_count(&ticket_event(id), 2).await;
+}
+
+/// An instance's own listeners hear its event when it is published, not after the round trip
+/// through PostgreSQL (that wait was most of a chat message's delivery time), and only once:
+/// its own notification, coming back, is passed over; the other instance still hears it.
+#[tokio::test]
+async fn on_postgres_an_instance_hears_its_own_events_at_once_and_once() {
+    if !backend_is_postgres() {
+        eprintln!("SQLite run: events go straight to the one instance; this test runs with TEST_DATABASE=postgres");
+        return;
+    }
+    let a = spawn_app().await;
+    let url = a.database_url.clone();
+    let b = spawn_app_with(move |c| c.database_url = url).await;
+    let mut on_a = a.state.hub.subscribe();
+    let mut on_b = b.state.hub.subscribe();
+    let own = LiveEvent::Ticket {
+        ticket_id: 9_001,
+        member_id: 1,
+    };
+    a.state.hub.publish(own.clone()).await;
+    assert_eq!(
+        on_a.try_recv().ok(),
+        Some(own.clone()),
+        "instance A's listeners hold the event as soon as it is published"
+    );
+    assert_eq!(next_ticket_event(&mut on_b).await, own, "B hears A's event");
+    // Notifications reach every listener in commit order, and B's marker is committed after
+    // A's event reached B: had A's own notification been handed on, A would hear it first.
+    let marker = LiveEvent::Ticket {
+        ticket_id: 9_002,
+        member_id: 1,
+    };
+    b.state.hub.publish(marker.clone()).await;
+    assert_eq!(
+        next_ticket_event(&mut on_a).await,
+        marker,
+        "A hears B's marker next, not its own event a second time"
+    );
+}
+
+/// The next ticket event a page listener hears (background work may announce other things).
+async fn next_ticket_event(rx: &mut tokio::sync::broadcast::Receiver<LiveEvent>) -> LiveEvent {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+            Ok(Ok(event @ LiveEvent::Ticket { .. })) => return event,
+            Ok(Ok(_)) => continue,
+            other => panic!("no ticket event within 5 s: {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]
