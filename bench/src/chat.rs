@@ -201,18 +201,91 @@ pub async fn run(backend: &str) {
     // The server tears down 10,000 sockets: delivery is measured once that is done.
     tokio::time::sleep(Duration::from_secs(5)).await;
 
-    // 2. Delivery: 50 chats, member → agent, 2,000 messages/s in all.
+    // 2. Delivery: 50 chats, member → agent, 2,000 messages/s in all, in rounds
+    // (BENCH_CHAT_ROUNDS, default 3) on fresh chats: on 2 cores shared with the database, one
+    // round's tail moves with whatever else the machine does (a checkpoint, say), so every
+    // round is printed and the median round read.
+    let rounds = env_count("BENCH_CHAT_ROUNDS", 3).max(1);
+    let mut p99s = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        p99s.push(delivery(&desk, member, agent, &member_cookie, &agent_cookie).await);
+    }
+    if rounds > 1 {
+        let listed: Vec<String> = p99s.iter().map(|p| format!("{p:.2}")).collect();
+        println!(
+            "- Delivery p99, round by round: {} ms; median **{:.2} ms**.",
+            listed.join(", "),
+            *crate::median_by(&p99s, |p| *p)
+        );
+    }
+
+    // 3. Queue moves: 100 queued chats with open sockets; the agent accepts the first; time until
+    // every other member's socket shows its new position.
+    let queued = insert_chats(&desk, member, None, "queued", 100).await;
+    let mut sockets = Vec::new();
+    for id in &queued[1..] {
+        sockets.push(
+            open(&desk, &member_cookie, *id)
+                .await
+                .expect("queued socket"),
+        );
+    }
+    let t0 = Instant::now();
+    let res = agent_http
+        .post(format!("http://{}/api/accept_chat", desk.addr))
+        .form(&[("id", queued[0].to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "accept: {}", res.status());
+    let waits = futures::future::join_all(sockets.iter_mut().map(|ws| async move {
+        while let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await
+        {
+            if let Message::Text(t) = msg {
+                // A state frame with queue details is the position update.
+                if let Ok(ServerFrame::State { queue: Some(_), .. }) =
+                    serde_json::from_str(t.as_str())
+                {
+                    return Some(t0.elapsed());
+                }
+            }
+        }
+        None
+    }))
+    .await;
+    let mut got: Vec<Duration> = waits.into_iter().flatten().collect();
+    got.sort();
+    if got.is_empty() {
+        println!("- Queue moves: no waiting socket heard the move within 10 s.");
+    } else {
+        println!(
+            "- Queue moves: 99 waiting members; {} heard their new position, median after {:.1} ms, last after {:.1} ms.",
+            got.len(),
+            got[got.len() / 2].as_secs_f64() * 1000.0,
+            got[got.len() - 1].as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// One delivery round on 50 fresh chats, printed; returns its p99 in ms.
+async fn delivery(
+    desk: &DeskProcess,
+    member: i64,
+    agent: i64,
+    member_cookie: &str,
+    agent_cookie: &str,
+) -> f64 {
     let pairs = 50usize;
     // Another rate (BENCH_CHAT_RATE) tells load from stalls when the tail is long.
     let rate = env_count("BENCH_CHAT_RATE", 2000) as f64;
     let secs = crate::seconds();
-    let chats = insert_chats(&desk, member, Some(agent), "active", pairs).await;
+    let chats = insert_chats(desk, member, Some(agent), "active", pairs).await;
     let epoch = Instant::now();
     let mut receivers = Vec::new();
     let mut senders = Vec::new();
     for id in &chats {
-        let agent_ws = open(&desk, &agent_cookie, *id).await.expect("agent socket");
-        let member_ws = open(&desk, &member_cookie, *id)
+        let agent_ws = open(desk, agent_cookie, *id).await.expect("agent socket");
+        let member_ws = open(desk, member_cookie, *id)
             .await
             .expect("member socket");
         receivers.push(agent_ws);
@@ -316,53 +389,7 @@ pub async fn run(backend: &str) {
         all.value_at_quantile(0.99) as f64 / 1000.0,
         all.max() as f64 / 1000.0
     );
-
-    // 3. Queue moves: 100 queued chats with open sockets; the agent accepts the first; time until
-    // every other member's socket shows its new position.
-    let queued = insert_chats(&desk, member, None, "queued", 100).await;
-    let mut sockets = Vec::new();
-    for id in &queued[1..] {
-        sockets.push(
-            open(&desk, &member_cookie, *id)
-                .await
-                .expect("queued socket"),
-        );
-    }
-    let t0 = Instant::now();
-    let res = agent_http
-        .post(format!("http://{}/api/accept_chat", desk.addr))
-        .form(&[("id", queued[0].to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "accept: {}", res.status());
-    let waits = futures::future::join_all(sockets.iter_mut().map(|ws| async move {
-        while let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await
-        {
-            if let Message::Text(t) = msg {
-                // A state frame with queue details is the position update.
-                if let Ok(ServerFrame::State { queue: Some(_), .. }) =
-                    serde_json::from_str(t.as_str())
-                {
-                    return Some(t0.elapsed());
-                }
-            }
-        }
-        None
-    }))
-    .await;
-    let mut got: Vec<Duration> = waits.into_iter().flatten().collect();
-    got.sort();
-    if got.is_empty() {
-        println!("- Queue moves: no waiting socket heard the move within 10 s.");
-    } else {
-        println!(
-            "- Queue moves: 99 waiting members; {} heard their new position, median after {:.1} ms, last after {:.1} ms.",
-            got.len(),
-            got[got.len() / 2].as_secs_f64() * 1000.0,
-            got[got.len() - 1].as_secs_f64() * 1000.0
-        );
-    }
+    all.value_at_quantile(0.99) as f64 / 1000.0
 }
 
 /// One sender's messages: sent, acknowledged as stored, refused with an error frame.

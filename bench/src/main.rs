@@ -105,7 +105,7 @@ fn bench_rounds() -> usize {
 
 /// The item whose `key` is the median one (for rounds: the median round, so its latencies
 /// belong to that same round).
-fn median_by<T>(items: &[T], key: impl Fn(&T) -> f64) -> &T {
+pub(crate) fn median_by<T>(items: &[T], key: impl Fn(&T) -> f64) -> &T {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort_by(|a, b| key(a).total_cmp(&key(b)));
     sorted[sorted.len() / 2]
