@@ -18,7 +18,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # shellcheck source=browser-deps.sh
 source scripts/browser-deps.sh
 cargo leptos build --release --split --precompress
-cargo build --release -p bench
+# The harness serves the desk in-process, so it must be built as the shipped server is:
+# `always-erase-components` makes cargo-leptos build the server with `--cfg erase_components`,
+# which changes both the rendering code and the markup (a plain `cargo build` renders faster
+# and sends fewer bytes than what ships).
+RUSTFLAGS="--cfg erase_components" cargo build --release -p bench
 target/release/bench | tee target/bench.md
 # Time to first byte and to hydrated in a real browser, against the release binary.
 SERVE_PORT=${BENCH_PORT:-3300}

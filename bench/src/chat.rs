@@ -285,9 +285,7 @@ async fn delivery(
     let mut senders = Vec::new();
     for id in &chats {
         let agent_ws = open(desk, agent_cookie, *id).await.expect("agent socket");
-        let member_ws = open(desk, member_cookie, *id)
-            .await
-            .expect("member socket");
+        let member_ws = open(desk, member_cookie, *id).await.expect("member socket");
         receivers.push(agent_ws);
         senders.push(member_ws);
     }

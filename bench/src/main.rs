@@ -509,6 +509,13 @@ async fn logins() {
 async fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("# make bench\n\n{cores} cores; each figure measured for {} s; load tool: bench/src/load.rs (hyper, HDR histogram).", seconds().as_secs());
+    // The in-process desk renders as the shipped server only when built with the same cfg
+    // (scripts/bench.sh sets it).
+    if cfg!(erase_components) {
+        println!("The desk in this process renders with erased component types, as the shipped server does.");
+    } else {
+        println!("**Built without `--cfg erase_components`: the in-process desk renders differently from the shipped server.**");
+    }
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let wants = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
     let pg = tokio::net::TcpStream::connect("127.0.0.1:5432")
