@@ -64,14 +64,9 @@ async fn events_need_a_signed_in_desk_user() {
 
 #[tokio::test]
 async fn on_postgres_events_cross_server_instances() {
-    if !backend_is_postgres() {
-        eprintln!("SQLite run: one instance only; the cross-instance test runs with TEST_DATABASE=postgres");
+    let Some((a, b)) = two_instances().await else {
         return;
-    }
-    let a = spawn_app().await;
-    // A second instance on the same database (its own hub, its own LISTEN connection).
-    let url = a.database_url.clone();
-    let b = spawn_app_with(move |c| c.database_url = url).await;
+    };
     let silver_on_b = b.logged_in("silver").await;
     let mut events_b = Events::open(&b, &silver_on_b).await;
     let agent_on_a = a.logged_in("agent").await;
@@ -97,13 +92,9 @@ async fn on_postgres_events_cross_server_instances() {
 /// its own notification, coming back, is passed over; the other instance still hears it.
 #[tokio::test]
 async fn on_postgres_an_instance_hears_its_own_events_at_once_and_once() {
-    if !backend_is_postgres() {
-        eprintln!("SQLite run: events go straight to the one instance; this test runs with TEST_DATABASE=postgres");
+    let Some((a, b)) = two_instances().await else {
         return;
-    }
-    let a = spawn_app().await;
-    let url = a.database_url.clone();
-    let b = spawn_app_with(move |c| c.database_url = url).await;
+    };
     let mut on_a = a.state.hub.subscribe();
     let mut on_b = b.state.hub.subscribe();
     let own = LiveEvent::Ticket {
@@ -129,6 +120,19 @@ async fn on_postgres_an_instance_hears_its_own_events_at_once_and_once() {
         marker,
         "A hears B's marker next, not its own event a second time"
     );
+}
+
+/// Two server instances on one PostgreSQL database (each its own hub and `LISTEN`
+/// connection); `None` on SQLite, which is one instance by nature.
+async fn two_instances() -> Option<(TestApp, TestApp)> {
+    if !backend_is_postgres() {
+        eprintln!("SQLite run: one instance only; the cross-instance tests run with TEST_DATABASE=postgres");
+        return None;
+    }
+    let a = spawn_app().await;
+    let url = a.database_url.clone();
+    let b = spawn_app_with(move |c| c.database_url = url).await;
+    Some((a, b))
 }
 
 /// The next ticket event a page listener hears (background work may announce other things).
