@@ -850,10 +850,7 @@ async fn a_chat_message_alone_commits_without_waiting_for_the_flush() {
         return;
     }
     let (app, _agent, _silver, chat) = accepted_chat().await;
-    let silver_id: i64 = sqlx::query_scalar("select id from users where username = 'silver'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let silver_id = app.user_id("silver").await;
     let mut conn = app.state.db.pool.acquire().await.unwrap();
     let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
     assert_eq!(synchronous_commit(&mut tx).await, "on");

@@ -9,17 +9,11 @@ use app::ssr::sla::Calendar;
 
 const MIN: i64 = 60_000;
 
-async fn user_id(app: &TestApp, username: &str) -> i64 {
-    let name = app::domain::Username::parse(username).unwrap();
-    let record = app.state.db.users().by_username(&name).await.unwrap();
-    record.expect("a known user").user.id
-}
-
 /// Changes the settings as the admin would, through the same store the console uses.
 async fn change_settings(app: &TestApp, change: impl FnOnce(&mut DeskSettings)) {
     let mut s = app.state.desk().settings.clone();
     change(&mut s);
-    let admin = user_id(app, "admin").await;
+    let admin = app.user_id("admin").await;
     let saved = app.state.settings.save(s, admin, &app.state.hub).await;
     saved.unwrap().unwrap();
 }
@@ -205,7 +199,7 @@ async fn an_answer_stops_the_response_clock_and_waiting_for_the_member_pauses_re
         .filter(|(a, ..)| a == "ticket.status")
         .map(|(_, who, d)| (who, d["from"].clone(), d["to"].clone()))
         .collect();
-    let agent_id = user_id(&app, "agent").await;
+    let agent_id = app.user_id("agent").await;
     assert_eq!(
         moves,
         vec![
@@ -271,7 +265,7 @@ async fn one_agent_takes_a_ticket_and_the_other_is_told_who_has_it() {
     assert!(unassigned.rows.iter().all(|r| r.id != id));
 
     // Handing it over, then to nobody. Only active staff can hold a ticket.
-    let agent2_id = user_id(&app, "agent2").await;
+    let agent2_id = app.user_id("agent2").await;
     let res = app
         .call(
             &agent,
@@ -284,7 +278,7 @@ async fn one_agent_takes_a_ticket_and_the_other_is_told_who_has_it() {
         desk_of(&detail(&app, &agent, id).await).assignee_id,
         Some(agent2_id)
     );
-    let member_id = user_id(&app, "silver").await.to_string();
+    let member_id = app.user_id("silver").await.to_string();
     for bad in [member_id.as_str(), "999999", "agent2"] {
         let res = app
             .call(&agent, "assign_ticket", &[("id", &idv), ("assignee", bad)])
@@ -297,7 +291,7 @@ async fn one_agent_takes_a_ticket_and_the_other_is_told_who_has_it() {
     assert_eq!(res.status(), 200);
     assert_eq!(desk_of(&detail(&app, &agent, id).await).assignee_id, None);
 
-    let agent_id = user_id(&app, "agent").await;
+    let agent_id = app.user_id("agent").await;
     let trail: Vec<_> = audit_of(&app, id)
         .await
         .into_iter()
@@ -330,7 +324,7 @@ async fn members_cannot_take_assign_or_reprioritise() {
     let manager = app.logged_in("manager").await;
     let id = submit_ok(&app, &silver, "Login loop", "en", "I go round and round.").await;
     let idv = id.to_string();
-    let me = user_id(&app, "silver").await.to_string();
+    let me = app.user_id("silver").await.to_string();
     for (client, status) in [(&silver, 403), (&manager, 403), (&app.client(), 401)] {
         for (endpoint, args) in [
             ("take_ticket", vec![("id", idv.as_str())]),
@@ -419,7 +413,7 @@ async fn a_new_priority_moves_the_deadlines_and_the_queue_puts_the_nearest_first
     let res = app.call(&agent, "queue_page", &bad_view).await;
     assert_eq!(res.status(), 400);
 
-    let agent_id = user_id(&app, "agent").await;
+    let agent_id = app.user_id("agent").await;
     let trail = audit_of(&app, older).await;
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].0, "ticket.priority");
@@ -465,7 +459,7 @@ async fn new_tickets_go_round_robin_to_online_agents_under_their_cap() {
     for id in &ids {
         holders.push(desk_of(&detail(&app, &agent, *id).await).assignee_id);
     }
-    let (a1, a2) = (user_id(&app, "agent").await, user_id(&app, "agent2").await);
+    let (a1, a2) = (app.user_id("agent").await, app.user_id("agent2").await);
     // One each, then both are at the cap and the third waits in Unassigned.
     assert_eq!(holders[2], None);
     let mut first_two = vec![holders[0].unwrap(), holders[1].unwrap()];

@@ -7,14 +7,6 @@ use std::io::Read;
 use crate::common::*;
 use serde_json::Value;
 
-async fn id_of(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_scalar("select id from users where username = $1")
-        .bind(username)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
-
 /// Files a ticket with these files; returns its id.
 async fn file_with(
     app: &TestApp,
@@ -106,7 +98,7 @@ async fn the_export_contains_exactly_one_members_data_and_files() {
     let diamond_chat = person(&app, "diamond").await;
     start_ok(&app, &diamond_chat, "Diamond asks about payouts").await;
 
-    let silver_id = id_of(&app, "silver").await;
+    let silver_id = app.user_id("silver").await;
     let (json, files) = export(&app, &admin, silver_id).await;
     let data = &json["data"];
     assert_eq!(data["account"][0]["username"], "silver");
@@ -177,8 +169,8 @@ async fn the_export_contains_exactly_one_members_data_and_files() {
 #[tokio::test]
 async fn exports_and_erasure_are_for_admins_and_members_only() {
     let app = spawn_app().await;
-    let silver_id = id_of(&app, "silver").await;
-    let agent_id = id_of(&app, "agent").await;
+    let silver_id = app.user_id("silver").await;
+    let agent_id = app.user_id("agent").await;
     let path = format!("/admin/people/{silver_id}/export.zip");
     // A Manager-tier member is below the desk's gate: the download answers as to nobody.
     for (who, download) in [("silver", 403), ("manager", 401), ("agent", 403)] {
@@ -270,7 +262,7 @@ async fn erasing_a_member_leaves_no_file_or_text_of_theirs_behind() {
     let chat_person = person(&app, "silver").await;
     let chat = start_ok(&app, &chat_person, "Zebrafish app question").await;
     let files_before = app.stored_files().len();
-    let silver_id = id_of(&app, "silver").await;
+    let silver_id = app.user_id("silver").await;
 
     let res = app
         .call(

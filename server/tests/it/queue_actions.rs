@@ -26,12 +26,6 @@ async fn audit_actions(app: &TestApp, ticket: i64) -> Vec<String> {
     .unwrap()
 }
 
-async fn id_of(app: &TestApp, username: &str) -> i64 {
-    let name = app::domain::Username::parse(username).unwrap();
-    let user = app.state.db.users().by_username(&name).await.unwrap();
-    user.unwrap().user.id
-}
-
 #[tokio::test]
 async fn an_agent_assigns_sets_priority_and_closes_many_tickets_at_once() {
     let app = spawn_app().await;
@@ -51,7 +45,7 @@ async fn an_agent_assigns_sets_priority_and_closes_many_tickets_at_once() {
             .await,
         );
     }
-    let agent2 = id_of(&app, "agent2").await;
+    let agent2 = app.user_id("agent2").await;
 
     let out = bulk(&app, &agent, &ids, &format!("assign:{agent2}")).await;
     assert_eq!((out.done.clone(), out.refused.len()), (ids.clone(), 0));
@@ -124,7 +118,7 @@ async fn bulk_actions_refuse_bad_requests_and_people_who_are_not_staff() {
     )
     .await;
     let ids = id.to_string();
-    let silver_id = id_of(&app, "silver").await;
+    let silver_id = app.user_id("silver").await;
     let refused = [
         (ids.clone(), "delete".to_string()),
         (ids.clone(), "priority:asap".to_string()),

@@ -141,6 +141,13 @@ async fn spawn_with_people(
 }
 
 impl TestApp {
+    /// The id of a person, by username, through the app's own user repository.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        let name = app::domain::Username::parse(username).unwrap();
+        let record = self.state.db.users().by_username(&name).await.unwrap();
+        record.expect("a known user").user.id
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
