@@ -22,10 +22,15 @@ pub fn tier_name(i18n: I18nContext<Locale>, tier: Tier) -> String {
 }
 
 pub fn status_name(i18n: I18nContext<Locale>, status: TicketStatus) -> String {
+    status_in(i18n.get_locale(), status).to_string()
+}
+
+/// A status's name in a given language, for text built outside the reactive views.
+pub fn status_in(locale: Locale, status: TicketStatus) -> &'static str {
     match status {
-        TicketStatus::Open => t_string!(i18n, status_open).to_string(),
-        TicketStatus::AwaitingFeedback => t_string!(i18n, status_awaiting).to_string(),
-        TicketStatus::Closed => t_string!(i18n, status_closed).to_string(),
+        TicketStatus::Open => td_string!(locale, status_open),
+        TicketStatus::AwaitingFeedback => td_string!(locale, status_awaiting),
+        TicketStatus::Closed => td_string!(locale, status_closed),
     }
 }
 

@@ -1,11 +1,15 @@
+use html_escape::encode_text;
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::tachys::html::InertElement;
+use leptos_i18n::I18nContext;
 
 use crate::api::reply_ticket;
 use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action};
-use crate::components::labels::{day, status_name};
+use crate::components::labels::{months_in, status_in};
 use crate::components::submit_button::SubmitButton;
-use crate::domain::{TicketStatus, TicketSummary};
+use crate::domain::{format_day, TicketStatus, TicketSummary};
 use crate::i18n::*;
 
 /// Bumped after an answer sent from the list, so the page holding the list refetches.
@@ -21,31 +25,70 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
     }
     let rows = tickets
         .into_iter()
-        .map(|t| {
-            let status = t.status;
-            let answer = t
-                .question
-                .clone()
-                .map(|q| view! { <InlineAnswer id=t.id title=t.title.clone() question=q/> });
-            let date = move || match (status, t.closed_at) {
-                (TicketStatus::Closed, Some(at)) => {
-                    t_string!(i18n, date_closed, date = day(i18n, at)).to_string()
-                }
-                _ => t_string!(i18n, date_opened, date = day(i18n, t.opened_at)).to_string(),
-            };
-            view! {
-                <li class="ticket-row">
-                    <a class="title" href=format!("/tickets/{}", t.id)>{t.title}</a>
-                    <span class="date">{date}</span>
-                    <span class=format!("status status-{}", status.as_str())>
-                        {move || status_name(i18n, status)}
-                    </span>
-                    {answer}
-                </li>
+        .map(|t| match t.question.clone() {
+            None => Either::Left(move || {
+                let [title, date, status] = line_parts(i18n, &t);
+                InertElement::new(format!(
+                    r#"<li class="ticket-row">{title}{date}{status}</li>"#
+                ))
+            }),
+            Some(question) => {
+                let (id, title) = (t.id, t.title.clone());
+                let line = move || line_parts(i18n, &t).map(InertElement::new);
+                Either::Right(view! {
+                    <li class="ticket-row">{line}<InlineAnswer id title question/></li>
+                })
             }
         })
         .collect_view();
     view! { <ul class="ticket-list">{rows}</ul> }.into_any()
+}
+
+/// A ticket's line as finished HTML: its title link, its date and its status badge.
+///
+/// Built as text, not as views: a dashboard shows up to fifty lines, and in the release build
+/// (`erase_components`) every `view!` child is a boxed view rendered through its own future,
+/// which made these lines most of the page's rendering cost (BENCHMARKS.md, issue 16). A line
+/// has nothing interactive inside; the closure around it redraws it when the language changes,
+/// so it reads the locale once and its texts without tracking.
+fn line_parts(i18n: I18nContext<Locale>, t: &TicketSummary) -> [String; 3] {
+    let locale = i18n.get_locale();
+    let months = months_in(locale);
+    // `t_string!`, not `td_string!`: with an interpolated value the latter linked about 145 KB
+    // of data into the browser's main module.
+    let date = match (t.status, t.closed_at) {
+        (TicketStatus::Closed, Some(at)) => {
+            t_string!(i18n, date_closed, date = format_day(at, months)).to_string()
+        }
+        _ => t_string!(i18n, date_opened, date = format_day(t.opened_at, months)).to_string(),
+    };
+    let mut id = itoa::Buffer::new();
+    let id = id.format(t.id);
+    [
+        element(
+            &[r#"<a class="title" href="/tickets/"#, id, r#"">"#],
+            &t.title,
+            "</a>",
+        ),
+        element(&[r#"<span class="date">"#], &date, "</span>"),
+        element(
+            &[r#"<span class="status status-"#, t.status.as_str(), r#"">"#],
+            status_in(locale, t.status),
+            "</span>",
+        ),
+    ]
+}
+
+/// The pieces of an opening tag, the text escaped, the closing tag, in one allocation (fifty
+/// lines a page: `format!` here was a tenth of the page's rendering).
+fn element(open: &[&str], text: &str, close: &str) -> String {
+    let text = encode_text(text);
+    let open_len: usize = open.iter().map(|p| p.len()).sum();
+    let mut html = String::with_capacity(open_len + text.len() + close.len());
+    open.iter().for_each(|p| html.push_str(p));
+    html.push_str(&text);
+    html.push_str(close);
+    html
 }
 
 /// Awaiting Feedback, answered right in the list: the IT team's question and a reply box. A plain

@@ -169,3 +169,53 @@ async fn anonymous_server_fn_call_is_unauthorized() {
     assert_eq!(res.status(), 401);
     assert_eq!(app_error(res).await, AppError::Unauthorized);
 }
+
+#[tokio::test]
+async fn every_line_of_a_list_links_its_ticket_with_date_and_status_and_an_asked_one_keeps_its_answer_form(
+) {
+    // The lines are written as finished HTML (issue 16); an Awaiting Feedback line with a question
+    // still carries the answer form, in the reader's language.
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
+    let silver = app.logged_in("silver").await;
+    let (_, mine) = my_tickets(&app, &silver).await;
+    let asked = &mine.awaiting[0];
+    assert!(
+        asked.question.is_some(),
+        "the demo's awaiting ticket has a question"
+    );
+    let html = app
+        .page(&silver, "/?tab=awaiting")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let line = format!(
+        "<a class=\"title\" href=\"/tickets/{}\">{}</a><span class=\"date\">Date Opened: ",
+        asked.id, asked.title
+    );
+    assert!(html.contains(&line), "missing {line}");
+    assert!(
+        html.contains("<span class=\"status status-awaiting_feedback\">Awaiting Feedback</span>")
+    );
+    assert!(html.contains(&format!("<textarea id=\"answer-{}\"", asked.id)));
+    assert!(html.contains("action=\"/api/reply_ticket\""));
+
+    let open = silver
+        .get(app.url("/?tab=open"))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for t in &mine.open {
+        let line = format!(
+            "<li class=\"ticket-row\"><a class=\"title\" href=\"/tickets/{}\">{}</a>\
+             <span class=\"date\">Fecha de apertura: ",
+            t.id, t.title
+        );
+        assert!(open.contains(&line), "missing {line}");
+    }
+    assert!(open.contains("<span class=\"status status-open\">Abierto</span></li>"));
+}
