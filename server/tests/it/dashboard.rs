@@ -10,6 +10,17 @@ async fn my_tickets(app: &TestApp, client: &reqwest::Client) -> (CurrentUser, Ti
     res.json().await.unwrap()
 }
 
+/// A page's HTML as a browser asking for `languages` gets it.
+async fn page_in(app: &TestApp, client: &reqwest::Client, path: &str, languages: &str) -> String {
+    let res = client
+        .get(app.url(path))
+        .header("accept-language", languages)
+        .send()
+        .await
+        .unwrap();
+    res.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_member_lists_only_their_own_tickets() {
     // On the demo data (its tickets, statuses and dates are what this checks).
@@ -100,15 +111,7 @@ async fn dashboard_follows_accept_language() {
     // On the demo data (its tickets, statuses and dates are what this checks).
     let app = spawn_app_with(|c| c.demo_seed = true).await;
     let silver = app.logged_in("silver").await;
-    let html = silver
-        .get(app.url("/?tab=closed"))
-        .header("accept-language", "es-MX,es;q=0.9,en;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_in(&app, &silver, "/?tab=closed", "es-MX,es;q=0.9,en;q=0.5").await;
     assert!(html.contains("Mis problemas técnicos"), "not Spanish");
     assert!(html.contains("Fecha de cierre: 6 mar 2020"));
     assert!(html.contains("lang=\"es\""));
@@ -200,15 +203,7 @@ async fn every_line_of_a_list_links_its_ticket_with_date_and_status_and_an_asked
     assert!(html.contains(&format!("<textarea id=\"answer-{}\"", asked.id)));
     assert!(html.contains("action=\"/api/reply_ticket\""));
 
-    let open = silver
-        .get(app.url("/?tab=open"))
-        .header("accept-language", "es")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let open = page_in(&app, &silver, "/?tab=open", "es").await;
     for t in &mine.open {
         let line = format!(
             "<li class=\"ticket-row\"><a class=\"title\" href=\"/tickets/{}\">{}</a>\
