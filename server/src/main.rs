@@ -79,6 +79,9 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    // The bound address, not the configured one: with port 0 the system picks it, and the
+    // test harness reads it from this line.
+    let addr = listener.local_addr().map_or(addr, |a| a.to_string());
     println!("Member Tech Support desk on http://{addr} (database {db_url})");
     if demo {
         println!("Demo logins, password '{DEMO_PASSWORD}' (APP_DEMO is on; never in production):");

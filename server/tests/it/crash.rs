@@ -4,12 +4,11 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
 use sha2::{Digest, Sha256};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 /// The server binary cargo built for these tests, on its own port, database and folder.
 struct Server {
@@ -18,23 +17,18 @@ struct Server {
 }
 
 async fn start_server(database_url: &str, files: &Path) -> Server {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(workspace)
-        .env("DATABASE_URL", database_url)
+    let mut cmd = server_command();
+    cmd.env("DATABASE_URL", database_url)
         .env("APP_ATTACHMENTS_DIR", files)
-        .env("APP_LISTEN_ADDR", &addr)
         .env("APP_DEMO", "1")
         // Many submissions from one member: past the per-person rate on purpose.
         .env("APP_UPLOADS_PER_MINUTE", "1000000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server binary starts");
-    wait_until_healthy(&addr, Duration::from_secs(30)).await;
-    Server { child, addr }
+        .env("RUST_LOG", "warn");
+    let server = start_binary(cmd, Duration::from_secs(30)).await;
+    Server {
+        addr: server.addr().to_string(),
+        child: server.child,
+    }
 }
 
 async fn login(addr: &str) -> reqwest::Client {

@@ -10,7 +10,7 @@ use app::domain::{ChatStatus, ClientFrame, ServerFrame};
 use futures::StreamExt;
 use reqwest::Client;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 use crate::common::*;
 
@@ -29,17 +29,11 @@ impl Instance {
 /// The server binary with the settings every instance shares: the database, the bucket (one
 /// prefix for this test), the mail server and a fast scheduler. Only the first seeds the demo.
 async fn start_instance(database_url: &str, prefix: &str, seed: bool) -> Instance {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap();
     let s3_endpoint =
         std::env::var("TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8433".into());
     let bucket = std::env::var("TEST_S3_BUCKET").unwrap_or_else(|_| "desk-test".into());
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(workspace)
-        .env("DATABASE_URL", database_url)
-        .env("APP_LISTEN_ADDR", &addr)
+    let mut cmd = server_command();
+    cmd.env("DATABASE_URL", database_url)
         .env("APP_DEMO", if seed { "1" } else { "0" })
         .env("APP_S3_BUCKET", bucket)
         .env("APP_S3_ENDPOINT", s3_endpoint)
@@ -50,13 +44,12 @@ async fn start_instance(database_url: &str, prefix: &str, seed: bool) -> Instanc
         .env("APP_MAIL_POLL_MS", "200")
         .env("APP_SCHEDULER_SECS", "1")
         .env("APP_SESSION_RECHECK_SECS", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server binary starts");
-    wait_until_healthy(&addr, Duration::from_secs(60)).await;
-    Instance { child, addr }
+        .env("RUST_LOG", "warn");
+    let server = start_binary(cmd, Duration::from_secs(60)).await;
+    Instance {
+        addr: server.addr().to_string(),
+        child: server.child,
+    }
 }
 
 /// A load balancer as small as it gets: each new TCP connection goes to the first backend

@@ -1,15 +1,11 @@
 //! Probes an attacker would try: forged error text in page URLs, a foreign `Host` (DNS
 //! rebinding), secrets and member text in the logs, what the server says about demo accounts.
 
-use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::domain::Invalid;
 use app::error::AppError;
 use base64::Engine;
-use tokio::io::AsyncReadExt;
-use tokio::process::Command;
 
 use crate::common::*;
 
@@ -115,64 +111,14 @@ where
     F: FnOnce(Option<String>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
-    cmd.current_dir(workspace)
-        .env_remove("APP_DEMO")
-        .env("APP_LISTEN_ADDR", &addr)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    let mut cmd = server_command();
+    cmd.env_remove("APP_DEMO").env("RUST_LOG", "info");
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("server binary starts");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let up = loop {
-        if child.try_wait().unwrap().is_some() {
-            break false;
-        }
-        let ok = client
-            .get(format!("http://{addr}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200);
-        if ok {
-            break true;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server neither came up nor exited"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    probe(up.then(|| addr.clone())).await;
-    let _ = child.start_kill();
-    let _ = child.wait().await;
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .await
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .await
-        .unwrap();
-    out
+    let server = start_binary(cmd, Duration::from_secs(30)).await;
+    probe(server.addr.clone()).await;
+    server.stop().await
 }
 
 fn temp_sqlite() -> (String, TempDir) {

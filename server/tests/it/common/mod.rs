@@ -2,12 +2,14 @@
 //! `TEST_DATABASE=postgres` runs the same tests against a fresh PostgreSQL database each.
 #![allow(dead_code)]
 
+mod binary;
 mod events;
 mod mail;
 mod push;
 mod sockets;
 mod tickets;
 
+pub use binary::*;
 pub use events::*;
 pub use mail::*;
 pub use push::*;
@@ -440,15 +442,6 @@ impl TestApp {
             .build()
             .unwrap()
     }
-}
-
-/// A free port for a server process the test starts itself.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Waits until the server process at `addr` (`host:port`) answers its health check; fails the
