@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::Logout;
 use crate::components::labels::tier_name;
@@ -55,9 +56,13 @@ pub fn LogoutButton() -> impl IntoView {
             logout.dispatch(Logout { push_endpoint });
         });
     };
+    // A plain form, not `ActionForm`: with JavaScript the click above sends it, and without,
+    // the browser posts it. `ActionForm` only added a submit handler that the click never
+    // reaches, and it brought its form-data parser (serde_qs) into every page's WASM.
+    let action = <Logout as ServerFn>::PATH;
     view! {
-        <ActionForm action=logout attr:class="logout">
+        <form method="post" action=action class="logout">
             <button type="submit" class="button secondary" on:click=sign_out>{t!(i18n, log_out)}</button>
-        </ActionForm>
+        </form>
     }
 }

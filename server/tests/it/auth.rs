@@ -104,6 +104,32 @@ async fn session_survives_requests_and_ends_on_logout() {
     assert_eq!(page.headers()["location"], "/login");
 }
 
+/// The header's "Log out" is a plain form: posted by a browser without JavaScript (an empty
+/// form body, asking for HTML) it signs out and lands on the login page.
+#[tokio::test]
+async fn the_log_out_form_works_without_javascript() {
+    let app = spawn_app().await;
+    let client = app.logged_in("silver").await;
+    let html = app.page(&client, "/").await.text().await.unwrap();
+    assert!(
+        html.contains(r#"<form method="post" action="/api/logout" class="logout">"#),
+        "the page has a log out form: {html}"
+    );
+    let out = client
+        .post(app.url("/api/logout"))
+        .header("accept", "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("referer", app.url("/"))
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_redirection(), "{}", out.status());
+    assert_eq!(out.headers()["location"], "/login");
+    let page = app.page(&client, "/").await;
+    assert_eq!(page.status(), 302, "signed out");
+}
+
 #[tokio::test]
 async fn session_id_changes_at_login_and_the_old_one_is_dead() {
     let app = spawn_app().await;
