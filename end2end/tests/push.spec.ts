@@ -133,11 +133,17 @@ test('a member turns on notifications, the agent asks, the phone shows it and op
   await agent.getByRole('button', { name: 'Request information' }).click();
 
   // The push the desk sent, as the push service received it, opened with the phone's keys.
-  await expect.poll(() => service.for(phone).length, { timeout: 15_000 }).toBe(1);
-  const [delivery] = service.for(phone);
+  // Only this ticket's: the scheduler may remind the same member about a demo ticket that has
+  // been waiting for their answer (a reminder is a push too) at any moment of the run.
+  const aboutThis = () =>
+    service
+      .for(phone)
+      .map((delivery) => ({ delivery, notice: open(phone, delivery.body) }))
+      .filter(({ notice }) => notice.title.startsWith(`[#${id}] `));
+  await expect.poll(() => aboutThis().length, { timeout: 15_000 }).toBe(1);
+  const [{ delivery, notice }] = aboutThis();
   expect(delivery.headers['content-encoding']).toBe('aes128gcm');
   expect(delivery.headers['authorization']).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]{87}$/);
-  const notice = open(phone, delivery.body);
   expect(notice.title).toBe(`[#${id}] The IT team needs information: ${title}`);
   expect(notice.body).toBe('Does it flicker on battery too?');
 
@@ -153,8 +159,8 @@ test('a member turns on notifications, the agent asks, the phone shows it and op
 
   // Closed: the notice offers the rating, and its "Good" button opens the rating with it chosen.
   await agent.getByRole('button', { name: 'Close this issue' }).click();
-  await expect.poll(() => service.for(phone).length, { timeout: 15_000 }).toBe(2);
-  const closed = open(phone, service.for(phone)[1].body);
+  await expect.poll(() => aboutThis().length, { timeout: 15_000 }).toBe(2);
+  const closed = aboutThis()[1].notice;
   await deliver(member, worker, closed);
   expect((await notifications(member))[0]?.actions).toEqual(['rate-good', 'rate-bad']);
   await tap(memberContext, 'rate-good');

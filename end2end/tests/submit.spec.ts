@@ -140,6 +140,12 @@ test.describe('without JavaScript', () => {
     const form = page.locator('form[action="/api/submit_ticket"]');
     await expect(form).toHaveAttribute('method', 'post');
     await expect(form).toHaveAttribute('enctype', 'multipart/form-data');
+    // Logging in and out are plain forms too.
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/login$/);
   });
 });
 

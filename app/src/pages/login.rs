@@ -1,5 +1,6 @@
 use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::{member_sign_in, Login};
 use crate::components::submit_button::SubmitButton;
@@ -57,6 +58,16 @@ pub fn LoginPage() -> impl IntoView {
             _ => t_string!(i18n, error_generic).to_string(),
         })
     };
+    // A plain form read on submit, not `ActionForm`: that brought a whole query-string parser
+    // (serde_qs) into the main WASM module to read three text fields. Without JavaScript the
+    // browser posts the same form to the same server function.
+    let action = <Login as ServerFn>::PATH;
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(args) = login_fields(&ev) {
+            login.dispatch(args);
+        }
+    };
     view! {
         <PageTitle text=move || t_string!(i18n, login_heading).to_string()/>
         <main id="main" class="login-card">
@@ -65,7 +76,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="intro">{t!(i18n, login_intro)}</p>
             {sso_error.map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
             <Suspense fallback=|| ()>{member_link}</Suspense>
-            <ActionForm action=login attr:class="stack">
+            <form method="post" action=action class="stack" on:submit=on_submit>
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <label for="username">{t!(i18n, username)}</label>
                 <input id="username" name="username" type="text" autocomplete="username"
@@ -77,8 +88,29 @@ pub fn LoginPage() -> impl IntoView {
                 <SubmitButton pending=login.pending()
                     label=Signal::derive(move || t_string!(i18n, log_in).to_string())
                     busy_label=Signal::derive(move || t_string!(i18n, logging_in).to_string())/>
-            </ActionForm>
+            </form>
         </main>
+    }
+}
+
+/// The sign-in form's fields, as the browser would post them.
+fn login_fields(ev: &leptos::ev::SubmitEvent) -> Option<Login> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        let field = |name: &str| data.get(name).as_string();
+        Some(Login {
+            username: field("username").unwrap_or_default(),
+            password: field("password").unwrap_or_default(),
+            next: field("next"),
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
     }
 }
 
