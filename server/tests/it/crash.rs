@@ -8,15 +8,9 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use sha2::{Digest, Sha256};
-use tokio::process::Child;
 
 /// The server binary cargo built for these tests, on its own port, database and folder.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-async fn start_server(database_url: &str, files: &Path) -> Server {
+async fn start_server(database_url: &str, files: &Path) -> Binary {
     let mut cmd = server_command();
     cmd.env("DATABASE_URL", database_url)
         .env("APP_ATTACHMENTS_DIR", files)
@@ -24,11 +18,7 @@ async fn start_server(database_url: &str, files: &Path) -> Server {
         // Many submissions from one member: past the per-person rate on purpose.
         .env("APP_UPLOADS_PER_MINUTE", "1000000")
         .env("RUST_LOG", "warn");
-    let server = start_binary(cmd, Duration::from_secs(30)).await;
-    Server {
-        addr: server.addr().to_string(),
-        child: server.child,
-    }
+    start_binary(cmd, Duration::from_secs(30)).await
 }
 
 async fn login(addr: &str) -> reqwest::Client {
@@ -69,14 +59,14 @@ async fn sigkill_during_a_thousand_submissions_loses_no_acknowledged_ticket() {
     let (database_url, dir) = fresh_database().await;
     let files = dir.0.join("attachments");
     let server = start_server(&database_url, &files).await;
-    let client = login(&server.addr).await;
+    let client = login(server.addr()).await;
     let shared = b"Browser: Chrome 131 on Android 14\n".to_vec();
 
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..1000u32 {
         let client = client.clone();
-        let url = format!("http://{}/api/submit_ticket", server.addr);
+        let url = server.url("/api/submit_ticket");
         let shared = shared.clone();
         let done_tx = done_tx.clone();
         tasks.spawn(async move {
@@ -189,10 +179,10 @@ async fn sigkill_during_a_thousand_submissions_loses_no_acknowledged_ticket() {
         stored.len()
     );
     // The restarted server serves the acknowledged tickets.
-    let client = login(&server.addr).await;
+    let client = login(server.addr()).await;
     let (_, _, id) = acknowledged[acknowledged.len() / 2];
     let res = client
-        .post(format!("http://{}/api/get_ticket", server.addr))
+        .post(server.url("/api/get_ticket"))
         .form(&[("id", id.to_string())])
         .send()
         .await

@@ -10,25 +10,12 @@ use app::domain::{ChatStatus, ClientFrame, ServerFrame};
 use futures::StreamExt;
 use reqwest::Client;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::process::Child;
 
 use crate::common::*;
 
-/// One server process of the deployment.
-struct Instance {
-    child: Child,
-    addr: String,
-}
-
-impl Instance {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
 /// The server binary with the settings every instance shares: the database, the bucket (one
 /// prefix for this test), the mail server and a fast scheduler. Only the first seeds the demo.
-async fn start_instance(database_url: &str, prefix: &str, seed: bool) -> Instance {
+async fn start_instance(database_url: &str, prefix: &str, seed: bool) -> Binary {
     let s3_endpoint =
         std::env::var("TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8433".into());
     let bucket = std::env::var("TEST_S3_BUCKET").unwrap_or_else(|_| "desk-test".into());
@@ -45,11 +32,7 @@ async fn start_instance(database_url: &str, prefix: &str, seed: bool) -> Instanc
         .env("APP_SCHEDULER_SECS", "1")
         .env("APP_SESSION_RECHECK_SECS", "1")
         .env("RUST_LOG", "warn");
-    let server = start_binary(cmd, Duration::from_secs(60)).await;
-    Instance {
-        addr: server.addr().to_string(),
-        child: server.child,
-    }
+    start_binary(cmd, Duration::from_secs(60)).await
 }
 
 /// A load balancer as small as it gets: each new TCP connection goes to the first backend
@@ -114,7 +97,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     let prefix = format!("deploy-{:016x}", rand::random::<u64>());
     let mut a = start_instance(&database_url, &prefix, true).await;
     let b = start_instance(&database_url, &prefix, false).await;
-    let lb = balancer(vec![a.addr.clone(), b.addr.clone()]).await;
+    let lb = balancer(vec![a.addr().to_string(), b.addr().to_string()]).await;
 
     // Sessions are shared: signed in through the balancer (on A), known to B.
     let member = person_at(&lb, "silver").await;
@@ -193,7 +176,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     );
 
     // A chat: the member through the balancer (on A), the agent on B.
-    let agent = person_at(&b.addr, "agent").await;
+    let agent = person_at(b.addr(), "agent").await;
     let res = post(
         &agent.http,
         b.url("/api/set_presence"),
@@ -225,7 +208,7 @@ async fn two_instances_share_files_sessions_limits_and_mail_and_a_chat_survives_
     .await;
     assert_eq!(res.status(), 200);
     next_state(&mut member_ws, |h, _| h.status == ChatStatus::Active).await;
-    let mut agent_ws = connect_at(&b.addr, &agent, chat).await.expect("socket");
+    let mut agent_ws = connect_at(b.addr(), &agent, chat).await.expect("socket");
     send(&mut agent_ws, &ClientFrame::Resume { after: 0 }).await;
 
     say(&mut member_ws, "before: it is Firefox").await;

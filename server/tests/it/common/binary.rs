@@ -79,6 +79,10 @@ impl Binary {
         self.addr.as_deref().expect("server up")
     }
 
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr())
+    }
+
     /// Stops the process and returns everything it printed.
     pub async fn stop(mut self) -> String {
         let _ = self.child.start_kill();
