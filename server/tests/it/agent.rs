@@ -163,21 +163,11 @@ async fn agents_see_internal_notes_and_members_never_do() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let agent_page = app
-        .page(&agent, &format!("/tickets/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let agent_page = app.html(&agent, &format!("/tickets/{id}")).await;
     assert!(agent_page.contains("NOTE-42"));
     assert!(agent_page.contains("Request information from the member"));
     assert!(agent_page.contains("Filed by Sofía Silva"));
-    let member_page = app
-        .page(&silver, &format!("/tickets/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let member_page = app.html(&silver, &format!("/tickets/{id}")).await;
     assert!(!member_page.contains("NOTE-42"));
     assert!(!member_page.contains("Request information"));
     let res = app

@@ -110,7 +110,7 @@ async fn session_survives_requests_and_ends_on_logout() {
 async fn the_log_out_form_works_without_javascript() {
     let app = spawn_app().await;
     let client = app.logged_in("silver").await;
-    let html = app.page(&client, "/").await.text().await.unwrap();
+    let html = app.html(&client, "/").await;
     assert!(
         html.contains(r#"<form method="post" action="/api/logout" class="logout">"#),
         "the page has a log out form: {html}"

@@ -258,12 +258,7 @@ async fn a_question_in_another_language_gets_the_ticket_offer_first() {
     assert!(res.status().is_redirection(), "{}", res.status());
     let location = res.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with("/chat?question="), "{location}");
-    let html = app
-        .page(&silver.http, &location)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&silver.http, &location).await;
     assert!(html.contains("Our chat is in English only"), "no offer");
     assert!(html.contains(question), "the question was lost");
     assert!(

@@ -75,12 +75,7 @@ async fn dashboard_page_shows_banner_tabs_counts_and_dates() {
     // The demo data, as `make run` shows it (the seed guide's "Date Closed: 6 Mar 2020").
     let app = spawn_app_with(|c| c.demo_seed = true).await;
     let silver = app.logged_in("silver").await;
-    let html = app
-        .page(&silver, "/?tab=closed")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&silver, "/?tab=closed").await;
     assert!(html.contains("This service desk is for IT support issues. If you have any other support requests please contact your account manager"));
     assert!(html.contains("Submit a new tech issue"));
     assert!(html.contains("Tech Support Chat"));
@@ -186,12 +181,7 @@ async fn every_line_of_a_list_links_its_ticket_with_date_and_status_and_an_asked
         asked.question.is_some(),
         "the demo's awaiting ticket has a question"
     );
-    let html = app
-        .page(&silver, "/?tab=awaiting")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&silver, "/?tab=awaiting").await;
     let line = format!(
         "<a class=\"title\" href=\"/tickets/{}\">{}</a><span class=\"date\">Date Opened: ",
         asked.id, asked.title

@@ -108,7 +108,7 @@ async fn users_named(app: &TestApp, email: &str) -> i64 {
 async fn a_member_signs_in_with_their_member_account_and_the_system_keeps_their_facts() {
     let app = spawn_app_with(with_provider).await;
     let client = app.client();
-    let login_page = app.page(&client, "/login").await.text().await.unwrap();
+    let login_page = app.html(&client, "/login").await;
     assert!(
         login_page.contains("href=\"/auth/oidc/start\""),
         "the login page offers it"
@@ -175,12 +175,7 @@ async fn a_rank_below_the_gate_gets_the_polite_page_and_an_unknown_rank_is_refus
     assert_eq!(sign_in(&app, &odd, "zed.bronze").await, "/login?sso=tier");
     assert!(whoami(&app, &odd).await.is_none());
     assert_eq!(users_named(&app, "zed@members.example.com").await, 0);
-    let page = app
-        .page(&odd, "/login?sso=tier")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html(&odd, "/login?sso=tier").await;
     assert!(
         page.contains("could not tell your member rank"),
         "worded on the page"
@@ -296,12 +291,7 @@ async fn the_providers_errors_are_shown_and_an_unreachable_provider_is_said_so()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let page = plain
-        .page(&plain.client(), "/login")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = plain.html(&plain.client(), "/login").await;
     assert!(!page.contains("/auth/oidc/start"));
 }
 

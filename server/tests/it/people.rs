@@ -411,11 +411,8 @@ async fn an_admin_sees_one_members_tickets_from_the_people_page() {
         .unwrap();
     // The people page links the member's ticket count to the queue narrowed to them.
     let html = app
-        .page(&admin, "/admin/people?kind=members&q=silver")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .html(&admin, "/admin/people?kind=members&q=silver")
+        .await;
     assert!(
         html.contains(&format!("/agent?view=all&amp;member={silver_id}")),
         "{html}"

@@ -210,12 +210,7 @@ async fn a_duplicate_is_merged_and_the_member_sees_where_it_went() {
     let actions = audit_actions(&app, dup).await;
     assert!(actions.contains(&"ticket.merge".to_string()), "{actions:?}");
     // The member's page says so, in words and with a link, even before any script runs.
-    let html = app
-        .page(&silver, &format!("/tickets/{dup}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&silver, &format!("/tickets/{dup}")).await;
     assert!(html.contains(&format!("merged into #{keep}")), "{html}");
     assert!(html.contains(&format!("href=\"/tickets/{keep}\"")));
 }

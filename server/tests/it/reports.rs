@@ -166,12 +166,7 @@ async fn the_page_draws_accessible_charts_without_javascript_and_the_csv_matches
         "Something for the chart.",
     )
     .await;
-    let html = app
-        .page(&admin, "/admin/reports")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&admin, "/admin/reports").await;
     assert_eq!(
         html.matches("<svg").count(),
         3,

@@ -322,7 +322,7 @@ async fn script_tags_are_stored_as_text_and_shown_escaped() {
     let id: i64 = res.json().await.unwrap();
     let d = detail(&app, &silver, id).await;
     assert_eq!(d.summary.title, "<script>alert(1)</script>");
-    let html = app.page(&silver, "/").await.text().await.unwrap();
+    let html = app.html(&silver, "/").await;
     assert!(
         !html.contains("<script>alert(1)</script>"),
         "title rendered as markup"

@@ -194,6 +194,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A page's HTML, loaded as a browser does.
+    pub async fn html(&self, client: &Client, path: &str) -> String {
+        self.page(client, path).await.text().await.unwrap()
+    }
+
     /// Calls a server function with form arguments (multipart for the upload endpoints).
     pub async fn call(&self, client: &Client, endpoint: &str, args: &[(&str, &str)]) -> Response {
         let path = format!("/api/{endpoint}");
