@@ -37,3 +37,16 @@ pub fn hydrate() {
     let container = leptos::prelude::window().navigator().service_worker();
     let _ = container.register("/sw.js");
 }
+
+/// Room for wasm-split (cargo-leptos `--split`) to lay out the constant data again. It moves
+/// each piece of `.rodata` into the module that uses it, with alignment padding between them;
+/// when the new layout comes out longer than the original segment, even by a few bytes, it gives
+/// up and puts the whole segment, every page's strings in both languages, into the main module
+/// (the warning "Overlong segment", which cargo-leptos does not show). Nothing references this
+/// block, so the linker keeps it (`#[used]`) but wasm-split leaves it out of every module: its
+/// length is slack in the input segment that the output never carries. 8 KB is several times the
+/// padding that aligning each of the ~240 modules costs (up to 7 bytes each). Non-zero bytes keep
+/// it in `.rodata` rather than zero-filled memory.
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+#[used]
+static SPLIT_LAYOUT_SLACK: [u8; 8192] = [0xA5; 8192];

@@ -3,8 +3,7 @@ use leptos::prelude::*;
 use crate::i18n::*;
 
 /// One button per language, named in its own language (English, Español...). The choice is kept
-/// in a cookie (leptos_i18n), so the next page is rendered on the server in that language from
-/// the first byte.
+/// in a cookie, so the next page is rendered on the server in that language from the first byte.
 #[component]
 pub fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
@@ -14,7 +13,10 @@ pub fn LanguageSwitcher() -> impl IntoView {
         view! {
             <button type="button" class="button link lang" lang=lang
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                on:click=move |_| i18n.set_locale(locale)>
+                on:click=move |_| {
+                    i18n.set_locale(locale);
+                    remember(lang);
+                }>
                 {label}
             </button>
         }
@@ -24,4 +26,25 @@ pub fn LanguageSwitcher() -> impl IntoView {
             {<Locale as leptos_i18n::Locale>::get_all().iter().map(|l| button(*l)).collect_view()}
         </nav>
     }
+}
+
+/// The `Set-Cookie` value that keeps a language choice for a year, under the name leptos_i18n
+/// reads on the server. Site-wide (`Path=/`), so every page sees the same choice.
+pub fn language_cookie(lang: &str) -> String {
+    format!("i18n_pref_locale={lang}; Path=/; Max-Age=31536000; SameSite=Lax")
+}
+
+/// Writes the language cookie from the browser. The browser build leaves out leptos_i18n's own
+/// cookie support: its cookie jar and date parsing were 27 KB (brotli) of the first page's WASM
+/// (BENCHMARKS.md, issue 16).
+fn remember(lang: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(doc) = leptos::prelude::document().dyn_ref::<leptos::web_sys::HtmlDocument>() {
+            let _ = doc.set_cookie(&language_cookie(lang));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
 }

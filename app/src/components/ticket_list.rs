@@ -27,14 +27,23 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
         .into_iter()
         .map(|t| match t.question.clone() {
             None => Either::Left(move || {
-                let [title, date, status] = line_parts(i18n, &t);
-                InertElement::new(format!(
-                    r#"<li class="ticket-row">{title}{date}{status}</li>"#
-                ))
+                let mut html = String::with_capacity(LINE_CAPACITY);
+                html.push_str(r#"<li class="ticket-row">"#);
+                write_line(&mut html, i18n, &t);
+                html.push_str("</li>");
+                InertElement::new(html)
             }),
             Some(question) => {
                 let (id, title) = (t.id, t.title.clone());
-                let line = move || line_parts(i18n, &t).map(InertElement::new);
+                // Three elements here, not one: an inert element hydrates exactly one node.
+                let line = move || {
+                    let locale = i18n.get_locale();
+                    let mut parts = [String::new(), String::new(), String::new()];
+                    write_title(&mut parts[0], &t);
+                    write_date(&mut parts[1], i18n, &t);
+                    write_status(&mut parts[2], locale, &t);
+                    parts.map(InertElement::new)
+                };
                 Either::Right(view! {
                     <li class="ticket-row">{line}<InlineAnswer id title question/></li>
                 })
@@ -44,51 +53,52 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
     view! { <ul class="ticket-list">{rows}</ul> }.into_any()
 }
 
-/// A ticket's line as finished HTML: its title link, its date and its status badge.
+/// Room for one line's HTML without growing: the tags are about 120 bytes, a title up to 150.
+const LINE_CAPACITY: usize = 320;
+
+/// A ticket's line as finished HTML: its title link, its date and its status badge, written into
+/// one buffer.
 ///
 /// Built as text, not as views: a dashboard shows up to fifty lines, and in the release build
 /// (`erase_components`) every `view!` child is a boxed view rendered through its own future,
 /// which made these lines most of the page's rendering cost (BENCHMARKS.md, issue 16). A line
 /// has nothing interactive inside; the closure around it redraws it when the language changes,
 /// so it reads the locale once and its texts without tracking.
-fn line_parts(i18n: I18nContext<Locale>, t: &TicketSummary) -> [String; 3] {
-    let locale = i18n.get_locale();
-    let months = months_in(locale);
-    // `t_string!`, not `td_string!`: with an interpolated value the latter linked about 145 KB
-    // of data into the browser's main module.
+fn write_line(html: &mut String, i18n: I18nContext<Locale>, t: &TicketSummary) {
+    write_title(html, t);
+    write_date(html, i18n, t);
+    write_status(html, i18n.get_locale(), t);
+}
+
+fn write_title(html: &mut String, t: &TicketSummary) {
+    let mut id = itoa::Buffer::new();
+    html.push_str(r#"<a class="title" href="/tickets/"#);
+    html.push_str(id.format(t.id));
+    html.push_str(r#"">"#);
+    html.push_str(&encode_text(&t.title));
+    html.push_str("</a>");
+}
+
+/// The date that matters for the ticket's state: when it was closed, else when it was opened.
+fn write_date(html: &mut String, i18n: I18nContext<Locale>, t: &TicketSummary) {
+    let months = months_in(i18n.get_locale());
     let date = match (t.status, t.closed_at) {
         (TicketStatus::Closed, Some(at)) => {
             t_string!(i18n, date_closed, date = format_day(at, months)).to_string()
         }
         _ => t_string!(i18n, date_opened, date = format_day(t.opened_at, months)).to_string(),
     };
-    let mut id = itoa::Buffer::new();
-    let id = id.format(t.id);
-    [
-        element(
-            &[r#"<a class="title" href="/tickets/"#, id, r#"">"#],
-            &t.title,
-            "</a>",
-        ),
-        element(&[r#"<span class="date">"#], &date, "</span>"),
-        element(
-            &[r#"<span class="status status-"#, t.status.as_str(), r#"">"#],
-            status_in(locale, t.status),
-            "</span>",
-        ),
-    ]
+    html.push_str(r#"<span class="date">"#);
+    html.push_str(&encode_text(&date));
+    html.push_str("</span>");
 }
 
-/// The pieces of an opening tag, the text escaped, the closing tag, in one allocation (fifty
-/// lines a page: `format!` here was a tenth of the page's rendering).
-fn element(open: &[&str], text: &str, close: &str) -> String {
-    let text = encode_text(text);
-    let open_len: usize = open.iter().map(|p| p.len()).sum();
-    let mut html = String::with_capacity(open_len + text.len() + close.len());
-    open.iter().for_each(|p| html.push_str(p));
-    html.push_str(&text);
-    html.push_str(close);
-    html
+fn write_status(html: &mut String, locale: Locale, t: &TicketSummary) {
+    html.push_str(r#"<span class="status status-"#);
+    html.push_str(t.status.as_str());
+    html.push_str(r#"">"#);
+    html.push_str(&encode_text(status_in(locale, t.status)));
+    html.push_str("</span>");
 }
 
 /// Awaiting Feedback, answered right in the list: the IT team's question and a reply box. A plain

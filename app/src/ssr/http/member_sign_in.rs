@@ -125,7 +125,7 @@ pub async fn callback(
     let mut res = Redirect::to(pending.next.as_deref().unwrap_or("/")).into_response();
     if let Some(lang) = profile.language {
         // The language the member system knows for them, as the language picker would set it.
-        let cookie = format!("i18n_pref_locale={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+        let cookie = crate::components::language::language_cookie(lang);
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
