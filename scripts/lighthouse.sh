@@ -14,8 +14,10 @@ SERVE_PORT=${LH_PORT:-3200}
 # shellcheck source=serve-build.sh
 source scripts/serve-build.sh
 
+# The session cookie is `__Host-desk_session` (or `desk_session` with APP_COOKIE_SECURE=0).
 cookie=$(curl -s -o /dev/null -D - -X POST "http://127.0.0.1:$port/api/login" \
-  -d 'username=silver&password=demo-password' | sed -n 's/^[Ss]et-[Cc]ookie: \(desk_session=[^;]*\).*/\1/p')
+  -d 'username=silver&password=demo-password' \
+  | sed -n 's/^[Ss]et-[Cc]ookie: \([^=;]*desk_session=[^;]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "login failed" >&2; exit 1; }
 
 mkdir -p target/lighthouse
