@@ -55,11 +55,7 @@ pub fn send_form<O: Send + Sync + 'static>(
     ev.prevent_default();
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-        else {
+        let Some(form) = submitted_form(&ev) else {
             return;
         };
         let data = match picked {
@@ -72,6 +68,13 @@ pub fn send_form<O: Send + Sync + 'static>(
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (action, picked);
+}
+
+/// The form a submit event came from.
+#[cfg(feature = "hydrate")]
+pub fn submitted_form(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::HtmlFormElement> {
+    use wasm_bindgen::JsCast;
+    ev.target()?.dyn_into().ok()
 }
 
 /// A file the member picked, checked and (for images) previewed.

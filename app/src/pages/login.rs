@@ -97,8 +97,7 @@ pub fn LoginPage() -> impl IntoView {
 fn login_fields(ev: &leptos::ev::SubmitEvent) -> Option<Login> {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+        let form = crate::components::file_picker::submitted_form(ev)?;
         let data = web_sys::FormData::new_with_form(&form).ok()?;
         let field = |name: &str| data.get(name).as_string();
         Some(Login {
