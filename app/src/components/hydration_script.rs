@@ -2,14 +2,16 @@
 //! `<HydrationScripts defer=true/>`, without its `<link rel="preload">` hints: those still
 //! fetched the 600 KB bundle beside the first paint, and Lighthouse's simulated slow 4G then
 //! counted the largest paint as waiting for it (LCP 0.95 s or 4.2 s from one run to the next).
+//! For the same reason a lazy page's WASM chunks are not preloaded either (Leptos does it when
+//! given the split manifest): with the pages in two groups (`lazy_pages`) the member group is
+//! about 300 KB, and preloading it took the submit form's LCP from 0.9 s to 2.55 s. The chunk
+//! loader fetches them once the main module runs.
 use leptos::config::LeptosOptions;
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 
 #[component]
 pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    provide_split_manifest(&options);
     let (js, wasm) = bundle_names(&options);
     let pkg = format!("/{}", options.site_pkg_dir);
     // `timeout`: a page that never goes idle still comes alive within 2 s. The pause between
@@ -63,37 +65,4 @@ fn file_hash(options: &LeptosOptions, kind: &str) -> Option<String> {
         let (file, hash) = line.split_once(':')?;
         (file.trim() == kind).then(|| hash.trim().to_string())
     })
-}
-
-/// With a split build (`cargo leptos build --split`, see `lazy_pages`), tells the server which
-/// WASM chunks the page being rendered needs, as Leptos' own `<HydrationScripts>` does: the
-/// response then preloads them, and hydrating a lazy page does not wait for a second round trip.
-/// Without a split build there is no manifest and nothing is added.
-#[cfg(feature = "ssr")]
-fn provide_split_manifest(options: &LeptosOptions) {
-    static MANIFEST: std::sync::OnceLock<Option<leptos::WasmSplitManifest>> =
-        std::sync::OnceLock::new();
-    let manifest = MANIFEST.get_or_init(|| {
-        let manifest_file = match file_hash(options, "manifest") {
-            Some(hash) => format!("__wasm_split_manifest.{hash}.json"),
-            None => "__wasm_split_manifest.json".to_string(),
-        };
-        let split_js = match file_hash(options, "split") {
-            Some(hash) => format!("__wasm_split.{hash}.js"),
-            None => "__wasm_split.______________________.js".to_string(),
-        };
-        let pkg = options.site_pkg_dir.to_string();
-        let path = std::path::Path::new(options.site_root.as_ref())
-            .join(&pkg)
-            .join(manifest_file);
-        let chunks = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-        Some(leptos::WasmSplitManifest(ArcStoredValue::new((
-            format!("/{pkg}"),
-            chunks,
-            split_js,
-        ))))
-    });
-    if let Some(manifest) = manifest {
-        provide_context(manifest.clone());
-    }
 }
