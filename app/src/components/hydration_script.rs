@@ -47,7 +47,7 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
     (hashed("js"), hashed("wasm"))
 }
 
-/// The hash cargo-leptos gave one kind of output file (`js`, `wasm`, `split`, `manifest`), from
+/// The hash cargo-leptos gave one kind of output file (`js` or `wasm`), from
 /// the hash file next to the server binary (read once, as Leptos does); `None` without hashing.
 fn file_hash(options: &LeptosOptions, kind: &str) -> Option<String> {
     static HASHES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
