@@ -5,7 +5,7 @@ use app::domain::TicketStatus;
 use app::error::AppError;
 
 #[tokio::test]
-async fn the_queue_lists_the_longest_waiting_first_with_counts() {
+async fn the_queue_lists_the_nearest_deadline_first_with_counts() {
     // On the demo data (its tickets, statuses and dates are what this checks).
     let app = spawn_app_with(|c| c.demo_seed = true).await;
     let agent = app.logged_in("agent").await;
@@ -14,9 +14,16 @@ async fn the_queue_lists_the_longest_waiting_first_with_counts() {
     assert_eq!((q.open, q.awaiting, q.closed), (3, 1, 3));
     assert_eq!(q.rows.len(), 3);
     assert!(q.rows.iter().all(|r| r.status == TicketStatus::Open));
+    // Nearest service deadline first, then the longest waiting. Not simply oldest first: over a
+    // weekend the business-hours clock gives a newer Diamond ticket the nearer deadline.
+    let key = |r: &app::domain::QueueRow| (r.due.is_none(), r.due, r.since);
     assert!(
-        q.rows.windows(2).all(|w| w[0].since <= w[1].since),
-        "oldest first"
+        q.rows.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+        "nearest deadline first, then oldest: {:?}",
+        q.rows
+            .iter()
+            .map(|r| (r.id, r.due, r.since))
+            .collect::<Vec<_>>()
     );
 
     let silver = app.logged_in("silver").await;
