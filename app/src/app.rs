@@ -60,7 +60,7 @@ fn Chrome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <TitleFormat/>
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main">{tr!(i18n, skip_to_content)}</a>
         <LanguageSwitcher/>
         <Router>
             <Routes fallback=NotFoundPage>

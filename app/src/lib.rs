@@ -2,6 +2,21 @@
 //! server functions, and (feature `ssr`) everything that only runs on the server.
 #![recursion_limit = "256"]
 
+/// A translated text that follows the page's language, as one concrete type: `tr!(i18n, key)`.
+///
+/// `t!` makes a closure of its own type at every use, and Leptos instantiates its rendering and
+/// hydration code (the render effect, the owner, the text node) once per closure type. Every
+/// `tr!` text is this one type, so that code is in the WASM once (BENCHMARKS.md, issue 16).
+pub type Text = std::sync::Arc<dyn Fn() -> &'static str + Send + Sync>;
+
+/// `tr!(i18n, key)`: the key's text in the page's language as a [`Text`] (plain keys only).
+macro_rules! tr {
+    ($i18n:expr, $key:ident) => {{
+        let i18n = $i18n;
+        std::sync::Arc::new(move || td_string!(i18n.get_locale(), $key)) as $crate::Text
+    }};
+}
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use app::ssr::db::Db;
 use app::ssr::hub::Hub;
+use app::ssr::state::Shared;
 use app::ssr::uploads::FileStore;
 use app::ssr::{AppState, Config};
 use leptos::config::LeptosOptions;
@@ -59,7 +60,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         .clone()
         .map(app::ssr::oidc::Oidc::new)
         .transpose()?;
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         leptos_options,
         db,
         config: Arc::new(config),
@@ -70,7 +71,7 @@ pub async fn make_state(config: Config, leptos_options: LeptosOptions) -> Result
         push,
         settings,
         oidc,
-    })
+    }))
 }
 
 /// The attachments' store the config names: a bucket, or the folder.

@@ -123,8 +123,9 @@ fn from_our_pages(req: &Request, trusted: &[String]) -> bool {
 /// `Origin` check, so such requests are refused before anything else runs.
 #[derive(Clone, Debug)]
 pub struct Hosts {
-    /// Exact `host` or `host:port` values (lower case).
-    names: Vec<String>,
+    /// Exact `host` or `host:port` values (lower case). Shared: the layer clones `Hosts` for
+    /// every request.
+    names: std::sync::Arc<[String]>,
     /// With nothing configured: local names only, on any port (development, tests).
     local_only: bool,
 }
@@ -148,7 +149,7 @@ impl Hosts {
         }
         Hosts {
             local_only: names.is_empty(),
-            names,
+            names: names.into(),
         }
     }
 

@@ -262,7 +262,7 @@ pub fn FilePicker(picked: PickedFiles, id: &'static str) -> impl IntoView {
     };
     view! {
         <div class="file-picker" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <label for=id>{t!(i18n, files_label)}</label>
+            <label for=id>{tr!(i18n, files_label)}</label>
             <p class="hint" id=hint_id.clone()>
                 {move || {
                     let l = limits.get();
@@ -285,7 +285,7 @@ pub fn FilePicker(picked: PickedFiles, id: &'static str) -> impl IntoView {
                             <span class="file-size">{size_label(p.size)}</span>
                             <button type="button" class="button link" aria-label=remove_label
                                 on:click=move |_| remove(i)>
-                                {t!(i18n, remove)}
+                                {tr!(i18n, remove)}
                             </button>
                         </li>
                     }

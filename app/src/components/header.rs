@@ -16,13 +16,13 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
     let admin = user.role == crate::domain::Role::Admin;
     view! {
         <header class="site-header">
-            <a class="brand" href=if staff { "/agent" } else { "/" }>{t!(i18n, app_name)}</a>
+            <a class="brand" href=if staff { "/agent" } else { "/" }>{tr!(i18n, app_name)}</a>
             {staff.then(|| view! {
                 <nav aria-label=move || t_string!(i18n, staff_nav).to_string()>
-                    <a href="/agent">{t!(i18n, agent_heading)}</a>
+                    <a href="/agent">{tr!(i18n, agent_heading)}</a>
                     " "
-                    <a href="/agent/chats">{t!(i18n, chat_console_heading)}</a>
-                    {admin.then(|| view! { " " <a href="/admin">{t!(i18n, admin_link)}</a> })}
+                    <a href="/agent/chats">{tr!(i18n, chat_console_heading)}</a>
+                    {admin.then(|| view! { " " <a href="/admin">{tr!(i18n, admin_link)}</a> })}
                 </nav>
             })}
             <div class="account" role="group" aria-label=move || t_string!(i18n, account_menu).to_string()>
@@ -30,8 +30,8 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
                     <span class="name">{move || t_string!(i18n, signed_in_as, name = name.clone()).to_string()}</span>
                     <span class="tier">{move || t_string!(i18n, tier_label, tier = tier_name(i18n, tier)).to_string()}</span>
                 </span>
-                <a href="/notifications">{t!(i18n, notifications_link)}</a>
-                {staff.then(|| view! { <a href="/account/two-step">{t!(i18n, two_step_link)}</a> })}
+                <a href="/notifications">{tr!(i18n, notifications_link)}</a>
+                {staff.then(|| view! { <a href="/account/two-step">{tr!(i18n, two_step_link)}</a> })}
                 <LogoutButton/>
             </div>
         </header>
@@ -62,7 +62,7 @@ pub fn LogoutButton() -> impl IntoView {
     let action = <Logout as ServerFn>::PATH;
     view! {
         <form method="post" action=action class="logout">
-            <button type="submit" class="button secondary" on:click=sign_out>{t!(i18n, log_out)}</button>
+            <button type="submit" class="button secondary" on:click=sign_out>{tr!(i18n, log_out)}</button>
         </form>
     }
 }

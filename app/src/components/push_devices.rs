@@ -199,7 +199,7 @@ pub fn PushDevices(
                     <button type="button" class="button small"
                         aria-label=move || t_string!(i18n, push_device_remove_named, name = name.clone()).to_string()
                         on:click=move |_| remove(id)>
-                        {t!(i18n, push_device_remove)}
+                        {tr!(i18n, push_device_remove)}
                     </button>
                 </li>
             }
@@ -208,12 +208,12 @@ pub fn PushDevices(
 
     view! {
         <section class="stack" aria-labelledby="push-heading">
-            <h2 id="push-heading">{t!(i18n, push_heading)}</h2>
+            <h2 id="push-heading">{tr!(i18n, push_heading)}</h2>
             <p role="status">{status}</p>
             <p class="form-error" role="alert">{move || error.get()}</p>
             {button}
-            <h3>{t!(i18n, push_devices_heading)}</h3>
-            {empty.then(|| view! { <p>{t!(i18n, push_devices_none)}</p> })}
+            <h3>{tr!(i18n, push_devices_heading)}</h3>
+            {empty.then(|| view! { <p>{tr!(i18n, push_devices_none)}</p> })}
             <ul class="devices">{list}</ul>
         </section>
     }

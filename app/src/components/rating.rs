@@ -30,8 +30,8 @@ pub fn RatingBox(what: Rated) -> impl IntoView {
     };
     view! {
         <section class="rating" id="rate" aria-labelledby="rating-heading">
-            <h2 id="rating-heading">{t!(i18n, rating_heading)}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <h2 id="rating-heading">{tr!(i18n, rating_heading)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || {
                     let from_email = from_email.clone();
                     Suspend::new(async move {
@@ -59,7 +59,7 @@ fn Current(state: RatingState) -> impl IntoView {
     let i18n = use_i18n();
     let staff = state.viewer_is_staff;
     match state.rating {
-        None if staff => Some(view! { <p>{t!(i18n, rating_none)}</p> }.into_any()),
+        None if staff => Some(view! { <p>{tr!(i18n, rating_none)}</p> }.into_any()),
         None => None,
         Some(r) => {
             let good = r.good;
@@ -107,11 +107,11 @@ fn RatingForm(
             <input type="hidden" name="kind" value=what.kind()/>
             <input type="hidden" name="id" value=what.id()/>
             <fieldset>
-                <legend>{t!(i18n, rating_heading)}</legend>
+                <legend>{tr!(i18n, rating_heading)}</legend>
                 {choice("good")}
                 {choice("bad")}
             </fieldset>
-            <label for="rating-comment">{t!(i18n, rating_comment)}</label>
+            <label for="rating-comment">{tr!(i18n, rating_comment)}</label>
             <textarea id="rating-comment" name="comment" rows="3">{comment}</textarea>
             {until.map(|at| view! { <p class="hint">{move || t_string!(i18n, rating_until, date = day(i18n, at)).to_string()}</p> })}
             <SubmitButton pending=rate.pending()

@@ -2,7 +2,6 @@ use html_escape::encode_text;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
-use leptos_i18n::I18nContext;
 
 use crate::api::reply_ticket;
 use crate::components::error_text::action_error_text;
@@ -29,7 +28,7 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
             None => Either::Left(move || {
                 let mut html = String::with_capacity(LINE_CAPACITY);
                 html.push_str(r#"<li class="ticket-row">"#);
-                write_line(&mut html, i18n, &t);
+                write_line(&mut html, i18n.get_locale(), &t);
                 html.push_str("</li>");
                 InertElement::new(html)
             }),
@@ -40,7 +39,7 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
                     let locale = i18n.get_locale();
                     let mut parts = [String::new(), String::new(), String::new()];
                     write_title(&mut parts[0], &t);
-                    write_date(&mut parts[1], i18n, &t);
+                    write_date(&mut parts[1], locale, &t);
                     write_status(&mut parts[2], locale, &t);
                     parts.map(InertElement::new)
                 };
@@ -63,11 +62,12 @@ const LINE_CAPACITY: usize = 320;
 /// (`erase_components`) every `view!` child is a boxed view rendered through its own future,
 /// which made these lines most of the page's rendering cost (BENCHMARKS.md, issue 16). A line
 /// has nothing interactive inside; the closure around it redraws it when the language changes,
-/// so it reads the locale once and its texts without tracking.
-fn write_line(html: &mut String, i18n: I18nContext<Locale>, t: &TicketSummary) {
+/// so it reads the locale once (a tracked read costs more than formatting a number) and its
+/// texts without tracking.
+fn write_line(html: &mut String, locale: Locale, t: &TicketSummary) {
     write_title(html, t);
-    write_date(html, i18n, t);
-    write_status(html, i18n.get_locale(), t);
+    write_date(html, locale, t);
+    write_status(html, locale, t);
 }
 
 fn write_title(html: &mut String, t: &TicketSummary) {
@@ -80,13 +80,13 @@ fn write_title(html: &mut String, t: &TicketSummary) {
 }
 
 /// The date that matters for the ticket's state: when it was closed, else when it was opened.
-fn write_date(html: &mut String, i18n: I18nContext<Locale>, t: &TicketSummary) {
-    let months = months_in(i18n.get_locale());
+fn write_date(html: &mut String, locale: Locale, t: &TicketSummary) {
+    let months = months_in(locale);
     let date = match (t.status, t.closed_at) {
         (TicketStatus::Closed, Some(at)) => {
-            t_string!(i18n, date_closed, date = format_day(at, months)).to_string()
+            td_string!(locale, date_closed, date = format_day(at, months)).to_string()
         }
-        _ => t_string!(i18n, date_opened, date = format_day(t.opened_at, months)).to_string(),
+        _ => td_string!(locale, date_opened, date = format_day(t.opened_at, months)).to_string(),
     };
     html.push_str(r#"<span class="date">"#);
     html.push_str(&encode_text(&date));
@@ -118,12 +118,12 @@ fn InlineAnswer(id: i64, title: String, question: String) -> impl IntoView {
     let on_submit = move |ev| send_form(ev, answer, None);
     view! {
         <div class="inline-answer">
-            <p class="question"><strong>{t!(i18n, awaiting_intro)}</strong> " " {question}</p>
+            <p class="question"><strong>{tr!(i18n, awaiting_intro)}</strong> " " {question}</p>
             <form method="post" action="/api/reply_ticket" enctype="multipart/form-data"
                 class="stack" on:submit=on_submit>
                 <input type="hidden" name="id" value=id/>
                 <label for=field.clone()>{label}</label>
-                <p class="hint">{t!(i18n, awaiting_reply_hint)}</p>
+                <p class="hint">{tr!(i18n, awaiting_reply_hint)}</p>
                 <textarea id=field name="body" rows="3" required></textarea>
                 <p class="form-error" role="alert">
                     {move || answer.value().get()?.err().map(|e| action_error_text(i18n, &e))}

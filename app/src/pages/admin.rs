@@ -54,7 +54,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
 fn outcome(i18n: I18nContext<Locale>, action: ServerAction<SaveSettings>) -> impl IntoView {
     move || match action.value().get() {
         Some(Ok(())) => {
-            view! { <p class="saved" role="status">{t!(i18n, admin_saved)}</p> }.into_any()
+            view! { <p class="saved" role="status">{tr!(i18n, admin_saved)}</p> }.into_any()
         }
         Some(Err(e)) => view! {
             <p class="form-error" role="alert">
@@ -84,13 +84,13 @@ pub fn AdminPage() -> impl IntoView {
     );
     view! {
         <PageTitle text=move || t_string!(i18n, admin_settings_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, settings)) => view! {
                         <SiteHeader user/>
                         <main id="main" class="page admin">
-                            <h1>{t!(i18n, admin_settings_heading)}</h1>
+                            <h1>{tr!(i18n, admin_settings_heading)}</h1>
                             <AdminNav current=AdminTab::Settings/>
                             <SettingsForms settings actions/>
                         </main>
@@ -198,67 +198,67 @@ fn SettingsForms(
     let rule = settings.assignment;
     view! {
         <section aria-labelledby="general-heading">
-            <h2 id="general-heading">{t!(i18n, admin_general_heading)}</h2>
+            <h2 id="general-heading">{tr!(i18n, admin_general_heading)}</h2>
             <ActionForm action=general attr:class="stack">
                 <input type="hidden" name="section" value="general"/>
-                <label for="min-tier">{t!(i18n, admin_min_tier)}</label>
+                <label for="min-tier">{tr!(i18n, admin_min_tier)}</label>
                 <select id="min-tier" name="form[min_tier]">{tier_options(g.min_tier)}</select>
-                <label for="chat-cap">{t!(i18n, admin_chat_cap)}</label>
+                <label for="chat-cap">{tr!(i18n, admin_chat_cap)}</label>
                 <input id="chat-cap" type="number" min="1" max="50" name="form[chat_agent_cap]" value=g.chat_agent_cap required/>
-                <label for="chat-wait">{t!(i18n, admin_chat_wait)}</label>
+                <label for="chat-wait">{tr!(i18n, admin_chat_wait)}</label>
                 <input id="chat-wait" type="number" min="1" name="form[chat_max_wait_minutes]" value=g.chat_max_wait_secs / 60 required/>
-                <label for="reminder">{t!(i18n, admin_reminder_hours)}</label>
+                <label for="reminder">{tr!(i18n, admin_reminder_hours)}</label>
                 <input id="reminder" type="number" min="1" name="form[reminder_hours]" value=g.reminder_after_secs / 3600 required/>
-                <label for="auto-close">{t!(i18n, admin_auto_close_hours)}</label>
+                <label for="auto-close">{tr!(i18n, admin_auto_close_hours)}</label>
                 <input id="auto-close" type="number" min="1" name="form[auto_close_hours]" value=g.auto_close_after_secs / 3600 required/>
                 <label class="check">
                     <input type="checkbox" name="form[staff_two_step]" checked=g.staff_two_step/>
-                    " " {t!(i18n, admin_staff_two_step)}
+                    " " {tr!(i18n, admin_staff_two_step)}
                 </label>
                 {outcome(i18n, general)}
                 {save_button(i18n, general)}
             </ActionForm>
         </section>
         <section aria-labelledby="hours-heading">
-            <h2 id="hours-heading">{t!(i18n, admin_hours_heading)}</h2>
-            <p class="hint">{t!(i18n, admin_hours_hint)}</p>
+            <h2 id="hours-heading">{tr!(i18n, admin_hours_heading)}</h2>
+            <p class="hint">{tr!(i18n, admin_hours_hint)}</p>
             <ActionForm action=hours attr:class="stack">
                 <input type="hidden" name="section" value="hours"/>
-                <label for="time-zone">{t!(i18n, admin_time_zone)}</label>
+                <label for="time-zone">{tr!(i18n, admin_time_zone)}</label>
                 <input id="time-zone" type="text" name="form[time_zone]" value=settings.hours.time_zone.clone() required/>
                 <table class="settings-table">
-                    <caption>{t!(i18n, admin_week_caption)}</caption>
+                    <caption>{tr!(i18n, admin_week_caption)}</caption>
                     <thead><tr>
-                        <th scope="col">{t!(i18n, admin_day)}</th>
-                        <th scope="col">{t!(i18n, admin_opens)}</th>
-                        <th scope="col">{t!(i18n, admin_closes)}</th>
+                        <th scope="col">{tr!(i18n, admin_day)}</th>
+                        <th scope="col">{tr!(i18n, admin_opens)}</th>
+                        <th scope="col">{tr!(i18n, admin_closes)}</th>
                     </tr></thead>
                     <tbody>{week}</tbody>
                 </table>
-                <label for="holidays">{t!(i18n, admin_holidays)}</label>
+                <label for="holidays">{tr!(i18n, admin_holidays)}</label>
                 <textarea id="holidays" name="form[holidays]" rows="4">{holidays}</textarea>
                 {outcome(i18n, hours)}
                 {save_button(i18n, hours)}
             </ActionForm>
         </section>
         <section aria-labelledby="sla-heading">
-            <h2 id="sla-heading">{t!(i18n, admin_sla_heading)}</h2>
+            <h2 id="sla-heading">{tr!(i18n, admin_sla_heading)}</h2>
             <ActionForm action=sla attr:class="stack">
                 <input type="hidden" name="section" value="sla"/>
                 <table class="settings-table">
-                    <caption>{t!(i18n, admin_targets_caption)}</caption>
+                    <caption>{tr!(i18n, admin_targets_caption)}</caption>
                     <thead><tr>
-                        <th scope="col">{t!(i18n, col_priority)}</th>
-                        <th scope="col">{t!(i18n, sla_first_response)}</th>
-                        <th scope="col">{t!(i18n, sla_next_response)}</th>
-                        <th scope="col">{t!(i18n, sla_resolution)}</th>
+                        <th scope="col">{tr!(i18n, col_priority)}</th>
+                        <th scope="col">{tr!(i18n, sla_first_response)}</th>
+                        <th scope="col">{tr!(i18n, sla_next_response)}</th>
+                        <th scope="col">{tr!(i18n, sla_resolution)}</th>
                     </tr></thead>
                     <tbody>{target_rows}</tbody>
                 </table>
-                <label for="warn">{t!(i18n, admin_warn_minutes)}</label>
+                <label for="warn">{tr!(i18n, admin_warn_minutes)}</label>
                 <input id="warn" type="number" min="0" name="form[warn_minutes]" value=policy.warn_minutes required/>
                 <fieldset>
-                    <legend>{t!(i18n, admin_tier_priority)}</legend>
+                    <legend>{tr!(i18n, admin_tier_priority)}</legend>
                     <div class="filters">{tier_rows}</div>
                 </fieldset>
                 {outcome(i18n, sla)}
@@ -266,14 +266,14 @@ fn SettingsForms(
             </ActionForm>
         </section>
         <section aria-labelledby="assignment-heading">
-            <h2 id="assignment-heading">{t!(i18n, admin_assignment_heading)}</h2>
+            <h2 id="assignment-heading">{tr!(i18n, admin_assignment_heading)}</h2>
             <ActionForm action=assignment attr:class="stack">
                 <input type="hidden" name="section" value="assignment"/>
                 <label class="check">
                     <input type="checkbox" name="form[automatic]" value="on" checked=rule.automatic/>
-                    " " {t!(i18n, admin_auto_assign)}
+                    " " {tr!(i18n, admin_auto_assign)}
                 </label>
-                <label for="assign-cap">{t!(i18n, admin_assign_cap)}</label>
+                <label for="assign-cap">{tr!(i18n, admin_assign_cap)}</label>
                 <input id="assign-cap" type="number" min="1" max="500" name="form[cap]" value=rule.cap required/>
                 {outcome(i18n, assignment)}
                 {save_button(i18n, assignment)}

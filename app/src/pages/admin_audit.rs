@@ -24,13 +24,13 @@ pub fn AdminAuditPage() -> impl IntoView {
     );
     view! {
         <PageTitle text=move || t_string!(i18n, admin_audit_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, entries, staff)) => view! {
                         <SiteHeader user/>
                         <main id="main" class="page admin">
-                            <h1>{t!(i18n, admin_audit_heading)}</h1>
+                            <h1>{tr!(i18n, admin_audit_heading)}</h1>
                             <AdminNav current=AdminTab::Audit/>
                             <AuditView entries staff/>
                         </main>
@@ -83,48 +83,48 @@ fn AuditView(entries: Vec<AuditEntry>, staff: Vec<StaffMember>) -> impl IntoView
         <form method="get" action="/admin/audit" class="filters" role="search"
             aria-label=move || t_string!(i18n, audit_filters).to_string()>
             <div class="filter">
-                <label for="audit-actor">{t!(i18n, audit_who)}</label>
+                <label for="audit-actor">{tr!(i18n, audit_who)}</label>
                 <select id="audit-actor" name="actor">
-                    <option value="">{t!(i18n, filter_any)}</option>
+                    <option value="">{tr!(i18n, filter_any)}</option>
                     {staff_options}
                 </select>
             </div>
             <div class="filter">
-                <label for="audit-action">{t!(i18n, audit_action)}</label>
+                <label for="audit-action">{tr!(i18n, audit_action)}</label>
                 <input id="audit-action" name="action" type="search" value=param("action") placeholder="ticket.assign"/>
             </div>
             <div class="filter">
-                <label for="audit-target">{t!(i18n, audit_target)}</label>
+                <label for="audit-target">{tr!(i18n, audit_target)}</label>
                 <input id="audit-target" name="target" type="search" value=param("target") placeholder="ticket:12"/>
             </div>
             <div class="filter">
-                <label for="audit-from">{t!(i18n, audit_from)}</label>
+                <label for="audit-from">{tr!(i18n, audit_from)}</label>
                 <input id="audit-from" name="from" type="date" value=param("from")/>
             </div>
             <div class="filter">
-                <label for="audit-to">{t!(i18n, audit_to)}</label>
+                <label for="audit-to">{tr!(i18n, audit_to)}</label>
                 <input id="audit-to" name="to" type="date" value=param("to")/>
             </div>
-            <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
+            <button type="submit" class="button secondary">{tr!(i18n, filter_apply)}</button>
         </form>
         {if has_rows {
             view! {
                 <table class="queue audit">
-                    <caption class="visually-hidden">{t!(i18n, admin_audit_heading)}</caption>
+                    <caption class="visually-hidden">{tr!(i18n, admin_audit_heading)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, audit_when)}</th>
-                            <th scope="col">{t!(i18n, audit_who)}</th>
-                            <th scope="col">{t!(i18n, audit_action)}</th>
-                            <th scope="col">{t!(i18n, audit_target)}</th>
-                            <th scope="col">{t!(i18n, audit_detail)}</th>
+                            <th scope="col">{tr!(i18n, audit_when)}</th>
+                            <th scope="col">{tr!(i18n, audit_who)}</th>
+                            <th scope="col">{tr!(i18n, audit_action)}</th>
+                            <th scope="col">{tr!(i18n, audit_target)}</th>
+                            <th scope="col">{tr!(i18n, audit_detail)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             }.into_any()
         } else {
-            view! { <p class="empty">{t!(i18n, audit_empty)}</p> }.into_any()
+            view! { <p class="empty">{tr!(i18n, audit_empty)}</p> }.into_any()
         }}
     }
 }

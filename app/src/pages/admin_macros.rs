@@ -29,7 +29,7 @@ pub fn AdminMacrosPage() -> impl IntoView {
     let placeholders = PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ");
     view! {
         <PageTitle text=move || t_string!(i18n, admin_macros_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || {
                 let placeholders = placeholders.clone();
                 Suspend::new(async move {
@@ -37,12 +37,12 @@ pub fn AdminMacrosPage() -> impl IntoView {
                     Ok((user, macros)) => view! {
                         <SiteHeader user/>
                         <main id="main" class="page admin">
-                            <h1>{t!(i18n, admin_macros_heading)}</h1>
+                            <h1>{tr!(i18n, admin_macros_heading)}</h1>
                             <AdminNav current=AdminTab::Macros/>
                             <p class="hint">{move || t_string!(i18n, macros_placeholders, list = placeholders.clone()).to_string()}</p>
                             <p class="form-error" role="alert">{error}</p>
                             <section aria-labelledby="new-macro-heading">
-                                <h2 id="new-macro-heading">{t!(i18n, macro_new_heading)}</h2>
+                                <h2 id="new-macro-heading">{tr!(i18n, macro_new_heading)}</h2>
                                 <MacroForm m=None save delete/>
                             </section>
                             {macros.into_iter().map(|m| {
@@ -92,13 +92,13 @@ fn MacroForm(
     view! {
         <ActionForm action=save attr:class="stack">
             <input type="hidden" name="id" value=id_value/>
-            <label for=ids[0].clone()>{t!(i18n, macro_name)}</label>
+            <label for=ids[0].clone()>{tr!(i18n, macro_name)}</label>
             <input id=ids[0].clone() name="name" type="text" maxlength="80" value=name required/>
-            <label for=ids[1].clone()>{t!(i18n, macro_body_en)}</label>
+            <label for=ids[1].clone()>{tr!(i18n, macro_body_en)}</label>
             <textarea id=ids[1].clone() name="body_en" rows="4" required>{en}</textarea>
-            <label for=ids[2].clone()>{t!(i18n, macro_body_es)}</label>
+            <label for=ids[2].clone()>{tr!(i18n, macro_body_es)}</label>
             <textarea id=ids[2].clone() name="body_es" rows="4" required>{es}</textarea>
-            <label for=ids[3].clone()>{t!(i18n, macro_also)}</label>
+            <label for=ids[3].clone()>{tr!(i18n, macro_also)}</label>
             <select id=ids[3].clone() name="set_status">
                 {status_option("", status.is_none())}
                 {status_option("awaiting_feedback", status == Some(TicketStatus::AwaitingFeedback))}
@@ -117,7 +117,7 @@ fn MacroForm(
                 <input type="hidden" name="id" value=id/>
                 <button type="submit" class="button secondary"
                     aria-label=move || t_string!(i18n, macro_delete_named, name = delete_label.clone()).to_string()>
-                    {t!(i18n, macro_delete)}
+                    {tr!(i18n, macro_delete)}
                 </button>
             </ActionForm>
         })}

@@ -84,13 +84,13 @@ pub fn AdminPeoplePage() -> impl IntoView {
     );
     view! {
         <PageTitle text=move || t_string!(i18n, admin_people_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, people)) => view! {
                         <SiteHeader user/>
                         <main id="main" class="page admin">
-                            <h1>{t!(i18n, admin_people_heading)}</h1>
+                            <h1>{tr!(i18n, admin_people_heading)}</h1>
                             <AdminNav current=AdminTab::People/>
                             <PeopleView people actions/>
                         </main>
@@ -118,37 +118,37 @@ fn PeopleView(people: Vec<Person>, actions: PeopleActions) -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, people_kinds).to_string()>
             <ul>
-                <li><a class="tab" href="/admin/people?kind=staff" aria-current=(!members).then_some("page")>{t!(i18n, people_staff)}</a></li>
-                <li><a class="tab" href="/admin/people?kind=members" aria-current=members.then_some("page")>{t!(i18n, people_members)}</a></li>
+                <li><a class="tab" href="/admin/people?kind=staff" aria-current=(!members).then_some("page")>{tr!(i18n, people_staff)}</a></li>
+                <li><a class="tab" href="/admin/people?kind=members" aria-current=members.then_some("page")>{tr!(i18n, people_members)}</a></li>
             </ul>
         </nav>
         <form method="get" action="/admin/people" class="filters" role="search">
             <input type="hidden" name="kind" value=kind/>
             <div class="filter">
-                <label for="people-q">{t!(i18n, people_search)}</label>
+                <label for="people-q">{tr!(i18n, people_search)}</label>
                 <input id="people-q" name="q" type="search" value=q/>
             </div>
-            <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
+            <button type="submit" class="button secondary">{tr!(i18n, filter_apply)}</button>
         </form>
         <p class="form-error" role="alert">{error}</p>
         {(!members).then(|| view! { <NewStaff create=actions.create/> })}
         {if has_rows {
             view! {
                 <table class="queue people">
-                    <caption class="visually-hidden">{t!(i18n, admin_people_heading)}</caption>
+                    <caption class="visually-hidden">{tr!(i18n, admin_people_heading)}</caption>
                     <thead><tr>
-                        <th scope="col">{t!(i18n, people_name)}</th>
-                        <th scope="col">{t!(i18n, people_email)}</th>
-                        <th scope="col">{t!(i18n, people_access)}</th>
-                        <th scope="col">{t!(i18n, people_state)}</th>
-                        <th scope="col">{t!(i18n, people_password)}</th>
-                        {members.then(|| view! { <th scope="col">{t!(i18n, people_data)}</th> })}
+                        <th scope="col">{tr!(i18n, people_name)}</th>
+                        <th scope="col">{tr!(i18n, people_email)}</th>
+                        <th scope="col">{tr!(i18n, people_access)}</th>
+                        <th scope="col">{tr!(i18n, people_state)}</th>
+                        <th scope="col">{tr!(i18n, people_password)}</th>
+                        {members.then(|| view! { <th scope="col">{tr!(i18n, people_data)}</th> })}
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             }.into_any()
         } else {
-            view! { <p class="empty">{t!(i18n, people_none)}</p> }.into_any()
+            view! { <p class="empty">{tr!(i18n, people_none)}</p> }.into_any()
         }}
     }
 }
@@ -179,7 +179,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                 <select name="role" aria-label=move || t_string!(i18n, people_role_of, name = n1.clone()).to_string()>{roles}</select>
                 <button type="submit" class="button secondary small"
                     aria-label=move || t_string!(i18n, people_change_role_of, name = n2.clone()).to_string()>
-                    {t!(i18n, people_change)}
+                    {tr!(i18n, people_change)}
                 </button>
             </ActionForm>
         }
@@ -195,7 +195,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                 <select name="tier" aria-label=move || t_string!(i18n, people_tier_of, name = n1.clone()).to_string()>{tiers}</select>
                 <button type="submit" class="button secondary small"
                     aria-label=move || t_string!(i18n, people_change_tier_of, name = n2.clone()).to_string()>
-                    {t!(i18n, people_change)}
+                    {tr!(i18n, people_change)}
                 </button>
             </ActionForm>
         }
@@ -243,7 +243,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                     <input type="hidden" name="id" value=id/>
                     <input type="password" name="password" minlength="8" required autocomplete="new-password"
                         aria-label=move || t_string!(i18n, people_new_password_for, name = n4.clone()).to_string()/>
-                    <button type="submit" class="button secondary small">{t!(i18n, people_set_password)}</button>
+                    <button type="submit" class="button secondary small">{tr!(i18n, people_set_password)}</button>
                 </ActionForm>
                 // A lost phone and lost recovery codes: the person sets it up again at sign-in.
                 {p.role.is_staff().then(|| view! {
@@ -251,7 +251,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                         <input type="hidden" name="id" value=id/>
                         <button type="submit" class="button secondary small"
                             aria-label=move || t_string!(i18n, people_reset_two_step_named, name = n7.clone()).to_string()>
-                            {t!(i18n, people_reset_two_step)}
+                            {tr!(i18n, people_reset_two_step)}
                         </button>
                     </ActionForm>
                 })}
@@ -261,7 +261,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                     // A plain link: the browser saves the zip itself.
                     <a href=format!("/admin/people/{id}/export.zip") download
                         aria-label=move || t_string!(i18n, people_export_named, name = n5.clone()).to_string()>
-                        {t!(i18n, people_export)}
+                        {tr!(i18n, people_export)}
                     </a>
                     <ActionForm action=actions.erase attr:class="inline-form erase">
                         <input type="hidden" name="id" value=id/>
@@ -269,7 +269,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                             aria-label=move || t_string!(i18n, people_erase_confirm, username = username.clone()).to_string()/>
                         <button type="submit" class="button danger small"
                             aria-label=move || t_string!(i18n, people_erase_named, name = n6.clone()).to_string()>
-                            {t!(i18n, people_erase)}
+                            {tr!(i18n, people_erase)}
                         </button>
                     </ActionForm>
                 </td>
@@ -286,20 +286,20 @@ fn NewStaff(create: ServerAction<CreateStaff>) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="new-staff-heading">
-            <h2 id="new-staff-heading">{t!(i18n, people_new_staff)}</h2>
+            <h2 id="new-staff-heading">{tr!(i18n, people_new_staff)}</h2>
             <ActionForm action=create attr:class="stack">
-                <label for="staff-username">{t!(i18n, username)}</label>
+                <label for="staff-username">{tr!(i18n, username)}</label>
                 <input id="staff-username" name="username" type="text" autocomplete="off" required/>
-                <label for="staff-name">{t!(i18n, people_name)}</label>
+                <label for="staff-name">{tr!(i18n, people_name)}</label>
                 <input id="staff-name" name="display_name" type="text" required/>
-                <label for="staff-email">{t!(i18n, people_email)}</label>
+                <label for="staff-email">{tr!(i18n, people_email)}</label>
                 <input id="staff-email" name="email" type="email" required/>
-                <label for="staff-role">{t!(i18n, people_role)}</label>
+                <label for="staff-role">{tr!(i18n, people_role)}</label>
                 <select id="staff-role" name="role">
-                    <option value="agent">{t!(i18n, role_agent)}</option>
-                    <option value="admin">{t!(i18n, role_admin)}</option>
+                    <option value="agent">{tr!(i18n, role_agent)}</option>
+                    <option value="admin">{tr!(i18n, role_admin)}</option>
                 </select>
-                <label for="staff-password">{t!(i18n, people_first_password)}</label>
+                <label for="staff-password">{tr!(i18n, people_first_password)}</label>
                 <input id="staff-password" name="password" type="password" minlength="8" autocomplete="new-password" required/>
                 <p class="saved" role="status">{created}</p>
                 <SubmitButton pending=create.pending()

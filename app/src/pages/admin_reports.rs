@@ -28,13 +28,13 @@ pub fn AdminReportsPage() -> impl IntoView {
     );
     view! {
         <PageTitle text=move || t_string!(i18n, reports_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, report)) => view! {
                         <SiteHeader user/>
                         <main id="main" class="page admin reports">
-                            <h1>{t!(i18n, reports_heading)}</h1>
+                            <h1>{tr!(i18n, reports_heading)}</h1>
                             <AdminNav current=AdminTab::Reports/>
                             <ReportView report/>
                         </main>
@@ -210,49 +210,49 @@ fn ReportView(report: Report) -> impl IntoView {
         <form method="get" action="/admin/reports" class="filters" role="search"
             aria-label=move || t_string!(i18n, report_filters).to_string()>
             <div class="filter">
-                <label for="report-from">{t!(i18n, audit_from)}</label>
+                <label for="report-from">{tr!(i18n, audit_from)}</label>
                 <input id="report-from" name="from" type="date" value=f.from.clone()/>
             </div>
             <div class="filter">
-                <label for="report-to">{t!(i18n, audit_to)}</label>
+                <label for="report-to">{tr!(i18n, audit_to)}</label>
                 <input id="report-to" name="to" type="date" value=f.to.clone()/>
             </div>
             <div class="filter">
-                <label for="report-language">{t!(i18n, filter_language)}</label>
+                <label for="report-language">{tr!(i18n, filter_language)}</label>
                 <select id="report-language" name="language">
-                    <option value="">{t!(i18n, filter_any)}</option>
+                    <option value="">{tr!(i18n, filter_any)}</option>
                     {language_options}
                 </select>
             </div>
             <div class="filter">
-                <label for="report-tier">{t!(i18n, filter_tier)}</label>
+                <label for="report-tier">{tr!(i18n, filter_tier)}</label>
                 <select id="report-tier" name="tier">
-                    <option value="">{t!(i18n, filter_any)}</option>
+                    <option value="">{tr!(i18n, filter_any)}</option>
                     {tier_options}
                 </select>
             </div>
             <div class="filter">
-                <label for="report-agent">{t!(i18n, report_agent)}</label>
+                <label for="report-agent">{tr!(i18n, report_agent)}</label>
                 <select id="report-agent" name="agent">
-                    <option value="">{t!(i18n, filter_any)}</option>
+                    <option value="">{tr!(i18n, filter_any)}</option>
                     {staff_options}
                 </select>
             </div>
-            <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
+            <button type="submit" class="button secondary">{tr!(i18n, filter_apply)}</button>
         </form>
         }.into_any()}
-        <p><a class="button secondary" href=csv_href download>{t!(i18n, report_csv)}</a></p>
+        <p><a class="button secondary" href=csv_href download>{tr!(i18n, report_csv)}</a></p>
         {view! {
         <section aria-labelledby="report-summary">
-            <h2 id="report-summary">{t!(i18n, report_summary_heading)}</h2>
+            <h2 id="report-summary">{tr!(i18n, report_summary_heading)}</h2>
             <table class="queue report-times">
-                <caption>{t!(i18n, report_times_caption)}</caption>
+                <caption>{tr!(i18n, report_times_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, report_measure)}</th>
-                        <th scope="col">{t!(i18n, report_count)}</th>
-                        <th scope="col">{t!(i18n, report_median)}</th>
-                        <th scope="col">{t!(i18n, report_p90)}</th>
+                        <th scope="col">{tr!(i18n, report_measure)}</th>
+                        <th scope="col">{tr!(i18n, report_count)}</th>
+                        <th scope="col">{tr!(i18n, report_median)}</th>
+                        <th scope="col">{tr!(i18n, report_p90)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -262,20 +262,20 @@ fn ReportView(report: Report) -> impl IntoView {
                 </tbody>
             </table>
             <dl class="report-figures">
-                <dt>{t!(i18n, report_first_met)}</dt>
+                <dt>{tr!(i18n, report_first_met)}</dt>
                 <dd>{percent(report.first_response_met)}</dd>
-                <dt>{t!(i18n, report_resolution_met)}</dt>
+                <dt>{tr!(i18n, report_resolution_met)}</dt>
                 <dd>{percent(report.resolution_met)}</dd>
-                <dt>{t!(i18n, report_abandonment)}</dt>
+                <dt>{tr!(i18n, report_abandonment)}</dt>
                 <dd>{percent(Share { part: report.chats_abandoned, total: report.chats })}</dd>
-                <dt>{t!(i18n, report_csat)}</dt>
+                <dt>{tr!(i18n, report_csat)}</dt>
                 <dd>{percent(report.csat)}</dd>
             </dl>
         </section>
         }.into_any()}
         {view! {
         <section aria-labelledby="report-charts">
-            <h2 id="report-charts">{t!(i18n, report_charts_heading)}</h2>
+            <h2 id="report-charts">{tr!(i18n, report_charts_heading)}</h2>
             <figure class="chart-box" inner_html=flow_chart></figure>
             <figure class="chart-box" inner_html=backlog_chart></figure>
             <figure class="chart-box" inner_html=chat_chart></figure>
@@ -283,19 +283,19 @@ fn ReportView(report: Report) -> impl IntoView {
         }.into_any()}
         {view! {
         <section aria-labelledby="report-days">
-            <h2 id="report-days">{t!(i18n, report_days_heading)}</h2>
+            <h2 id="report-days">{tr!(i18n, report_days_heading)}</h2>
             <table class="queue report-days">
-                <caption class="visually-hidden">{t!(i18n, report_days_heading)}</caption>
+                <caption class="visually-hidden">{tr!(i18n, report_days_heading)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, report_day)}</th>
-                        <th scope="col">{t!(i18n, report_opened)}</th>
-                        <th scope="col">{t!(i18n, report_closed)}</th>
-                        <th scope="col">{t!(i18n, report_backlog)}</th>
-                        <th scope="col">{t!(i18n, report_chats)}</th>
-                        <th scope="col">{t!(i18n, report_abandoned)}</th>
-                        <th scope="col">{t!(i18n, report_good)}</th>
-                        <th scope="col">{t!(i18n, report_bad)}</th>
+                        <th scope="col">{tr!(i18n, report_day)}</th>
+                        <th scope="col">{tr!(i18n, report_opened)}</th>
+                        <th scope="col">{tr!(i18n, report_closed)}</th>
+                        <th scope="col">{tr!(i18n, report_backlog)}</th>
+                        <th scope="col">{tr!(i18n, report_chats)}</th>
+                        <th scope="col">{tr!(i18n, report_abandoned)}</th>
+                        <th scope="col">{tr!(i18n, report_good)}</th>
+                        <th scope="col">{tr!(i18n, report_bad)}</th>
                     </tr>
                 </thead>
                 <tbody>{table_rows}</tbody>

@@ -52,7 +52,7 @@ pub fn AgentPage() -> impl IntoView {
     );
     view! {
         <PageTitle text=move || t_string!(i18n, agent_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, queue)) => {
@@ -185,7 +185,7 @@ fn Console(
             let due = match r.due {
                 Some(due) => view! { <Deadline due now warn_ms/> }.into_any(),
                 None => {
-                    view! { <span class="deadline none">{t!(i18n, due_none)}</span> }.into_any()
+                    view! { <span class="deadline none">{tr!(i18n, due_none)}</span> }.into_any()
                 }
             };
             let owner = match r.assignee {
@@ -195,12 +195,12 @@ fn Console(
                         <input type="hidden" name="id" value=id/>
                         <button type="submit" class="button small secondary"
                             aria-label=move || t_string!(i18n, take_label, id = id).to_string()>
-                            {t!(i18n, take_button)}
+                            {tr!(i18n, take_button)}
                         </button>
                     </ActionForm>
                 }
                 .into_any(),
-                None => view! { <span>{t!(i18n, nobody)}</span> }.into_any(),
+                None => view! { <span>{tr!(i18n, nobody)}</span> }.into_any(),
             };
             view! {
                 <tr class=format!("priority-{}", priority.as_str())>
@@ -232,7 +232,7 @@ fn Console(
     view! {
         <SiteHeader user/>
         <main id="main" class="page agent-page">
-            <h1>{t!(i18n, agent_heading)}</h1>
+            <h1>{tr!(i18n, agent_heading)}</h1>
             <form method="get" action="/agent" class="filters" role="search">
                 <input type="hidden" name="status" value=shown.as_str()/>
                 <input type="hidden" name="view" value=shown_view.as_str()/>
@@ -240,31 +240,31 @@ fn Console(
                     <input type="hidden" name="member" value=param("member")/>
                 })}
                 <div class="filter">
-                    <label for="filter-language">{t!(i18n, filter_language)}</label>
+                    <label for="filter-language">{tr!(i18n, filter_language)}</label>
                     <select id="filter-language" name="language">
-                        <option value="">{t!(i18n, filter_any)}</option>
+                        <option value="">{tr!(i18n, filter_any)}</option>
                         {language_options}
                     </select>
                 </div>
                 <div class="filter">
-                    <label for="filter-tier">{t!(i18n, filter_tier)}</label>
+                    <label for="filter-tier">{tr!(i18n, filter_tier)}</label>
                     <select id="filter-tier" name="tier">
-                        <option value="">{t!(i18n, filter_any)}</option>
+                        <option value="">{tr!(i18n, filter_any)}</option>
                         {tier_options}
                     </select>
                 </div>
                 <div class="filter">
-                    <label for="filter-priority">{t!(i18n, filter_priority)}</label>
+                    <label for="filter-priority">{tr!(i18n, filter_priority)}</label>
                     <select id="filter-priority" name="priority">
-                        <option value="">{t!(i18n, filter_any)}</option>
+                        <option value="">{tr!(i18n, filter_any)}</option>
                         {priority_options}
                     </select>
                 </div>
                 <div class="filter">
-                    <label for="filter-q">{t!(i18n, filter_search)}</label>
+                    <label for="filter-q">{tr!(i18n, filter_search)}</label>
                     <input id="filter-q" name="q" type="search" value=param("q") node_ref=search_ref/>
                 </div>
-                <button type="submit" class="button secondary">{t!(i18n, filter_apply)}</button>
+                <button type="submit" class="button secondary">{tr!(i18n, filter_apply)}</button>
             </form>
             <nav class="tabs views" aria-label=move || t_string!(i18n, queue_views).to_string()>
                 <ul>{views}</ul>
@@ -274,8 +274,8 @@ fn Console(
             </nav>
             {(!param("member").is_empty()).then(|| view! {
                 <p class="hint">
-                    {t!(i18n, queue_one_member)} " "
-                    <a href=href_with("member", "")>{t!(i18n, queue_everyone)}</a>
+                    {tr!(i18n, queue_one_member)} " "
+                    <a href=href_with("member", "")>{tr!(i18n, queue_everyone)}</a>
                 </p>
             })}
             <p class="form-error" role="alert">{take_error}</p>
@@ -292,15 +292,15 @@ fn Console(
                                         on:change=tick_all
                                         aria-label=move || t_string!(i18n, tick_all).to_string()/>
                                 </th>
-                                <th scope="col">{t!(i18n, col_number)}</th>
-                                <th scope="col">{t!(i18n, col_title)}</th>
-                                <th scope="col">{t!(i18n, col_priority)}</th>
-                                <th scope="col">{t!(i18n, col_due)}</th>
-                                <th scope="col">{t!(i18n, col_assignee)}</th>
-                                <th scope="col">{t!(i18n, col_member)}</th>
-                                <th scope="col">{t!(i18n, col_tier)}</th>
-                                <th scope="col">{t!(i18n, col_language)}</th>
-                                <th scope="col">{t!(i18n, col_waiting)}</th>
+                                <th scope="col">{tr!(i18n, col_number)}</th>
+                                <th scope="col">{tr!(i18n, col_title)}</th>
+                                <th scope="col">{tr!(i18n, col_priority)}</th>
+                                <th scope="col">{tr!(i18n, col_due)}</th>
+                                <th scope="col">{tr!(i18n, col_assignee)}</th>
+                                <th scope="col">{tr!(i18n, col_member)}</th>
+                                <th scope="col">{tr!(i18n, col_tier)}</th>
+                                <th scope="col">{tr!(i18n, col_language)}</th>
+                                <th scope="col">{tr!(i18n, col_waiting)}</th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>

@@ -52,7 +52,7 @@ pub fn ChatConsolePage() -> impl IntoView {
     presence.dispatch(SetPresence { online: true });
     view! {
         <PageTitle text=move || t_string!(i18n, chat_console_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, console)) => view! { <Console user console accept presence/> }.into_any(),
@@ -98,7 +98,7 @@ fn Console(
                         <ActionForm action=accept>
                             <input type="hidden" name="id" value=h.id/>
                             <button type="submit" class="button secondary" aria-label=label disabled=full>
-                                {t!(i18n, chat_accept)}
+                                {tr!(i18n, chat_accept)}
                             </button>
                         </ActionForm>
                     </td>
@@ -125,7 +125,7 @@ fn Console(
     view! {
         <SiteHeader user/>
         <main id="main" class="page agent-page">
-            <h1>{t!(i18n, chat_console_heading)}</h1>
+            <h1>{tr!(i18n, chat_console_heading)}</h1>
             <div class="presence">
                 <p role="status">
                     {move || if me_online { t_string!(i18n, chat_you_online).to_string() } else { t_string!(i18n, chat_you_away).to_string() }}
@@ -152,7 +152,7 @@ fn Console(
                 <p class="form-error" role="alert">{error}</p>
                 <ActionForm action=accept>
                     <button type="submit" class="button primary" disabled=full || !has_waiting>
-                        {t!(i18n, chat_accept_next)}
+                        {tr!(i18n, chat_accept_next)}
                     </button>
                 </ActionForm>
                 {if has_waiting {
@@ -160,20 +160,20 @@ fn Console(
                         <table class="queue">
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, col_member)}</th>
-                                    <th scope="col">{t!(i18n, chat_member_id)}</th>
-                                    <th scope="col">{t!(i18n, col_tier)}</th>
-                                    <th scope="col">{t!(i18n, chat_question)}</th>
-                                    <th scope="col">{t!(i18n, col_language)}</th>
-                                    <th scope="col">{t!(i18n, col_waiting)}</th>
-                                    <th scope="col"><span class="visually-hidden">{t!(i18n, chat_accept)}</span></th>
+                                    <th scope="col">{tr!(i18n, col_member)}</th>
+                                    <th scope="col">{tr!(i18n, chat_member_id)}</th>
+                                    <th scope="col">{tr!(i18n, col_tier)}</th>
+                                    <th scope="col">{tr!(i18n, chat_question)}</th>
+                                    <th scope="col">{tr!(i18n, col_language)}</th>
+                                    <th scope="col">{tr!(i18n, col_waiting)}</th>
+                                    <th scope="col"><span class="visually-hidden">{tr!(i18n, chat_accept)}</span></th>
                                 </tr>
                             </thead>
                             <tbody>{waiting}</tbody>
                         </table>
                     }.into_any()
                 } else {
-                    view! { <p class="empty">{t!(i18n, chat_nobody_waiting)}</p> }.into_any()
+                    view! { <p class="empty">{tr!(i18n, chat_nobody_waiting)}</p> }.into_any()
                 }}
             </section>
         </main>

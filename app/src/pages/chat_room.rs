@@ -23,7 +23,7 @@ pub fn ChatRoomPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
         <main id="main" class="page chat-page">
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(view) => view! { <ChatRoom view/> }.into_any(),
@@ -110,22 +110,22 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
         };
         Some(view! {
             <section class="queue-status" aria-labelledby="queue-heading">
-                <h2 id="queue-heading">{t!(i18n, chat_queue_heading)}</h2>
+                <h2 id="queue-heading">{tr!(i18n, chat_queue_heading)}</h2>
                 <p class="position" role="status">{t_string!(i18n, chat_position, position = q.position).to_string()}</p>
                 <p>{estimate}</p>
                 <p class="hint">{t_string!(i18n, chat_agents_online, count = q.agents_online).to_string()}</p>
                 {q.offer_ticket.then(|| view! {
                     <div class="language-offer" role="alert">
-                        <p>{t!(i18n, chat_offer_ticket)}</p>
+                        <p>{tr!(i18n, chat_offer_ticket)}</p>
                         <ActionForm action=to_ticket>
                             <input type="hidden" name="id" value=head.id/>
-                            <button type="submit" class="button primary">{t!(i18n, chat_make_ticket)}</button>
+                            <button type="submit" class="button primary">{tr!(i18n, chat_make_ticket)}</button>
                         </ActionForm>
                     </div>
                 })}
                 <ActionForm action=end>
                     <input type="hidden" name="id" value=head.id/>
-                    <button type="submit" class="button secondary">{t!(i18n, chat_leave_queue)}</button>
+                    <button type="submit" class="button secondary">{tr!(i18n, chat_leave_queue)}</button>
                 </ActionForm>
             </section>
         })
@@ -158,7 +158,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
         <a class="back" href=if staff { "/agent/chats" } else { "/" }>
             {move || if staff { t_string!(i18n, back_to_chats).to_string() } else { t_string!(i18n, back_to_list).to_string() }}
         </a>
-        <h1>{t!(i18n, chat_heading)}</h1>
+        <h1>{tr!(i18n, chat_heading)}</h1>
         <p class="chat-status" role="status">{status_line}</p>
         {move || staff.then(|| {
             let h = live.head.get();
@@ -166,7 +166,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
                 <p class="chat-member">
                     {h.member_name} " · " {h.member_number.unwrap_or_default()} " · " {h.email}
                 </p>
-                <p class="chat-question"><strong>{t!(i18n, chat_question)}</strong> " " {h.question}</p>
+                <p class="chat-question"><strong>{tr!(i18n, chat_question)}</strong> " " {h.question}</p>
             }
         })}
         {queue_panel}
@@ -197,19 +197,19 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
             let head = live.head.get();
             if !is_open(&head) {
                 return head.ticket_id.map(|t| view! {
-                    <p><a href=format!("/tickets/{t}")>{t!(i18n, chat_ticket_link)}</a></p>
+                    <p><a href=format!("/tickets/{t}")>{tr!(i18n, chat_ticket_link)}</a></p>
                 }).into_any();
             }
             view! {
                 <form method="post" action="/api/send_chat_files" enctype="multipart/form-data"
                     class="stack composer" on:submit=on_send>
                     <input type="hidden" name="chat" value=chat_id/>
-                    <label for="chat-message">{t!(i18n, chat_message_label)}</label>
+                    <label for="chat-message">{tr!(i18n, chat_message_label)}</label>
                     <textarea id="chat-message" name="body" rows="2" maxlength="2000"
                         prop:value=move || draft.get()
                         on:input=move |ev| { draft.set(event_target_value(&ev)); live.typing(); }></textarea>
                     <FilePicker picked id="chat-files"/>
-                    <button type="submit" class="button primary">{t!(i18n, chat_send)}</button>
+                    <button type="submit" class="button primary">{tr!(i18n, chat_send)}</button>
                 </form>
                 {(staff && head.status == ChatStatus::Active).then(|| view! {
                     <super::chat_tools::ChatDeskTools chat_id draft/>
@@ -218,17 +218,17 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
                     {staff.then(|| view! {
                         <ActionForm action=ask>
                             <input type="hidden" name="id" value=chat_id/>
-                            <button type="submit" class="button secondary">{t!(i18n, chat_ask_ticket)}</button>
+                            <button type="submit" class="button secondary">{tr!(i18n, chat_ask_ticket)}</button>
                         </ActionForm>
                         <ActionForm action=to_ticket>
                             <input type="hidden" name="id" value=chat_id/>
-                            <button type="submit" class="button secondary">{t!(i18n, chat_make_ticket)}</button>
+                            <button type="submit" class="button secondary">{tr!(i18n, chat_make_ticket)}</button>
                         </ActionForm>
                     })}
                     {(head.status == ChatStatus::Active).then(|| view! {
                         <ActionForm action=end>
                             <input type="hidden" name="id" value=chat_id/>
-                            <button type="submit" class="button secondary">{t!(i18n, chat_end)}</button>
+                            <button type="submit" class="button secondary">{tr!(i18n, chat_end)}</button>
                         </ActionForm>
                     })}
                 </div>
@@ -252,7 +252,7 @@ fn ChatLine(m: ChatMessage, staff: bool, ticket_href: Signal<String>) -> impl In
             SystemNote::Transferred => t_string!(i18n, chat_sys_transferred).to_string(),
         };
         let link = (note == SystemNote::AskForTicket && !staff).then(|| {
-            view! { " " <a href=move || ticket_href.get()>{t!(i18n, chat_open_ticket)}</a> }
+            view! { " " <a href=move || ticket_href.get()>{tr!(i18n, chat_open_ticket)}</a> }
         });
         return view! { <li class="system">{text} {link} " · " <time>{time}</time></li> }
             .into_any();

@@ -32,7 +32,7 @@ pub fn ChatStartPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
         <main id="main" class="page chat-page">
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || {
                     let carried = carried.clone();
                     Suspend::new(async move {
@@ -132,33 +132,33 @@ fn PreChatForm(
     };
     let member_number = user.member_number.clone().unwrap_or_default();
     view! {
-        <h1>{t!(i18n, chat_heading)}</h1>
-        <p class="intro">{t!(i18n, chat_intro)}</p>
-        <p class="hint">{t!(i18n, chat_english_only_note)}</p>
+        <h1>{tr!(i18n, chat_heading)}</h1>
+        <p class="intro">{tr!(i18n, chat_intro)}</p>
+        <p class="hint">{tr!(i18n, chat_english_only_note)}</p>
         {open.map(|id| view! {
             <p class="banner" role="note">
-                {t!(i18n, chat_already_open)} " "
-                <a href=format!("/chat/{id}")>{t!(i18n, chat_return)}</a>
+                {tr!(i18n, chat_already_open)} " "
+                <a href=format!("/chat/{id}")>{tr!(i18n, chat_return)}</a>
             </p>
         })}
         <ActionForm action=start attr:class="stack">
-            <label for="chat-name">{t!(i18n, chat_name)}</label>
+            <label for="chat-name">{tr!(i18n, chat_name)}</label>
             <input id="chat-name" name="name" type="text" required maxlength="100"
                 value=user.display_name.clone() on:input=move |ev| name.set(event_target_value(&ev))
                 autocomplete="name"/>
             <p class="form-error" role="alert">{error("name")}</p>
 
-            <label for="chat-member">{t!(i18n, chat_member_id)}</label>
-            <p class="hint" id="chat-member-hint">{t!(i18n, chat_member_id_hint)}</p>
+            <label for="chat-member">{tr!(i18n, chat_member_id)}</label>
+            <p class="hint" id="chat-member-hint">{tr!(i18n, chat_member_id_hint)}</p>
             <input id="chat-member" type="text" value=member_number readonly
                 aria-describedby="chat-member-hint"/>
 
-            <label for="chat-email">{t!(i18n, chat_email)}</label>
+            <label for="chat-email">{tr!(i18n, chat_email)}</label>
             <input id="chat-email" name="email" type="email" required autocomplete="email"
                 value=user.email.clone() on:input=move |ev| email.set(event_target_value(&ev))/>
             <p class="form-error" role="alert">{error("email")}</p>
 
-            <label for="chat-question">{t!(i18n, chat_question)}</label>
+            <label for="chat-question">{tr!(i18n, chat_question)}</label>
             <textarea id="chat-question" name="question" rows="4" required
                 placeholder=move || t_string!(i18n, chat_question_placeholder).to_string()
                 on:input=move |ev| question.set(event_target_value(&ev))>{carried}</textarea>
@@ -169,10 +169,10 @@ fn PreChatForm(
                 view! {
                     <section class="language-offer" role="alert">
                         <p>{move || t_string!(i18n, chat_not_english, language = language_name()).to_string()}</p>
-                        <a class="button primary" href=link>{t!(i18n, chat_open_ticket)}</a>
+                        <a class="button primary" href=link>{tr!(i18n, chat_open_ticket)}</a>
                         <button type="submit" class="button secondary" name="continue_in_english" value="1"
                             on:click=continue_in_english>
-                            {t!(i18n, chat_continue_english)}
+                            {tr!(i18n, chat_continue_english)}
                         </button>
                     </section>
                 }

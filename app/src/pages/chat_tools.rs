@@ -28,7 +28,7 @@ pub fn ChatDeskTools(chat_id: i64, draft: RwSignal<String>) -> impl IntoView {
     };
     view! {
         <section class="chat-tools" aria-labelledby="chat-tools-heading">
-            <h2 id="chat-tools-heading">{t!(i18n, chat_tools_heading)}</h2>
+            <h2 id="chat-tools-heading">{tr!(i18n, chat_tools_heading)}</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Ok(t) = tools.await else { return ().into_any() };
@@ -52,25 +52,25 @@ pub fn ChatDeskTools(chat_id: i64, draft: RwSignal<String>) -> impl IntoView {
                     let no_agents = t.agents.is_empty();
                     view! {
                         <div class="inline-form">
-                            <label for="chat-macro">{t!(i18n, chat_macro_label)}</label>
+                            <label for="chat-macro">{tr!(i18n, chat_macro_label)}</label>
                             <select id="chat-macro" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                <option value="">{t!(i18n, bulk_choose)}</option>
+                                <option value="">{tr!(i18n, bulk_choose)}</option>
                                 {macro_options}
                             </select>
                             <button type="button" class="button secondary" on:click=insert>
-                                {t!(i18n, chat_macro_insert)}
+                                {tr!(i18n, chat_macro_insert)}
                             </button>
                         </div>
                         <ActionForm action=transfer attr:class="inline-form">
                             <input type="hidden" name="id" value=chat_id/>
-                            <label for="chat-transfer">{t!(i18n, chat_transfer_label)}</label>
+                            <label for="chat-transfer">{tr!(i18n, chat_transfer_label)}</label>
                             <select id="chat-transfer" name="to" required disabled=no_agents>
                                 {agent_options}
                             </select>
                             <button type="submit" class="button secondary" disabled=no_agents>
-                                {t!(i18n, chat_transfer_button)}
+                                {tr!(i18n, chat_transfer_button)}
                             </button>
-                            {no_agents.then(|| view! { <p class="hint">{t!(i18n, chat_transfer_nobody)}</p> })}
+                            {no_agents.then(|| view! { <p class="hint">{tr!(i18n, chat_transfer_nobody)}</p> })}
                             <p class="form-error" role="alert">{error}</p>
                         </ActionForm>
                     }

@@ -15,12 +15,12 @@ pub fn ChatsPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, chats_heading).to_string()/>
         <main id="main" class="page">
-            <a class="back" href="/">{t!(i18n, back_to_list)}</a>
-            <h1>{t!(i18n, chats_heading)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <a class="back" href="/">{tr!(i18n, back_to_list)}</a>
+            <h1>{tr!(i18n, chats_heading)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(chats) if chats.is_empty() => view! { <p class="empty">{t!(i18n, chats_empty)}</p> }.into_any(),
+                        Ok(chats) if chats.is_empty() => view! { <p class="empty">{tr!(i18n, chats_empty)}</p> }.into_any(),
                         Ok(chats) => view! {
                             <ul class="ticket-list">
                                 {chats.into_iter().map(|c| {

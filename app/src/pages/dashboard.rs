@@ -50,7 +50,7 @@ pub fn DashboardPage() -> impl IntoView {
     );
     view! {
         <PageTitle text=move || t_string!(i18n, dashboard_heading).to_string()/>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((user, tickets)) => view! { <Dashboard user tickets/> }.into_any(),
@@ -113,26 +113,26 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
     view! {
         <SiteHeader user/>
         <main id="main" class="page">
-            <nav class="breadcrumb" aria-label="Breadcrumb">{t!(i18n, breadcrumb)} " ›"</nav>
-            <h1>{t!(i18n, dashboard_heading)}</h1>
-            <p class="banner" role="note">{t!(i18n, banner)}</p>
+            <nav class="breadcrumb" aria-label="Breadcrumb">{tr!(i18n, breadcrumb)} " ›"</nav>
+            <h1>{tr!(i18n, dashboard_heading)}</h1>
+            <p class="banner" role="note">{tr!(i18n, banner)}</p>
             <div class="actions">
-                <a class="button primary" href="/tickets/new">{t!(i18n, submit_new)}</a>
+                <a class="button primary" href="/tickets/new">{tr!(i18n, submit_new)}</a>
                 <a class="button secondary" href="/chat" target="_blank" rel="noopener">
-                    <span>{t!(i18n, chat_button)}</span>
-                    <small class="hint">{t!(i18n, chat_english_only)}</small>
+                    <span>{tr!(i18n, chat_button)}</span>
+                    <small class="hint">{tr!(i18n, chat_english_only)}</small>
                 </a>
-                <a href="/chats">{t!(i18n, chats_heading)}</a>
+                <a href="/chats">{tr!(i18n, chats_heading)}</a>
             </div>
             <form method="get" action="/" class="filters member-search" role="search">
                 <input type="hidden" name="tab" value=move || tab.get().key()/>
                 <div class="filter">
-                    <label for="my-search">{t!(i18n, my_search_label)}</label>
+                    <label for="my-search">{tr!(i18n, my_search_label)}</label>
                     <input id="my-search" name="q" type="search" value=searched.clone()/>
                 </div>
-                <button type="submit" class="button secondary">{t!(i18n, my_search_submit)}</button>
+                <button type="submit" class="button secondary">{tr!(i18n, my_search_submit)}</button>
                 {(!searched.trim().is_empty()).then(|| view! {
-                    <a href=move || format!("/?tab={}", tab.get().key())>{t!(i18n, my_search_clear)}</a>
+                    <a href=move || format!("/?tab={}", tab.get().key())>{tr!(i18n, my_search_clear)}</a>
                 })}
             </form>
             <nav class="tabs" aria-label=move || t_string!(i18n, ticket_lists).to_string()>

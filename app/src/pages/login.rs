@@ -36,9 +36,9 @@ pub fn LoginPage() -> impl IntoView {
                 member_sign_in.await.unwrap_or(false).then(|| {
                     view! {
                         <a class="button primary member-sign-in" href=href rel="external">
-                            {t!(i18n, login_member_account)}
+                            {tr!(i18n, login_member_account)}
                         </a>
-                        <p class="or-divider">{t!(i18n, login_or_desk_account)}</p>
+                        <p class="or-divider">{tr!(i18n, login_or_desk_account)}</p>
                     }
                 })
             })
@@ -71,17 +71,17 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, login_heading).to_string()/>
         <main id="main" class="login-card">
-            <p class="brand">{t!(i18n, app_name)}</p>
-            <h1>{t!(i18n, login_heading)}</h1>
-            <p class="intro">{t!(i18n, login_intro)}</p>
+            <p class="brand">{tr!(i18n, app_name)}</p>
+            <h1>{tr!(i18n, login_heading)}</h1>
+            <p class="intro">{tr!(i18n, login_intro)}</p>
             {sso_error.map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
             <Suspense fallback=|| ()>{member_link}</Suspense>
             <form method="post" action=action class="stack" on:submit=on_submit>
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
-                <label for="username">{t!(i18n, username)}</label>
+                <label for="username">{tr!(i18n, username)}</label>
                 <input id="username" name="username" type="text" autocomplete="username"
                     autocapitalize="none" spellcheck="false" required/>
-                <label for="password">{t!(i18n, password)}</label>
+                <label for="password">{tr!(i18n, password)}</label>
                 <input id="password" name="password" type="password"
                     autocomplete="current-password" required/>
                 <p class="form-error" role="alert">{error}</p>

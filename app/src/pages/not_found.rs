@@ -14,9 +14,9 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, not_found_heading).to_string()/>
         <main id="main" class="page">
-            <h1>{t!(i18n, not_found_heading)}</h1>
-            <p>{t!(i18n, not_found_body)}</p>
-            <a href="/">{t!(i18n, back_home)}</a>
+            <h1>{tr!(i18n, not_found_heading)}</h1>
+            <p>{tr!(i18n, not_found_body)}</p>
+            <a href="/">{tr!(i18n, back_home)}</a>
         </main>
     }
 }
@@ -29,9 +29,9 @@ pub fn OfflinePage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, offline_heading).to_string()/>
         <main id="main" class="page">
-            <h1>{t!(i18n, offline_heading)}</h1>
-            <p>{t!(i18n, offline_body)}</p>
-            <a class="button primary" href="/">{t!(i18n, offline_retry)}</a>
+            <h1>{tr!(i18n, offline_heading)}</h1>
+            <p>{tr!(i18n, offline_body)}</p>
+            <a class="button primary" href="/">{tr!(i18n, offline_retry)}</a>
         </main>
     }
 }

@@ -41,16 +41,16 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, notifications_heading).to_string()/>
         <main id="main" class="page">
-            <a class="back" href="/">{t!(i18n, back_to_list)}</a>
-            <h1>{t!(i18n, notifications_heading)}</h1>
-            <p>{t!(i18n, notifications_intro)}</p>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <a class="back" href="/">{tr!(i18n, back_to_list)}</a>
+            <h1>{tr!(i18n, notifications_heading)}</h1>
+            <p>{tr!(i18n, notifications_intro)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(settings) => view! {
                             <ActionForm action=save attr:class="stack">
                                 <fieldset>
-                                    <legend>{t!(i18n, notifications_by_email)}</legend>
+                                    <legend>{tr!(i18n, notifications_by_email)}</legend>
                                     {settings.topics.iter().map(|s| {
                                         let name = s.topic.as_str();
                                         let topic = s.topic;
@@ -63,7 +63,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </fieldset>
                                 <fieldset>
-                                    <legend>{t!(i18n, notifications_by_push)}</legend>
+                                    <legend>{tr!(i18n, notifications_by_push)}</legend>
                                     {settings.topics.iter().map(|s| {
                                         let name = format!("push_{}", s.topic.as_str());
                                         let topic = s.topic;
@@ -107,10 +107,10 @@ pub fn UnsubscribePage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, unsubscribe_heading).to_string()/>
         <main id="main" class="login-card">
-            <p class="brand">{t!(i18n, app_name)}</p>
-            <h1>{t!(i18n, unsubscribe_heading)}</h1>
+            <p class="brand">{tr!(i18n, app_name)}</p>
+            <h1>{tr!(i18n, unsubscribe_heading)}</h1>
             {match topic {
-                None => view! { <p class="form-error" role="alert">{t!(i18n, unsubscribe_bad_link)}</p> }.into_any(),
+                None => view! { <p class="form-error" role="alert">{tr!(i18n, unsubscribe_bad_link)}</p> }.into_any(),
                 Some(topic) => view! {
                     <p>{move || t_string!(i18n, unsubscribe_confirm, topic = topic_name(i18n, topic)).to_string()}</p>
                     <ActionForm action=act attr:class="stack">

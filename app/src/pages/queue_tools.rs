@@ -62,18 +62,18 @@ pub fn BulkBar(
     view! {
         <form class="bulk" on:submit=submit
             aria-label=move || t_string!(i18n, bulk_heading).to_string()>
-            <label for="bulk-action">{t!(i18n, bulk_label)}</label>
+            <label for="bulk-action">{tr!(i18n, bulk_label)}</label>
             <select id="bulk-action" prop:value=move || choice.get()
                 on:change=move |ev| choice.set(event_target_value(&ev))>
-                <option value="">{t!(i18n, bulk_choose)}</option>
+                <option value="">{tr!(i18n, bulk_choose)}</option>
                 <optgroup label=move || t_string!(i18n, bulk_assign_to).to_string()>
                     {assign_options}
-                    <option value="unassign">{t!(i18n, nobody)}</option>
+                    <option value="unassign">{tr!(i18n, nobody)}</option>
                 </optgroup>
                 <optgroup label=move || t_string!(i18n, bulk_set_priority).to_string()>
                     {priority_options}
                 </optgroup>
-                <option value="close">{t!(i18n, bulk_close)}</option>
+                <option value="close">{tr!(i18n, bulk_close)}</option>
             </select>
             <button type="submit" class="button secondary"
                 disabled=move || count() == 0 || choice.with(String::is_empty) || bulk.pending().get()>
@@ -153,15 +153,15 @@ pub fn QueueKeys(help: RwSignal<bool>) -> impl IntoView {
     view! {
         <button type="button" class="link-button" aria-expanded=move || help.get().to_string()
             aria-controls="queue-keys" on:click=move |_| help.update(|h| *h = !*h)>
-            {t!(i18n, keys_heading)}
+            {tr!(i18n, keys_heading)}
         </button>
         <dl id="queue-keys" class="keys" hidden=move || !help.get()>
-            <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>{t!(i18n, keys_move)}</dd>
-            <dt><kbd>"x"</kbd></dt><dd>{t!(i18n, keys_tick)}</dd>
-            <dt><kbd>"Enter"</kbd></dt><dd>{t!(i18n, keys_open)}</dd>
-            <dt><kbd>"/"</kbd></dt><dd>{t!(i18n, keys_search)}</dd>
-            <dt><kbd>"?"</kbd></dt><dd>{t!(i18n, keys_help)}</dd>
-            <dt><kbd>"Ctrl"</kbd>" + "<kbd>"Enter"</kbd></dt><dd>{t!(i18n, keys_send)}</dd>
+            <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>{tr!(i18n, keys_move)}</dd>
+            <dt><kbd>"x"</kbd></dt><dd>{tr!(i18n, keys_tick)}</dd>
+            <dt><kbd>"Enter"</kbd></dt><dd>{tr!(i18n, keys_open)}</dd>
+            <dt><kbd>"/"</kbd></dt><dd>{tr!(i18n, keys_search)}</dd>
+            <dt><kbd>"?"</kbd></dt><dd>{tr!(i18n, keys_help)}</dd>
+            <dt><kbd>"Ctrl"</kbd>" + "<kbd>"Enter"</kbd></dt><dd>{tr!(i18n, keys_send)}</dd>
         </dl>
     }
 }

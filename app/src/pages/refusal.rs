@@ -17,7 +17,7 @@ pub fn TierRefusal(required: Tier, yours: Tier) -> impl IntoView {
         <main id="main" class="page refusal">
             <h1>{move || t_string!(i18n, refusal_heading, tier = tier_name(i18n, required)).to_string()}</h1>
             <p>{move || t_string!(i18n, refusal_rank, tier = tier_name(i18n, yours)).to_string()}</p>
-            <p>{t!(i18n, refusal_help)}</p>
+            <p>{tr!(i18n, refusal_help)}</p>
             <LogoutButton/>
         </main>
     }

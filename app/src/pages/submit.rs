@@ -30,7 +30,7 @@ pub fn SubmitPage() -> impl IntoView {
     let access = Resource::new(|| (), |_| new_ticket_form());
     view! {
         <PageTitle text=move || t_string!(i18n, submit_heading).to_string()/>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match access.await {
                     Ok((limits, member_id)) => view! { <SubmitForm limits member_id/> }.into_any(),
@@ -233,8 +233,8 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
 
     view! {
         <main id="main" class="page submit-page">
-            <a class="back" href="/">{t!(i18n, back_to_list)}</a>
-            <h1>{t!(i18n, submit_heading)}</h1>
+            <a class="back" href="/">{tr!(i18n, back_to_list)}</a>
+            <h1>{tr!(i18n, submit_heading)}</h1>
             <h2 class="step-indicator" tabindex="-1" node_ref=step_ref data-js-only="">
                 {step_heading}
             </h2>
@@ -246,15 +246,15 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                     }
                 }>
                 <fieldset data-step="" hidden=shows(1)>
-                    <legend>{t!(i18n, step_title)}</legend>
-                    <label for="title">{t!(i18n, title_label)}</label>
-                    <p class="hint" id="title-hint">{t!(i18n, title_hint)}</p>
+                    <legend>{tr!(i18n, step_title)}</legend>
+                    <label for="title">{tr!(i18n, title_label)}</label>
+                    <p class="hint" id="title-hint">{tr!(i18n, title_hint)}</p>
                     <input id="title" name="title" type="text" required maxlength="150"
                         aria-describedby="title-hint" prop:value=move || title.get() on:input=on_title/>
                     <p class="form-error" role="alert">{field_error("title")}</p>
 
-                    <label for="language">{t!(i18n, language_label)}</label>
-                    <p class="hint" id="language-hint">{t!(i18n, language_hint)}</p>
+                    <label for="language">{tr!(i18n, language_label)}</label>
+                    <p class="hint" id="language-hint">{tr!(i18n, language_hint)}</p>
                     <select id="language" name="language" aria-describedby="language-hint"
                         prop:value=move || language.get()
                         on:change=move |ev| language.set(event_target_value(&ev))>
@@ -264,9 +264,9 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                 </fieldset>
 
                 <fieldset data-step="" hidden=shows(2)>
-                    <legend>{t!(i18n, step_description)}</legend>
-                    <label for="description">{t!(i18n, description_label)}</label>
-                    <p class="hint" id="description-hint">{t!(i18n, description_hint)}</p>
+                    <legend>{tr!(i18n, step_description)}</legend>
+                    <label for="description">{tr!(i18n, description_label)}</label>
+                    <p class="hint" id="description-hint">{tr!(i18n, description_hint)}</p>
                     <textarea id="description" name="description" rows="8" required
                         aria-describedby="description-hint"
                         prop:value=move || description.get()
@@ -275,21 +275,21 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                 </fieldset>
 
                 <fieldset data-step="" hidden=shows(3)>
-                    <legend>{t!(i18n, step_files)}</legend>
+                    <legend>{tr!(i18n, step_files)}</legend>
                     <FilePicker picked id="files"/>
                     <p class="form-error" role="alert">{field_error("files")}</p>
                 </fieldset>
 
                 <section class="review" data-step="" hidden=shows(4) aria-labelledby="review-heading">
-                    <h2 id="review-heading" data-js-only="">{t!(i18n, step_review)}</h2>
+                    <h2 id="review-heading" data-js-only="">{tr!(i18n, step_review)}</h2>
                     <dl data-js-only="">
-                        <dt>{t!(i18n, title_label)}</dt>
+                        <dt>{tr!(i18n, title_label)}</dt>
                         <dd>{move || title.get()}</dd>
-                        <dt>{t!(i18n, language_label)}</dt>
+                        <dt>{tr!(i18n, language_label)}</dt>
                         <dd>{language_name}</dd>
-                        <dt>{t!(i18n, description_label)}</dt>
+                        <dt>{tr!(i18n, description_label)}</dt>
                         <dd class="body">{move || description.get()}</dd>
-                        <dt>{t!(i18n, files_label)}</dt>
+                        <dt>{tr!(i18n, files_label)}</dt>
                         <dd>
                             {move || {
                                 let files = picked.files.get();
@@ -316,9 +316,9 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
 
                 <div class="step-nav" data-js-only="">
                     <button type="button" class="button secondary" on:click=back
-                        hidden=move || step.get() == 1>{t!(i18n, back)}</button>
+                        hidden=move || step.get() == 1>{tr!(i18n, back)}</button>
                     <button type="button" class="button primary" on:click=next
-                        hidden=move || step.get() == STEPS>{t!(i18n, next)}</button>
+                        hidden=move || step.get() == STEPS>{tr!(i18n, next)}</button>
                 </div>
             </form>
         </main>

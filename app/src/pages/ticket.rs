@@ -101,7 +101,7 @@ pub fn TicketPage() -> impl IntoView {
     );
     view! {
         <main id="main" class="page ticket-page">
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(detail) => view! { <TicketView detail actions/> }.into_any(),
@@ -146,7 +146,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
             .iter()
             .map(|m| view! { " " <a href=format!("/tickets/{m}")>{format!("#{m}")}</a> })
             .collect_view();
-        view! { <p class="merged-from">{t!(i18n, merged_from)}{links}</p> }
+        view! { <p class="merged-from">{tr!(i18n, merged_from)}{links}</p> }
     });
     let timeline = detail
         .timeline
@@ -234,7 +234,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         {merged_from}
         {pending.map(|q| view! {
             <section class="pending-question" aria-labelledby="pending-heading">
-                <h2 id="pending-heading">{t!(i18n, awaiting_intro)}</h2>
+                <h2 id="pending-heading">{tr!(i18n, awaiting_intro)}</h2>
                 <p class="body">{q}</p>
                 {closes_at.map(|at| view! {
                     <p class="closes-on">{move || t_string!(i18n, closes_on, date = day(i18n, at)).to_string()}</p>
@@ -242,12 +242,12 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
             </section>
         })}
         <section aria-labelledby="description-heading">
-            <h2 id="description-heading">{t!(i18n, description_heading)}</h2>
+            <h2 id="description-heading">{tr!(i18n, description_heading)}</h2>
             <p class="body description">{detail.description}</p>
             <AttachmentList files=detail.attachments/>
         </section>
         <section aria-labelledby="conversation-heading">
-            <h2 id="conversation-heading">{t!(i18n, conversation_heading)}</h2>
+            <h2 id="conversation-heading">{tr!(i18n, conversation_heading)}</h2>
             <ol class="timeline">{timeline}</ol>
         </section>
         {(status == TicketStatus::Closed).then(|| view! {
@@ -267,7 +267,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         {(status != TicketStatus::Closed).then(|| view! {
             <ActionForm action=actions.close attr:class="close-issue">
                 <input type="hidden" name="id" value=id/>
-                <button type="submit" class="button secondary">{t!(i18n, close_issue)}</button>
+                <button type="submit" class="button secondary">{tr!(i18n, close_issue)}</button>
                 <p class="form-error" role="alert">{error_of(i18n, move || actions.close.value().get())}</p>
             </ActionForm>
         })}
@@ -308,7 +308,7 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
                     picked.add_list(_ev.clipboard_data().and_then(|d| d.files()));
                 }>
                 <input type="hidden" name="id" value=id/>
-                <label for="reply-body">{t!(i18n, reply_label)}</label>
+                <label for="reply-body">{tr!(i18n, reply_label)}</label>
                 {hint.map(|h| view! { <p class="hint" id="reply-hint">{h}</p> })}
                 <textarea id="reply-body" name="body" rows="5" required aria-describedby=described
                     prop:value=move || actions.reply_body.get()
@@ -330,12 +330,12 @@ fn AgentActions(id: i64, status: TicketStatus, merged: bool, actions: Actions) -
     let i18n = use_i18n();
     view! {
         <section class="agent-actions" aria-labelledby="agent-actions-heading">
-            <h2 id="agent-actions-heading">{t!(i18n, agent_actions)}</h2>
+            <h2 id="agent-actions-heading">{tr!(i18n, agent_actions)}</h2>
             {(status != TicketStatus::Closed).then(|| view! {
                 <ActionForm action=actions.request_info attr:class="stack">
                     <input type="hidden" name="id" value=id/>
-                    <label for="question">{t!(i18n, request_info_label)}</label>
-                    <p class="hint" id="question-hint">{t!(i18n, request_info_hint)}</p>
+                    <label for="question">{tr!(i18n, request_info_label)}</label>
+                    <p class="hint" id="question-hint">{tr!(i18n, request_info_hint)}</p>
                     <textarea id="question" name="question" rows="3" required
                         aria-describedby="question-hint"></textarea>
                     <p class="form-error" role="alert">{error_of(i18n, move || actions.request_info.value().get())}</p>
@@ -346,8 +346,8 @@ fn AgentActions(id: i64, status: TicketStatus, merged: bool, actions: Actions) -
             })}
             <ActionForm action=actions.add_note attr:class="stack">
                 <input type="hidden" name="id" value=id/>
-                <label for="note">{t!(i18n, note_field_label)}</label>
-                <p class="hint" id="note-hint">{t!(i18n, note_hint)}</p>
+                <label for="note">{tr!(i18n, note_field_label)}</label>
+                <p class="hint" id="note-hint">{tr!(i18n, note_hint)}</p>
                 <textarea id="note" name="body" rows="3" required aria-describedby="note-hint"></textarea>
                 <p class="form-error" role="alert">{error_of(i18n, move || actions.add_note.value().get())}</p>
                 <SubmitButton pending=actions.add_note.pending()
@@ -357,16 +357,16 @@ fn AgentActions(id: i64, status: TicketStatus, merged: bool, actions: Actions) -
             {(!merged).then(|| view! {
                 <ActionForm action=actions.merge attr:class="inline-form merge">
                     <input type="hidden" name="id" value=id/>
-                    <label for="merge-into">{t!(i18n, merge_label)}</label>
+                    <label for="merge-into">{tr!(i18n, merge_label)}</label>
                     <input id="merge-into" name="into" type="number" min="1" required/>
-                    <button type="submit" class="button secondary">{t!(i18n, merge_button)}</button>
+                    <button type="submit" class="button secondary">{tr!(i18n, merge_button)}</button>
                     <p class="form-error" role="alert">{error_of(i18n, move || actions.merge.value().get())}</p>
                 </ActionForm>
             })}
             {(status == TicketStatus::Closed).then(|| view! {
                 <ActionForm action=actions.reopen>
                     <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="button secondary">{t!(i18n, reopen_issue)}</button>
+                    <button type="submit" class="button secondary">{tr!(i18n, reopen_issue)}</button>
                     <p class="form-error" role="alert">{error_of(i18n, move || actions.reopen.value().get())}</p>
                 </ActionForm>
             })}

@@ -87,11 +87,11 @@ pub fn Handling(
     let first = match (sla.first_response, sla.first_pending, sla.response_due) {
         (Some((_, in_time)), ..) => view! { <span>{move || outcome(in_time)}</span> }.into_any(),
         (None, true, Some(due)) => view! { <Deadline due now warn_ms/> }.into_any(),
-        _ => view! { <span>{t!(i18n, sla_not_running)}</span> }.into_any(),
+        _ => view! { <span>{tr!(i18n, sla_not_running)}</span> }.into_any(),
     };
     let next = match (sla.first_pending, sla.response_due) {
         (false, Some(due)) => view! { <Deadline due now warn_ms/> }.into_any(),
-        _ => view! { <span>{t!(i18n, sla_not_running)}</span> }.into_any(),
+        _ => view! { <span>{tr!(i18n, sla_not_running)}</span> }.into_any(),
     };
     let resolution = match (
         sla.resolve_due,
@@ -105,26 +105,26 @@ pub fn Handling(
                 .into_any()
         }
         (None, None, Some(in_time)) => view! { <span>{move || outcome(in_time)}</span> }.into_any(),
-        _ => view! { <span>{t!(i18n, sla_not_running)}</span> }.into_any(),
+        _ => view! { <span>{tr!(i18n, sla_not_running)}</span> }.into_any(),
     };
     view! {
         <section class="handling" aria-labelledby="handling-heading">
-            <h2 id="handling-heading">{t!(i18n, handling_heading)}</h2>
+            <h2 id="handling-heading">{tr!(i18n, handling_heading)}</h2>
             <div role="status" aria-live="polite">{collision}</div>
             <div class="handling-row">
                 <ActionForm action=assign attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
-                    <label for="assignee">{t!(i18n, assign_label)}</label>
+                    <label for="assignee">{tr!(i18n, assign_label)}</label>
                     <select id="assignee" name="assignee">
-                        <option value="" selected=assignee.is_none()>{t!(i18n, nobody)}</option>
+                        <option value="" selected=assignee.is_none()>{tr!(i18n, nobody)}</option>
                         {staff_options}
                     </select>
-                    <button type="submit" class="button secondary">{t!(i18n, assign_button)}</button>
+                    <button type="submit" class="button secondary">{tr!(i18n, assign_button)}</button>
                 </ActionForm>
                 {(!mine).then(|| view! {
                     <ActionForm action=take attr:class="inline-form">
                         <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="button">{t!(i18n, take_it)}</button>
+                        <button type="submit" class="button">{tr!(i18n, take_it)}</button>
                     </ActionForm>
                 })}
             </div>
@@ -133,18 +133,18 @@ pub fn Handling(
             </p>
             <ActionForm action=priority attr:class="inline-form">
                 <input type="hidden" name="id" value=id/>
-                <label for="priority">{t!(i18n, priority_label)}</label>
+                <label for="priority">{tr!(i18n, priority_label)}</label>
                 <select id="priority" name="priority">{priority_options}</select>
-                <button type="submit" class="button secondary">{t!(i18n, priority_button)}</button>
+                <button type="submit" class="button secondary">{tr!(i18n, priority_button)}</button>
                 <p class="form-error" role="alert">{move || error(priority.value().get())}</p>
             </ActionForm>
-            <h3>{t!(i18n, sla_heading)}</h3>
+            <h3>{tr!(i18n, sla_heading)}</h3>
             <dl class="sla">
-                <dt>{t!(i18n, sla_first_response)}</dt>
+                <dt>{tr!(i18n, sla_first_response)}</dt>
                 <dd>{first}</dd>
-                <dt>{t!(i18n, sla_next_response)}</dt>
+                <dt>{tr!(i18n, sla_next_response)}</dt>
                 <dd>{next}</dd>
-                <dt>{t!(i18n, sla_resolution)}</dt>
+                <dt>{tr!(i18n, sla_resolution)}</dt>
                 <dd>{resolution}</dd>
             </dl>
         </section>
@@ -219,19 +219,19 @@ pub fn MacroBox(
     };
     view! {
         <section class="macros" aria-labelledby="macros-heading">
-            <h2 id="macros-heading">{t!(i18n, macros_heading)}</h2>
+            <h2 id="macros-heading">{tr!(i18n, macros_heading)}</h2>
             {if macros.is_empty() {
-                view! { <p class="hint">{t!(i18n, macros_none)}</p> }.into_any()
+                view! { <p class="hint">{tr!(i18n, macros_none)}</p> }.into_any()
             } else {
                 view! {
                     <ActionForm action=apply attr:class="stack">
                         <input type="hidden" name="id" value=id/>
-                        <label for="macro">{t!(i18n, macro_label)}</label>
+                        <label for="macro">{tr!(i18n, macro_label)}</label>
                         <select id="macro" name="macro_id"
                             on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0))>
                             {options}
                         </select>
-                        <p class="hint">{t!(i18n, macro_preview_label)}</p>
+                        <p class="hint">{tr!(i18n, macro_preview_label)}</p>
                         <blockquote class="macro-preview" aria-live="polite">{preview}</blockquote>
                         <p class="form-error" role="alert">{error}</p>
                         <SubmitButton pending=apply.pending()

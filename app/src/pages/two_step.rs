@@ -15,7 +15,7 @@ use crate::pages::refusal::PageError;
 fn CodeField(id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <label for=id>{t!(i18n, two_step_code)}</label>
+        <label for=id>{tr!(i18n, two_step_code)}</label>
         <input id=id name="code" type="text" autocomplete="one-time-code" inputmode="text"
             autocapitalize="characters" spellcheck="false" maxlength="16" required/>
     }
@@ -33,7 +33,7 @@ pub fn LoginCodePage() -> impl IntoView {
         let err = verify.value().get()?.err()?;
         Some(match err {
             AppError::Unauthorized => view! {
-                {t!(i18n, two_step_expired)} " " <a href="/login">{t!(i18n, log_in)}</a>
+                {tr!(i18n, two_step_expired)} " " <a href="/login">{tr!(i18n, log_in)}</a>
             }
             .into_any(),
             AppError::RateLimited { retry_after_secs } => {
@@ -48,9 +48,9 @@ pub fn LoginCodePage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, two_step_heading).to_string()/>
         <main id="main" class="login-card">
-            <p class="brand">{t!(i18n, app_name)}</p>
-            <h1>{t!(i18n, two_step_heading)}</h1>
-            <p class="intro">{t!(i18n, two_step_code_intro)}</p>
+            <p class="brand">{tr!(i18n, app_name)}</p>
+            <h1>{tr!(i18n, two_step_heading)}</h1>
+            <p class="intro">{tr!(i18n, two_step_code_intro)}</p>
             <ActionForm action=verify attr:class="stack">
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <CodeField id="code"/>
@@ -77,29 +77,29 @@ pub fn TwoStepPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, two_step_heading).to_string()/>
         <main id="main" class="page">
-            <a class="back" href="/agent">{t!(i18n, back_to_list)}</a>
-            <h1>{t!(i18n, two_step_heading)}</h1>
+            <a class="back" href="/agent">{tr!(i18n, back_to_list)}</a>
+            <h1>{tr!(i18n, two_step_heading)}</h1>
             // The recovery codes, once, right after turning it on.
             {move || match confirm.value().get() {
                 Some(Ok(codes)) => Some(view! {
                     <section class="stack" aria-labelledby="codes-heading">
-                        <p role="status">{t!(i18n, two_step_codes_intro)}</p>
-                        <h2 id="codes-heading">{t!(i18n, two_step_codes_label)}</h2>
+                        <p role="status">{tr!(i18n, two_step_codes_intro)}</p>
+                        <h2 id="codes-heading">{tr!(i18n, two_step_codes_label)}</h2>
                         <ul class="recovery-codes">
                             {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                         </ul>
-                        <a class="button" href="/agent">{t!(i18n, two_step_continue)}</a>
+                        <a class="button" href="/agent">{tr!(i18n, two_step_continue)}</a>
                     </section>
                 }),
                 _ => None,
             }}
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) if s.on => view! {
                             <p>{move || t_string!(i18n, two_step_on_intro, count = s.recovery_codes_left).to_string()}</p>
                             <ActionForm action=turn_off attr:class="stack">
-                                <p>{t!(i18n, two_step_turn_off_intro)}</p>
+                                <p>{tr!(i18n, two_step_turn_off_intro)}</p>
                                 <CodeField id="off-code"/>
                                 <p class="form-error" role="alert">
                                     {move || failed(turn_off.value().get().and_then(Result::err))}
@@ -111,9 +111,9 @@ pub fn TwoStepPage() -> impl IntoView {
                         }.into_any(),
                         Ok(s) => view! {
                             {s.setting_up.then(|| view! {
-                                <p class="notice" role="status">{t!(i18n, two_step_required_intro)}</p>
+                                <p class="notice" role="status">{tr!(i18n, two_step_required_intro)}</p>
                             })}
-                            <p>{t!(i18n, two_step_off_intro)}</p>
+                            <p>{tr!(i18n, two_step_off_intro)}</p>
                             <ActionForm action=begin attr:class="stack">
                                 <SubmitButton pending=begin.pending()
                                     label=Signal::derive(move || t_string!(i18n, two_step_start).to_string())
@@ -122,11 +122,11 @@ pub fn TwoStepPage() -> impl IntoView {
                             {move || match begin.value().get() {
                                 Some(Ok(setup)) => view! {
                                     <section class="stack">
-                                        <p>{t!(i18n, two_step_scan)}</p>
+                                        <p>{tr!(i18n, two_step_scan)}</p>
                                         <div class="qr" role="img"
                                             aria-label=move || t_string!(i18n, two_step_qr_label).to_string()
                                             inner_html=setup.svg></div>
-                                        <p>{t!(i18n, two_step_key)} ": " <code class="secret">{setup.secret}</code></p>
+                                        <p>{tr!(i18n, two_step_key)} ": " <code class="secret">{setup.secret}</code></p>
                                         <ActionForm action=confirm attr:class="stack">
                                             <CodeField id="setup-code"/>
                                             <p class="form-error" role="alert">

@@ -218,7 +218,7 @@ async fn keep_alive(state: &AppState, session: &Session) -> Result<(), AppError>
 }
 
 async fn client_addr() -> String {
-    let cfg = state().config;
+    let cfg = state().config.clone();
     let peer = match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
         Ok(ConnectInfo(addr)) => addr.ip(),
         Err(_) => return "unknown".into(),

@@ -12,9 +12,16 @@ use super::push::Push;
 use super::settings::Settings;
 use super::uploads::FileStore;
 
-/// Everything a request handler or server function needs; cheap to clone.
+/// Everything a request handler or server function needs. One `Arc`, so a clone is one count:
+/// axum clones the state into every middleware layer and Leptos into every render, several
+/// times a request, and a field-by-field clone (a dozen counts and two strings) showed in the
+/// dashboard's profile.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The state's parts, reached through `AppState`'s `Deref` (`state.db`, `state.config`).
+#[derive(Debug)]
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
@@ -32,6 +39,13 @@ pub struct AppState {
     pub oidc: Option<super::oidc::Oidc>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
@@ -39,6 +53,10 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+
     /// The settings the desk runs by at this moment.
     pub fn desk(&self) -> Arc<super::settings::Desk> {
         self.settings.now()
