@@ -38,7 +38,7 @@ pub fn AttachmentList(
         })
         .collect_view();
     Some(view! {
-        <ul class="attachments" aria-label=move || t_string!(i18n, attachments_label).to_string()>
+        <ul class="attachments" aria-label=tr!(i18n, attachments_label)>
             {items}
         </ul>
     })

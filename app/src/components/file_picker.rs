@@ -273,7 +273,7 @@ pub fn FilePicker(picked: PickedFiles, id: &'static str) -> impl IntoView {
                 accept="image/png,image/jpeg,image/webp,image/gif,application/pdf,text/plain"
                 aria-describedby=hint_id on:change=on_change/>
             <p class="form-error" role="alert">{move || picked.refusal.get()}</p>
-            <ul class="previews" aria-label=move || t_string!(i18n, files_chosen).to_string()>
+            <ul class="previews" aria-label=tr!(i18n, files_chosen)>
                 {move || picked.files.get().into_iter().enumerate().map(|(i, p)| {
                     let name = p.name.clone();
                     let remove_label = t_string!(i18n, file_remove, name = name.clone()).to_string();

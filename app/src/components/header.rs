@@ -18,14 +18,14 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
         <header class="site-header">
             <a class="brand" href=if staff { "/agent" } else { "/" }>{tr!(i18n, app_name)}</a>
             {staff.then(|| view! {
-                <nav aria-label=move || t_string!(i18n, staff_nav).to_string()>
+                <nav aria-label=tr!(i18n, staff_nav)>
                     <a href="/agent">{tr!(i18n, agent_heading)}</a>
                     " "
                     <a href="/agent/chats">{tr!(i18n, chat_console_heading)}</a>
                     {admin.then(|| view! { " " <a href="/admin">{tr!(i18n, admin_link)}</a> })}
                 </nav>
             })}
-            <div class="account" role="group" aria-label=move || t_string!(i18n, account_menu).to_string()>
+            <div class="account" role="group" aria-label=tr!(i18n, account_menu)>
                 <span class="who">
                     <span class="name">{move || t_string!(i18n, signed_in_as, name = name.clone()).to_string()}</span>
                     <span class="tier">{move || t_string!(i18n, tier_label, tier = tier_name(i18n, tier)).to_string()}</span>

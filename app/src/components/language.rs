@@ -22,7 +22,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
         }
     };
     view! {
-        <nav class="language-switcher" aria-label=move || t_string!(i18n, language_switch).to_string()>
+        <nav class="language-switcher" aria-label=tr!(i18n, language_switch)>
             {<Locale as leptos_i18n::Locale>::get_all().iter().map(|l| button(*l)).collect_view()}
         </nav>
     }

@@ -38,7 +38,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
         }
     };
     view! {
-        <nav class="tabs" aria-label=move || t_string!(i18n, admin_nav).to_string()>
+        <nav class="tabs" aria-label=tr!(i18n, admin_nav)>
             <ul>
                 {link(AdminTab::Settings, "/admin")}
                 {link(AdminTab::Macros, "/admin/macros")}

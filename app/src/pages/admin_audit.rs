@@ -81,7 +81,7 @@ fn AuditView(entries: Vec<AuditEntry>, staff: Vec<StaffMember>) -> impl IntoView
         .collect_view();
     view! {
         <form method="get" action="/admin/audit" class="filters" role="search"
-            aria-label=move || t_string!(i18n, audit_filters).to_string()>
+            aria-label=tr!(i18n, audit_filters)>
             <div class="filter">
                 <label for="audit-actor">{tr!(i18n, audit_who)}</label>
                 <select id="audit-actor" name="actor">

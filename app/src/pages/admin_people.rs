@@ -116,7 +116,7 @@ fn PeopleView(people: Vec<Person>, actions: PeopleActions) -> impl IntoView {
         .map(|p| view! { <PersonRow p actions/> })
         .collect_view();
     view! {
-        <nav class="tabs" aria-label=move || t_string!(i18n, people_kinds).to_string()>
+        <nav class="tabs" aria-label=tr!(i18n, people_kinds)>
             <ul>
                 <li><a class="tab" href="/admin/people?kind=staff" aria-current=(!members).then_some("page")>{tr!(i18n, people_staff)}</a></li>
                 <li><a class="tab" href="/admin/people?kind=members" aria-current=members.then_some("page")>{tr!(i18n, people_members)}</a></li>

@@ -208,7 +208,7 @@ fn ReportView(report: Report) -> impl IntoView {
     view! {
         {view! {
         <form method="get" action="/admin/reports" class="filters" role="search"
-            aria-label=move || t_string!(i18n, report_filters).to_string()>
+            aria-label=tr!(i18n, report_filters)>
             <div class="filter">
                 <label for="report-from">{tr!(i18n, audit_from)}</label>
                 <input id="report-from" name="from" type="date" value=f.from.clone()/>

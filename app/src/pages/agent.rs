@@ -266,10 +266,10 @@ fn Console(
                 </div>
                 <button type="submit" class="button secondary">{tr!(i18n, filter_apply)}</button>
             </form>
-            <nav class="tabs views" aria-label=move || t_string!(i18n, queue_views).to_string()>
+            <nav class="tabs views" aria-label=tr!(i18n, queue_views)>
                 <ul>{views}</ul>
             </nav>
-            <nav class="tabs" aria-label=move || t_string!(i18n, queue_statuses).to_string()>
+            <nav class="tabs" aria-label=tr!(i18n, queue_statuses)>
                 <ul>{tabs}</ul>
             </nav>
             {(!param("member").is_empty()).then(|| view! {
@@ -290,7 +290,7 @@ fn Console(
                                 <th scope="col">
                                     <input type="checkbox" prop:checked=all_ticked.clone()
                                         on:change=tick_all
-                                        aria-label=move || t_string!(i18n, tick_all).to_string()/>
+                                        aria-label=tr!(i18n, tick_all)/>
                                 </th>
                                 <th scope="col">{tr!(i18n, col_number)}</th>
                                 <th scope="col">{tr!(i18n, col_title)}</th>

@@ -173,7 +173,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
         // The log role sits on a wrapper: on the <ol> itself it would hide the list from
         // assistive technology, leaving its items outside any list.
         <div class="chat-log-region" role="log" aria-live="polite"
-            aria-label=move || t_string!(i18n, chat_messages).to_string()>
+            aria-label=tr!(i18n, chat_messages)>
             <ol class="chat-log">{messages}</ol>
         </div>
         <p class="chat-connection" role="status">

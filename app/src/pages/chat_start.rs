@@ -160,7 +160,7 @@ fn PreChatForm(
 
             <label for="chat-question">{tr!(i18n, chat_question)}</label>
             <textarea id="chat-question" name="question" rows="4" required
-                placeholder=move || t_string!(i18n, chat_question_placeholder).to_string()
+                placeholder=tr!(i18n, chat_question_placeholder)
                 on:input=move |ev| question.set(event_target_value(&ev))>{carried}</textarea>
             <p class="form-error" role="alert">{error("question")}</p>
 

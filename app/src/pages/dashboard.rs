@@ -135,7 +135,7 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
                     <a href=move || format!("/?tab={}", tab.get().key())>{tr!(i18n, my_search_clear)}</a>
                 })}
             </form>
-            <nav class="tabs" aria-label=move || t_string!(i18n, ticket_lists).to_string()>
+            <nav class="tabs" aria-label=tr!(i18n, ticket_lists)>
                 <ul>{tab_links}</ul>
             </nav>
             <section class="tab-panel" aria-labelledby="tab-heading">

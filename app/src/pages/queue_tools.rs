@@ -61,16 +61,16 @@ pub fn BulkBar(
     };
     view! {
         <form class="bulk" on:submit=submit
-            aria-label=move || t_string!(i18n, bulk_heading).to_string()>
+            aria-label=tr!(i18n, bulk_heading)>
             <label for="bulk-action">{tr!(i18n, bulk_label)}</label>
             <select id="bulk-action" prop:value=move || choice.get()
                 on:change=move |ev| choice.set(event_target_value(&ev))>
                 <option value="">{tr!(i18n, bulk_choose)}</option>
-                <optgroup label=move || t_string!(i18n, bulk_assign_to).to_string()>
+                <optgroup label=tr!(i18n, bulk_assign_to)>
                     {assign_options}
                     <option value="unassign">{tr!(i18n, nobody)}</option>
                 </optgroup>
-                <optgroup label=move || t_string!(i18n, bulk_set_priority).to_string()>
+                <optgroup label=tr!(i18n, bulk_set_priority)>
                     {priority_options}
                 </optgroup>
                 <option value="close">{tr!(i18n, bulk_close)}</option>

@@ -124,7 +124,7 @@ pub fn TwoStepPage() -> impl IntoView {
                                     <section class="stack">
                                         <p>{tr!(i18n, two_step_scan)}</p>
                                         <div class="qr" role="img"
-                                            aria-label=move || t_string!(i18n, two_step_qr_label).to_string()
+                                            aria-label=tr!(i18n, two_step_qr_label)
                                             inner_html=setup.svg></div>
                                         <p>{tr!(i18n, two_step_key)} ": " <code class="secret">{setup.secret}</code></p>
                                         <ActionForm action=confirm attr:class="stack">
