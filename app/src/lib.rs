@@ -9,7 +9,8 @@
 /// `tr!` text is this one type, so that code is in the WASM once (BENCHMARKS.md, issue 16).
 pub type Text = std::sync::Arc<dyn Fn() -> &'static str + Send + Sync>;
 
-/// `tr!(i18n, key)`: the key's text in the page's language as a [`Text`] (plain keys only).
+/// `tr!(i18n, key)`: the key's text in the page's language as a [`Text`], for a view's text or an
+/// attribute value. Use it instead of `t!` for every key without arguments.
 macro_rules! tr {
     ($i18n:expr, $key:ident) => {{
         let i18n = $i18n;
