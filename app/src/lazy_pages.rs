@@ -45,8 +45,9 @@ pub enum StaffPage {
     ChatConsole,
 }
 
-/// The member group's split point: everything only these pages use goes into its chunk.
-#[leptos::lazy]
+/// The member group's split point: everything only these pages use goes into its chunk. With
+/// islands the browser never renders a page (only its islands), so there is nothing to split.
+#[cfg_attr(not(feature = "islands"), leptos::lazy)]
 fn member_page(page: MemberPage) -> AnyView {
     use pages::*;
     match page {
@@ -61,7 +62,7 @@ fn member_page(page: MemberPage) -> AnyView {
 }
 
 /// The staff group's split point.
-#[leptos::lazy]
+#[cfg_attr(not(feature = "islands"), leptos::lazy)]
 fn staff_page(page: StaffPage) -> AnyView {
     use pages::*;
     match page {
@@ -89,14 +90,19 @@ macro_rules! lazy_page {
                 $route
             }
 
+            // With islands the group is a plain function (see `member_page`).
+            #[allow(clippy::needless_return)]
             fn view(_this: Self) -> impl Future<Output = AnyView> {
+                #[cfg(feature = "islands")]
+                return std::future::ready($group($page));
+                #[cfg(not(feature = "islands"))]
                 $group($page)
             }
 
             fn preload() -> impl Future<Output = ()> {
                 async {
                     // The chunk loader exists only in the browser's split build.
-                    #[cfg(target_arch = "wasm32")]
+                    #[cfg(all(target_arch = "wasm32", not(feature = "islands")))]
                     $preload().await;
                 }
             }

@@ -37,8 +37,13 @@ pub use app::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // With islands, the page script hydrates each `<leptos-island>` after this, and marks the
+    // page interactive itself (components/hydration_script.rs).
+    #[cfg(feature = "islands")]
+    leptos::mount::hydrate_islands();
     // Asynchronous hydration: a lazy page (`lazy_pages`) fetches its WASM chunk before its
     // server-rendered HTML is taken over.
+    #[cfg(not(feature = "islands"))]
     wasm_bindgen_futures::spawn_local(async {
         let body = leptos::prelude::document()
             .body()

@@ -13,6 +13,12 @@ use leptos::prelude::*;
 #[component]
 pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = bundle_names(&options);
+    // With islands only the islands are hydrated: the rest of the page is written without the
+    // markers hydration needs (as Leptos' own `HydrationScripts islands=true` does).
+    #[cfg(feature = "islands")]
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let pkg = format!("/{}", options.site_pkg_dir);
     // `timeout`: a page that never goes idle still comes alive within 2 s. The pause between
     // starting the module and hydrating splits one long main-thread task in two, so a slow phone
@@ -20,12 +26,36 @@ pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
     let script = format!(
         "(() => {{ const start = () => import('{pkg}/{js}.js')\
          .then(m => m.default({{ module_or_path: '{pkg}/{wasm}.wasm' }})\
-         .then(() => new Promise(r => setTimeout(r, 0))).then(() => m.hydrate())); \
+         .then(() => new Promise(r => setTimeout(r, 0))).then(() => {{ m.hydrate(); {ISLANDS} }})); \
          if ('requestIdleCallback' in window) requestIdleCallback(start, {{ timeout: 2000 }}); \
          else start(); }})()"
     );
     view! { <script type="module" nonce=use_nonce()>{script}</script> }
 }
+
+/// After `hydrate()`, with the `islands` feature: hydrate every `<leptos-island>` in document
+/// order through the function the module exports under its `data-component` name, then mark the
+/// page interactive (`data-hydrated`, as the hydrated build does). An island inside another's
+/// children (`<leptos-children>`) first runs the hook the outer island left on that element, so
+/// it is created under the outer island's owner and sees its context (the language, say).
+#[cfg(feature = "islands")]
+const ISLANDS: &str = "const hooks = []; \
+    const walk = async (el) => { \
+      if (el.localName === 'leptos-island') { \
+        const hook = hooks[hooks.length - 1]; if (hook) hook(); \
+        const island = m[el.dataset.component]; \
+        if (island) await island(el); else console.warn('no island function', el.dataset.component); \
+      } \
+      const children = el.localName === 'leptos-children'; \
+      if (children) hooks.push(el.$$on_hydrate); \
+      for (const child of el.children) await walk(child); \
+      if (children) hooks.pop(); \
+    }; \
+    return walk(document.body).then(() => { document.body.dataset.hydrated = 'true'; });";
+
+/// Hydrated (no islands), `hydrate()` takes over the whole page and marks it itself.
+#[cfg(not(feature = "islands"))]
+const ISLANDS: &str = "";
 
 /// The JS and WASM file names (without extension) cargo-leptos wrote: with hashes when
 /// `hash_files` is on (read once from the hash file next to the server binary, as Leptos does).

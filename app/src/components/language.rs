@@ -4,7 +4,10 @@ use crate::i18n::*;
 
 /// One button per language, named in its own language (English, Español...). The choice is kept
 /// in a cookie, so the next page is rendered on the server in that language from the first byte.
-#[component]
+/// Hydrated, the texts change in place; with islands most texts are rendered on the server only,
+/// so the page is loaded again in the new language.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
     let button = move |locale: Locale| {
@@ -14,8 +17,12 @@ pub fn LanguageSwitcher() -> impl IntoView {
             <button type="button" class="button link lang" lang=lang
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
                 on:click=move |_| {
-                    i18n.set_locale(locale);
                     remember(lang);
+                    if cfg!(feature = "islands") {
+                        let _ = window().location().reload();
+                    } else {
+                        i18n.set_locale(locale);
+                    }
                 }>
                 {label}
             </button>
