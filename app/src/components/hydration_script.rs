@@ -30,7 +30,20 @@ pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
          if ('requestIdleCallback' in window) requestIdleCallback(start, {{ timeout: 2000 }}); \
          else start(); }})()"
     );
-    view! { <script type="module" nonce=use_nonce()>{script}</script> }
+    // With islands the first page's module is small enough (about 190 KB) to fetch beside the
+    // first paint: at low priority, so the page's own CSS and images go first (BENCHMARKS.md,
+    // session 39). The hydrated build's much larger module is only fetched once the page is idle.
+    let preload = cfg!(feature = "islands").then(|| {
+        view! {
+            <link rel="modulepreload" href=format!("{pkg}/{js}.js") fetchpriority="low"/>
+            <link rel="preload" href=format!("{pkg}/{wasm}.wasm") r#as="fetch"
+                r#type="application/wasm" crossorigin="" fetchpriority="low"/>
+        }
+    });
+    view! {
+        {preload}
+        <script type="module" nonce=use_nonce()>{script}</script>
+    }
 }
 
 /// After `hydrate()`, with the `islands` feature: hydrate every `<leptos-island>` in document
