@@ -5,7 +5,8 @@
 //! For the same reason a lazy page's WASM chunks are not preloaded either (Leptos does it when
 //! given the split manifest): with the pages in two groups (`lazy_pages`) the member group is
 //! about 300 KB, and preloading it took the submit form's LCP from 0.9 s to 2.55 s. The chunk
-//! loader fetches them once the main module runs.
+//! loader fetches them once the main module runs. The islands build (feature `islands`) is the
+//! exception: its first page's module is small, and it preloads it at low priority.
 use leptos::config::LeptosOptions;
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
