@@ -212,13 +212,12 @@ fn tab_state(
     let tab = RwSignal::new(initial);
     #[cfg(feature = "hydrate")]
     {
+        // The browser's own query parser, as the router would read it.
         let from_address = move || {
             let search = window().location().search().unwrap_or_default();
-            let value = search
-                .trim_start_matches('?')
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("tab="))
-                .map(str::to_string);
+            let value = leptos::web_sys::UrlSearchParams::new_with_str(&search)
+                .ok()
+                .and_then(|params| params.get("tab"));
             Tab::from_query(value.as_deref())
         };
         let handle = window_event_listener(leptos::ev::popstate, move |_| tab.set(from_address()));
