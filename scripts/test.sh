@@ -15,7 +15,7 @@ cargo fmt --all -- --check
 step "clippy (server side)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (browser side, wasm32)"
-cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p app --lib --no-default-features --features hydrate,islands --target wasm32-unknown-unknown -- -D warnings
 
 step "mail server for the tests (maildev)"
 scripts/mail-server.sh start

@@ -1,7 +1,10 @@
-//! The pages a first visit does not need, as lazy routes. With `cargo leptos build --split`
-//! their code leaves the main module, which then holds only the login page and the dashboard:
-//! all a member's phone loads before the first page is interactive. Without `--split` (debug
-//! builds, `cargo test`) these are ordinary routes.
+//! The pages a first visit does not need, in two groups loaded when needed. With
+//! `cargo leptos build --split` their code leaves the main module, which then holds only the
+//! login page and the dashboard: all a member's phone loads before the first page is
+//! interactive. Without `--split` (debug builds, `cargo test`) nothing is split.
+//!
+//! With islands (the shipped build) each group is one lazy island ([`MemberPages`],
+//! [`StaffPages`]) holding the whole page; without, each group is a lazy route's split point.
 //!
 //! The pages are loaded in two groups, each one split point: the member's pages (a ticket, the
 //! submit form, chats, notifications) and the staff's (queues, admin, sign-in steps). With one
@@ -20,7 +23,7 @@ use leptos_router::LazyRoute;
 use crate::pages;
 
 /// A page of the member group.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub enum MemberPage {
     Submit,
     Ticket,
@@ -32,7 +35,7 @@ pub enum MemberPage {
 }
 
 /// A page of the staff group (and the staff's sign-in steps).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub enum StaffPage {
     LoginCode,
     TwoStep,
@@ -45,8 +48,8 @@ pub enum StaffPage {
     ChatConsole,
 }
 
-/// The member group's split point: everything only these pages use goes into its chunk. With
-/// islands the browser never renders a page (only its islands), so there is nothing to split.
+/// The member group's split point: everything only these pages use goes into its chunk. (With
+/// islands the split point is the group's island, [`MemberPages`].)
 #[cfg_attr(not(feature = "islands"), leptos::lazy)]
 fn member_page(page: MemberPage) -> AnyView {
     use pages::*;
@@ -78,10 +81,38 @@ fn staff_page(page: StaffPage) -> AnyView {
     }
 }
 
+/// With islands, each group's pages are one lazy island: the browser fetches the group's code
+/// when a page of it is shown, and hydrates the whole page (its header, forms and lists) from
+/// it. The first page (login, dashboard) keeps only its own small islands.
+#[cfg(feature = "islands")]
+#[island(lazy)]
+fn MemberPages(page: MemberPage) -> impl IntoView {
+    member_page(page)
+}
+
+/// The staff group's island (see [`MemberPages`]).
+#[cfg(feature = "islands")]
+#[island(lazy)]
+fn StaffPages(page: StaffPage) -> impl IntoView {
+    staff_page(page)
+}
+
+/// From here to the end of the page, everything the server creates takes part in hydration:
+/// the page's island is the last thing on it. Leptos only counts an island's own body as
+/// hydrating, so the resources, `Suspense` and `Transition` a page creates once its data has come
+/// (inside a `Suspend`) were neither numbered nor sent with the page, and the browser, which
+/// does count them (`hydrate` in lib.rs), found a page it could not take over.
+#[cfg(feature = "islands")]
+fn hydrate_from_here() {
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(true);
+    }
+}
+
 /// One route type per page, shown through its group's split point. (`#[lazy_route]` would make
 /// each route a split point of its own, which is what the groups avoid.)
 macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident => $group:ident($page:expr), $preload:ident) => {
+    ($(#[$doc:meta])* $route:ident => $group:ident($page:expr), $island:ident, $preload:ident) => {
         $(#[$doc])*
         pub struct $route;
 
@@ -90,11 +121,14 @@ macro_rules! lazy_page {
                 $route
             }
 
-            // With islands the group is a plain function (see `member_page`).
+            // With islands the page is its group's island (see `MemberPages`).
             #[allow(clippy::needless_return)]
             fn view(_this: Self) -> impl Future<Output = AnyView> {
                 #[cfg(feature = "islands")]
-                return std::future::ready($group($page));
+                return std::future::ready({
+                    hydrate_from_here();
+                    view! { <$island page=$page/> }.into_any()
+                });
                 #[cfg(not(feature = "islands"))]
                 $group($page)
             }
@@ -112,13 +146,13 @@ macro_rules! lazy_page {
 
 macro_rules! member_route {
     ($(#[$doc:meta])* $route:ident => $page:ident) => {
-        lazy_page!($(#[$doc])* $route => member_page(MemberPage::$page), __preload_member_page);
+        lazy_page!($(#[$doc])* $route => member_page(MemberPage::$page), MemberPages, __preload_member_page);
     };
 }
 
 macro_rules! staff_route {
     ($(#[$doc:meta])* $route:ident => $page:ident) => {
-        lazy_page!($(#[$doc])* $route => staff_page(StaffPage::$page), __preload_staff_page);
+        lazy_page!($(#[$doc])* $route => staff_page(StaffPage::$page), StaffPages, __preload_staff_page);
     };
 }
 

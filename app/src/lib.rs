@@ -40,7 +40,18 @@ pub fn hydrate() {
     // With islands, the page script hydrates each `<leptos-island>` after this, and marks the
     // page interactive itself (components/hydration_script.rs).
     #[cfg(feature = "islands")]
-    leptos::mount::hydrate_islands();
+    {
+        leptos::mount::hydrate_islands();
+        // Until every island is taken over (`islands_hydrated`), whatever the islands create
+        // reads what the server sent for it, as the server numbered it (lazy_pages.rs,
+        // `hydrate_from_here`): also what a page creates once its data has come.
+        set_hydrating(true);
+        // A server function that answers with a redirect (sign out, say) is followed by the
+        // router when there is one; with islands there is none, so the browser loads the page.
+        let _ = server_fn::redirect::set_redirect_hook(|path: &str| {
+            let _ = leptos::prelude::window().location().set_href(path);
+        });
+    }
     // Asynchronous hydration: a lazy page (`lazy_pages`) fetches its WASM chunk before its
     // server-rendered HTML is taken over.
     #[cfg(not(feature = "islands"))]
@@ -57,6 +68,21 @@ pub fn hydrate() {
     // workers (or over plain HTTP other than localhost) simply skip it.
     let container = leptos::prelude::window().navigator().service_worker();
     let _ = container.register("/sw.js");
+}
+
+/// Called by the page script once every island is hydrated: from now on what the islands create
+/// is new, and fetches its own data.
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn islands_hydrated() {
+    set_hydrating(false);
+}
+
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+fn set_hydrating(on: bool) {
+    if let Some(context) = leptos::prelude::Owner::current_shared_context() {
+        context.set_is_hydrating(on);
+    }
 }
 
 /// Room for wasm-split (cargo-leptos `--split`) to lay out the constant data again. It moves

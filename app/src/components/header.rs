@@ -40,7 +40,9 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
 
 /// Signs out, after clearing this browser's drafts and ending its push subscription (a shared
 /// device must not keep showing the person's notices). Without JavaScript the form posts as is.
-#[component]
+/// With islands it is an island of its own where the page around it is not one (the dashboard).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn LogoutButton() -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();

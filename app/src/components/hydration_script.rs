@@ -51,7 +51,8 @@ pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
 /// order through the function the module exports under its `data-component` name, then mark the
 /// page interactive (`data-hydrated`, as the hydrated build does). An island inside another's
 /// children (`<leptos-children>`) first runs the hook the outer island left on that element, so
-/// it is created under the outer island's owner and sees its context (the language, say).
+/// it is created under the outer island's owner and sees its context (the language, say). At the
+/// end it tells the module (`islands_hydrated`, lib.rs) that hydration is over.
 #[cfg(feature = "islands")]
 const ISLANDS: &str = "const hooks = []; \
     const walk = async (el) => { \
@@ -65,7 +66,7 @@ const ISLANDS: &str = "const hooks = []; \
       for (const child of el.children) await walk(child); \
       if (children) hooks.pop(); \
     }; \
-    return walk(document.body).then(() => { document.body.dataset.hydrated = 'true'; });";
+    return walk(document.body).then(() => { m.islands_hydrated(); document.body.dataset.hydrated = 'true'; });";
 
 /// Hydrated (no islands), `hydrate()` takes over the whole page and marks it itself.
 #[cfg(not(feature = "islands"))]

@@ -1,8 +1,8 @@
 //! "How did we do?": the member rates a closed ticket or an ended chat (good or bad, and a
 //! comment), and may change it for a few days; staff see what the member said. A link from
 //! the closing email (`?rate=good`) arrives with the choice already made.
+use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_rating, Rate};
 use crate::components::error_text::action_error_text;
@@ -19,7 +19,7 @@ pub fn RatingBox(what: Rated) -> impl IntoView {
         move || rate.version().get(),
         move |_| get_rating(what.kind().to_string(), what.id()),
     );
-    let from_email = use_query_map().read_untracked().get("rate");
+    let from_email = use_query().read_untracked().get("rate");
     let saved =
         move || matches!(rate.value().get(), Some(Ok(()))).then(|| t_string!(i18n, rating_saved));
     let error = move || {

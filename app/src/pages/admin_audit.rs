@@ -1,7 +1,7 @@
 //! `/admin/audit`: who did what and when, newest first, narrowed by person, action, target and
 //! days. A GET form, so a filtered view is a link an admin can share.
+use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::audit_log;
 use crate::components::header::SiteHeader;
@@ -17,7 +17,7 @@ const FIELDS: [&str; 5] = ["actor", "action", "target", "from", "to"];
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let data = Resource::new(
         move || FIELDS.map(|k| query.read().get(k).unwrap_or_default()),
         |[actor, action, target, from, to]| audit_log(actor, action, target, from, to),
@@ -45,7 +45,7 @@ pub fn AdminAuditPage() -> impl IntoView {
 #[component]
 fn AuditView(entries: Vec<AuditEntry>, staff: Vec<StaffMember>) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let param = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let actor = param("actor");
     let staff_options = staff

@@ -1,7 +1,7 @@
 //! `/admin/people`: staff and members. Find someone; add a staff account; change a role or a
 //! rank; switch an account off (their sessions end at once) or on; set a new password.
+use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{
     admin_people, CreateStaff, EraseMember, ResetPassword, ResetTwoStep, SetPersonDisabled,
@@ -61,7 +61,7 @@ impl PeopleActions {
 #[component]
 pub fn AdminPeoplePage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let actions = PeopleActions {
         create: ServerAction::new(),
         role: ServerAction::new(),
@@ -105,7 +105,7 @@ pub fn AdminPeoplePage() -> impl IntoView {
 #[component]
 fn PeopleView(people: Vec<Person>, actions: PeopleActions) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let members = query.read_untracked().get("kind").as_deref() == Some("members");
     let q = query.read_untracked().get("q").unwrap_or_default();
     let kind = if members { "members" } else { "staff" };

@@ -3,8 +3,8 @@
 //! chats (volume, wait, abandoned) and satisfaction; filtered by dates, language, rank and
 //! agent. The charts are SVG drawn on the server, each with a table of the same figures; the
 //! filters are a GET form and the CSV a plain link, so all of it works without JavaScript.
+use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::desk_report;
 use crate::components::chart::{bars, lines, Series};
@@ -21,7 +21,7 @@ const FIELDS: [&str; 5] = ["from", "to", "language", "tier", "agent"];
 #[component]
 pub fn AdminReportsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let data = Resource::new(
         move || FIELDS.map(|k| query.read().get(k).unwrap_or_default()),
         |[from, to, language, tier, agent]| desk_report(from, to, language, tier, agent),

@@ -3,8 +3,8 @@
 //! ticket's nearest service deadline, nearest first. Plain links and a GET form, so it works
 //! before hydration; live afterwards.
 use crate::components::page_title::PageTitle;
+use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{queue_page, BulkTickets, TakeTicket};
 use crate::components::deadline::Deadline;
@@ -22,7 +22,7 @@ use crate::pages::refusal::PageError;
 #[component]
 pub fn AgentPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. }));
     let take = ServerAction::<TakeTicket>::new();
@@ -74,7 +74,7 @@ fn Console(
     selected: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let param = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let shown = TicketStatus::parse(&param("status")).unwrap_or(TicketStatus::Open);
     let shown_view = QueueView::parse(&param("view")).unwrap_or_default();

@@ -1,8 +1,8 @@
 //! One chat (`/chat/{id}`), for its member and for the agent who took it: the queue while
 //! waiting, then the live conversation; afterwards the transcript.
 use crate::components::page_title::PageTitle;
+use crate::pages::address::go_to;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{get_chat, send_chat_files, AskForTicket, ChatToTicket, EndChat};
 use crate::components::attachments::AttachmentList;
@@ -61,7 +61,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(ticket)) = to_ticket.value().get() {
             if !staff {
-                use_navigate()(&format!("/tickets/{ticket}"), Default::default());
+                go_to(&format!("/tickets/{ticket}"));
             }
         }
     });

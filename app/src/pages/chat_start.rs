@@ -16,7 +16,7 @@ pub fn ChatStartPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| chat_form());
     // A question carried back to the form (a post without JavaScript that got the ticket offer).
-    let carried: String = leptos_router::hooks::use_query_map()
+    let carried: String = crate::pages::address::use_query()
         .get_untracked()
         .get("question")
         .map(|q| q.chars().take(crate::domain::CHAT_MESSAGE_MAX).collect())

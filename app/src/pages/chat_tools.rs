@@ -1,7 +1,7 @@
 //! The agent's tools beside a chat: put a canned answer in the message box (to read and edit
 //! before sending), or pass the chat to another online agent.
+use crate::pages::address::go_to;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{chat_tools, TransferChat};
 use crate::components::error_text::action_error_text;
@@ -15,7 +15,7 @@ pub fn ChatDeskTools(chat_id: i64, draft: RwSignal<String>) -> impl IntoView {
     // Once passed on, the chat is no longer this agent's: back to their console.
     Effect::new(move |_| {
         if let Some(Ok(())) = transfer.value().get() {
-            use_navigate()("/agent/chats", Default::default());
+            go_to("/agent/chats");
         }
     });
     let chosen = RwSignal::new(String::new());

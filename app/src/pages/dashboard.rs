@@ -1,7 +1,7 @@
 //! "My Technical Issues": the seed's member dashboard.
 use crate::components::page_title::PageTitle;
+use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::my_tickets;
 use crate::components::header::SiteHeader;
@@ -46,7 +46,7 @@ fn list_of(lists: &TicketLists, tab: Tab) -> &[TicketSummary] {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let data = Resource::new(move || search.get(), my_tickets);
     view! {
@@ -65,7 +65,7 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let (tab, search) = query.with_untracked(|q| (q.get("tab"), q.get("q").unwrap_or_default()));
     let tab = Tab::from_query(tab.as_deref());
     view! {
@@ -90,7 +90,7 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
 /// The search, the three tabs and the open tab's list: the part of the dashboard that changes
 /// in the browser. It refreshes its lists itself when one of the member's tickets changes (an
 /// agent answering, an answer sent from the list). With the `islands` feature it is the page's
-/// one island (BENCHMARKS.md, issue 16: islands); its props are what the server sends with it.
+/// main island (BENCHMARKS.md, issue 16: islands); its props are what the server sends with it.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 fn TicketTabs(tickets: TicketLists, tab: Tab, search: String) -> impl IntoView {
@@ -197,7 +197,7 @@ fn tab_state(
     Signal<Tab>,
     impl Fn(leptos::ev::MouseEvent, Tab, &str) + Copy,
 ) {
-    let query = use_query_map();
+    let query = use_query();
     let tab = Memo::new(move |_| Tab::from_query(query.read().get("tab").as_deref()));
     (tab.into(), |_, _, _: &str| {})
 }

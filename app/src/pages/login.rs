@@ -13,7 +13,7 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
     // Where the person was going (a link from an email): sent back with the form.
-    let query = leptos_router::hooks::use_query_map().read_untracked();
+    let query = crate::pages::address::use_query().read_untracked();
     let next = query
         .get("next")
         .filter(|n| crate::domain::is_local_path(n));

@@ -1,9 +1,9 @@
 //! Notification choices (`/notifications`): per topic that concerns the person, a checkbox by
 //! email and one by push; turning push on for this device and the list of devices; and the
 //! unsubscribe page an email's link opens (`/unsubscribe`, no sign-in needed).
+use crate::pages::address::use_query;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_notifications, SaveNotifications, Unsubscribe};
 use crate::components::page_title::PageTitle;
@@ -94,7 +94,7 @@ pub fn NotificationsPage() -> impl IntoView {
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let (u, t, s) = (get("u"), get("t"), get("s"));
     let topic = Topic::parse(&t).ok();

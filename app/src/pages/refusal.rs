@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use crate::components::header::LogoutButton;
 use crate::components::labels::tier_name;
-use leptos_router::components::Redirect;
 
 use crate::components::error_text::action_error_text;
 use crate::domain::Tier;
@@ -33,18 +32,12 @@ pub fn PageError(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthorized => {
             // Back to this page after signing in (a link from an email lands here first).
-            let location = leptos_router::hooks::use_location();
-            let mut here = location.pathname.get_untracked();
-            let search = location.search.get_untracked();
-            let search = search.trim_start_matches('?');
-            if !search.is_empty() {
-                here = format!("{here}?{search}");
-            }
+            let here = crate::pages::address::here();
             let path = match here.as_str() {
                 "/" => "/login".to_string(),
                 _ => format!("/login?next={}", crate::domain::query_value(&here)),
             };
-            view! { <Redirect path/> }.into_any()
+            sign_in_redirect(path)
         }
         AppError::TierTooLow { required, yours } => {
             view! { <TierRefusal required yours/> }.into_any()
@@ -52,4 +45,16 @@ pub fn PageError(error: AppError) -> impl IntoView {
         e => view! { <p class="form-error" role="alert">{action_error_text(i18n, &e)}</p> }
             .into_any(),
     }
+}
+
+/// To the sign-in page: on the server a redirect response, in the browser a navigation. With
+/// islands there is no router in the browser (`Redirect` needs one), so it is a page load.
+fn sign_in_redirect(path: String) -> AnyView {
+    #[cfg(all(feature = "islands", not(feature = "ssr")))]
+    {
+        crate::pages::address::go_to(&path);
+        ().into_any()
+    }
+    #[cfg(not(all(feature = "islands", not(feature = "ssr"))))]
+    view! { <leptos_router::components::Redirect path/> }.into_any()
 }

@@ -85,7 +85,7 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
     let submit = upload_action(submit_ticket);
 
     // Carried over from a chat ("open a ticket in your language"): the query fills the form.
-    let query = leptos_router::hooks::use_query_map();
+    let query = crate::pages::address::use_query();
     Effect::new(move |_| {
         let carried = query.with_untracked(|q| {
             q.get("description").map(|d| Draft {
@@ -120,8 +120,7 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
         Some(Ok(id)) => {
             forget_draft();
             picked.clear();
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/tickets/{id}"), Default::default());
+            crate::pages::address::go_to(&format!("/tickets/{id}"));
         }
         Some(Err(AppError::Validation { field, .. })) => step.set(step_of(&field)),
         _ => {}

@@ -2,8 +2,8 @@
 //! changes and files, a reply box (with screenshots) and "close this issue". Staff see the same
 //! page with the member's name and rank, internal notes, and the agent's actions: request
 //! information, internal note, close, reopen. The page follows changes live.
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::{
     get_ticket, get_upload_limits, reply_ticket, AddNote, ApplyMacro, AssignTicket, CloseTicket,
@@ -205,7 +205,10 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
     };
     let can_reply = !(staff && status == TicketStatus::Closed);
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text={
+            let title = title.clone();
+            move || title.clone()
+        }/>
         <a class="back" href=back_href>{back_label}</a>
         <p class="ticket-number">
             {move || t_string!(i18n, ticket_number, id = id).to_string()}

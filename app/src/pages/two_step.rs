@@ -25,7 +25,7 @@ fn CodeField(id: &'static str) -> impl IntoView {
 pub fn LoginCodePage() -> impl IntoView {
     let i18n = use_i18n();
     let verify = ServerAction::<LoginCode>::new();
-    let next = leptos_router::hooks::use_query_map()
+    let next = crate::pages::address::use_query()
         .read_untracked()
         .get("next")
         .filter(|n| crate::domain::is_local_path(n));
