@@ -35,6 +35,17 @@ test('silver sees the three tabs with counts and switches them in place', async 
   await expect(page.getByLabel('Your answer to “Order history page is blank”')).toBeVisible();
   expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
 
+  // Back and Forward move between the tabs seen, still without loading a page.
+  await page.goBack();
+  await expect(page).toHaveURL(/\?tab=closed$/);
+  await expect(closed).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 2, name: 'Closed Tech Issues' })).toBeVisible();
+  await page.goForward();
+  await expect(page).toHaveURL(/\?tab=awaiting$/);
+  await expect(awaiting).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 2, name: 'Awaiting Feedback' })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
+
   // The chat opens in a new tab and says it is English only.
   const chat = page.getByRole('link', { name: /Tech Support Chat/ });
   await expect(chat).toHaveAttribute('target', '_blank');

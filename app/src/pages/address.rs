@@ -95,7 +95,8 @@ fn browser_search() -> String {
     String::new()
 }
 
-fn browser_query() -> ParamsMap {
+/// The query as the browser has it now (`pushState` and Back change it under an island).
+pub fn browser_query() -> ParamsMap {
     #[cfg(feature = "hydrate")]
     return browser_url().search_params().clone();
     #[cfg(not(feature = "hydrate"))]

@@ -212,15 +212,11 @@ fn tab_state(
     let tab = RwSignal::new(initial);
     #[cfg(feature = "hydrate")]
     {
-        // The browser's own query parser, as the router would read it.
-        let from_address = move || {
-            let search = window().location().search().unwrap_or_default();
-            let value = leptos::web_sys::UrlSearchParams::new_with_str(&search)
-                .ok()
-                .and_then(|params| params.get("tab"));
-            Tab::from_query(value.as_deref())
-        };
-        let handle = window_event_listener(leptos::ev::popstate, move |_| tab.set(from_address()));
+        // Back and Forward change the address under the island: read it again.
+        let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            let query = crate::pages::address::browser_query();
+            tab.set(Tab::from_query(query.get_str("tab")));
+        });
         on_cleanup(move || handle.remove());
     }
     let choose = move |ev: leptos::ev::MouseEvent, t: Tab, href: &str| {
