@@ -21,7 +21,7 @@ where
     #[cfg(all(feature = "islands", not(feature = "ssr")))]
     let text = {
         let i18n = use_i18n();
-        move || format!("{} · {}", text(), t_string!(i18n, app_name))
+        move || with_app_name(&text(), t_string!(i18n, app_name))
     };
     view! { <Title text/> }
 }
@@ -33,9 +33,14 @@ pub fn TitleFormat() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let formatter = {
         let app_name = t_string!(i18n, app_name).to_string();
-        move |page: String| format!("{page} · {app_name}")
+        move |page: String| with_app_name(&page, &app_name)
     };
     #[cfg(not(feature = "ssr"))]
-    let formatter = move |page: String| format!("{page} · {}", t_string!(i18n, app_name));
+    let formatter = move |page: String| with_app_name(&page, t_string!(i18n, app_name));
     view! { <Title formatter/> }
+}
+
+/// "<page> · <app name>": every title's form, wherever it is written.
+fn with_app_name(page: &str, app_name: &str) -> String {
+    format!("{page} · {app_name}")
 }
