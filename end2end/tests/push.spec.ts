@@ -182,6 +182,13 @@ test('a member turns on notifications, the agent asks, the phone shows it and op
   await waitForHydration(member);
   await member.getByRole('button', { name: 'Log out' }).click();
   await expect(member).toHaveURL(/\/login$/);
+  // The browser's own subscription went with the site's data (the sign-out's Clear-Site-Data).
+  const subscribed = await member.evaluate(async () => {
+    const registrations = await navigator.serviceWorker.getRegistrations();
+    const subscriptions = await Promise.all(registrations.map((r) => r.pushManager.getSubscription()));
+    return subscriptions.filter((s) => s !== null).length;
+  });
+  expect(subscribed).toBe(0);
   await logIn(member, 'silver');
   await expect(member.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
   await member.goto('/notifications');

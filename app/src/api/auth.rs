@@ -95,11 +95,11 @@ pub async fn turn_off_two_step(code: String) -> Result<(), AppError> {
     .await
 }
 
-/// Signs out. `push_endpoint`: this browser's push subscription, which the page ends first, so
-/// a shared phone stops showing the person's notices once they sign out there.
+/// Signs out, and ends what this browser kept of the person: its push (a shared phone stops
+/// showing their notices), drafts and offline copies (`ssr::auth::log_out`). A plain form post.
 #[server(prefix = "/api", endpoint = "logout")]
-pub async fn logout(#[server(default)] push_endpoint: String) -> Result<(), AppError> {
-    crate::ssr::auth::log_out(push_endpoint.trim()).await?;
+pub async fn logout() -> Result<(), AppError> {
+    crate::ssr::auth::log_out().await?;
     leptos_axum::redirect("/login");
     Ok(())
 }

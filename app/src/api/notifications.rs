@@ -86,7 +86,9 @@ pub async fn push_subscribe(
         label,
     };
     with_user(Access::DeskUser, async |st, user| {
-        notifications::subscribe(st, user, &sub).await
+        let id = notifications::subscribe(st, user, &sub).await?;
+        crate::ssr::push_device::remember(id, st.config.cookie_secure);
+        Ok(())
     })
     .await
 }
@@ -95,7 +97,12 @@ pub async fn push_subscribe(
 #[server(prefix = "/api", endpoint = "push_this_device")]
 pub async fn push_this_device(endpoint: String) -> Result<Option<i64>, AppError> {
     with_user(Access::DeskUser, async |st, user| {
-        Ok(st.db.push().id_of(user.id, endpoint.trim()).await?)
+        let id = st.db.push().id_of(user.id, endpoint.trim()).await?;
+        // Renewed on each look, so signing out here finds the device (`ssr::push_device`).
+        if let Some(id) = id {
+            crate::ssr::push_device::remember(id, st.config.cookie_secure);
+        }
+        Ok(id)
     })
     .await
 }

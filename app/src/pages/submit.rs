@@ -323,19 +323,3 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
         </main>
     }
 }
-
-/// Removes every draft kept on this device (at logout: the next person must not find one).
-/// leptos-use's storage hook works on one known key; this sweeps all of ours, so it talks to
-/// the Storage API itself.
-pub fn clear_all_drafts() {
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = window().local_storage().ok().flatten() {
-        let keys: Vec<String> = (0..s.length().unwrap_or(0))
-            .filter_map(|i| s.key(i).ok().flatten())
-            .filter(|k| k.starts_with(DRAFT_PREFIX))
-            .collect();
-        for k in keys {
-            let _ = s.remove_item(&k);
-        }
-    }
-}

@@ -382,20 +382,28 @@ pub async fn log_in_with_code(code: String) -> Result<CurrentUser, AppError> {
     Ok(user)
 }
 
-pub async fn log_out(push_endpoint: &str) -> Result<(), AppError> {
+/// Ends the session, this browser's push device (known by its cookie, `push_device`), and with
+/// `Clear-Site-Data: "storage"` what the browser keeps for the site: drafts (local storage), the
+/// offline copies and the service worker, whose push subscription goes with it.
+pub async fn log_out() -> Result<(), AppError> {
     let session = session().await?;
     let user = session.get::<i64>(USER_KEY).await?;
     session.flush().await?;
+    let st = state();
+    super::push_device::forget(st.config.cookie_secure);
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.insert_header(
+            axum::http::HeaderName::from_static("clear-site-data"),
+            axum::http::HeaderValue::from_static("\"storage\""),
+        );
+    }
     if let Some(user_id) = user {
-        if !push_endpoint.is_empty() {
-            state()
-                .db
-                .push()
-                .remove_endpoint(user_id, push_endpoint)
-                .await?;
+        // Only one of this person's own devices: a cookie naming anyone else's changes nothing.
+        if let Some(device) = super::push_device::of_request() {
+            st.db.push().remove(user_id, device).await?;
         }
         // Its sockets and event streams (on every instance) check their session and end.
-        state().hub.publish(LiveEvent::Account { user_id }).await;
+        st.hub.publish(LiveEvent::Account { user_id }).await;
     }
     Ok(())
 }

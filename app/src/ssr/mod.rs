@@ -23,6 +23,7 @@ pub mod ownership;
 pub mod passwords;
 pub mod people;
 pub mod push;
+pub mod push_device;
 pub mod queue_actions;
 pub mod queue_board;
 pub mod quota;

@@ -59,7 +59,7 @@ pub async fn subscribe(
     st: &AppState,
     user: &CurrentUser,
     sub: &NewSubscription<'_>,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let Some(push) = &st.push else {
         return Err(AppError::Unavailable);
     };
@@ -70,7 +70,7 @@ pub async fn subscribe(
         device = id,
         "push turned on for a device"
     );
-    Ok(())
+    Ok(id)
 }
 
 /// "Turn off on this device" (by the browser's endpoint) or "Remove" in the list (by id).

@@ -454,30 +454,71 @@ async fn subscriptions_are_checked_owned_and_refused_clearly() {
         .await;
     assert_eq!(res.status(), 404, "already off");
 
-    // Signing out on a device ends its push (the page sends the endpoint it unsubscribed);
-    // an endpoint of someone else's device is ignored.
+    // Signing out on a device ends its push: the desk knows the device from the cookie it set
+    // when push was turned on there (only the sign-out gets it). The answer also tells the
+    // browser to drop what it keeps for the site (drafts, offline copies, its subscription).
     let (alices, bobs) = (service.device(), service.device());
     assert_eq!(alices.subscribe(&app, &a).await.status(), 200);
-    assert_eq!(bobs.subscribe(&app, &b).await.status(), 200);
-    let res = app
-        .call(&b, "logout", &[("push_endpoint", &alices.endpoint)])
-        .await;
+    let res = bobs.subscribe(&app, &b).await;
+    assert_eq!(res.status(), 200);
+    let set = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(app::ssr::push_device::COOKIE))
+        .expect("the device cookie")
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("Path=/api/logout"),
+        "{set}"
+    );
+    let alices_id = devices(&app, &a).await[0]["id"].as_i64().unwrap();
+
+    // A cookie naming someone else's device (Bob's browser, Alice's device id) ends nothing of hers.
+    let forger = app.client();
+    let res = app.login(&forger, &bob, PASSWORD).await;
+    let session = session_cookie(&res).expect("session cookie");
+    let res = forger
+        .post(app.url("/api/logout"))
+        .header(
+            "cookie",
+            format!("{session}; {}={alices_id}", app::ssr::push_device::COOKIE),
+        )
+        .send()
+        .await
+        .unwrap();
     assert!(
         res.status().is_success() || res.status().is_redirection(),
         "{}",
         res.status()
     );
     assert_eq!(devices(&app, &a).await.len(), 1, "not Bob's to end");
-    let b = app.logged_in(&bob).await;
     assert_eq!(
         devices(&app, &b).await.len(),
         1,
-        "Bob's stays: he did not name it"
+        "Bob's other sign-in kept its device"
     );
-    let res = app
-        .call(&b, "logout", &[("push_endpoint", &bobs.endpoint)])
-        .await;
-    assert!(res.status().is_success() || res.status().is_redirection());
+
+    let res = app.call(&b, "logout", &[]).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(
+        res.headers()
+            .get("clear-site-data")
+            .and_then(|v| v.to_str().ok()),
+        Some("\"storage\"")
+    );
+    let gone = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with(app::ssr::push_device::COOKIE) && v.contains("Max-Age=0"));
+    assert!(gone, "the device cookie is dropped");
     let b = app.logged_in(&bob).await;
     assert!(
         devices(&app, &b).await.is_empty(),
