@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
-use crate::components::hydration_script::HydrationScript;
+use crate::components::hydration_script::{HydrationScript, PageStylesheet};
 use crate::components::language::LanguageSwitcher;
 use crate::components::page_title::TitleFormat;
 use crate::i18n::*;
@@ -26,7 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/apple-touch-icon.png"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <PageStylesheet options=options.clone()/>
                 <AutoReload options=options.clone()/>
                 // Hydrate once the first paint is done (idle, or 2 s at most): fetching and
                 // compiling the WASM before it competed with the page's largest paint on phones.

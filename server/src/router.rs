@@ -68,10 +68,13 @@ pub fn build_router(state: AppState) -> Router {
                 .precompressed_gzip(),
         );
 
-    Router::new()
+    let site = Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
-        .route("/attachments/{id}", get(app::ssr::http::files::serve_attachment))
+        .route(
+            "/attachments/{id}",
+            get(app::ssr::http::files::serve_attachment),
+        )
         .route("/events", get(app::ssr::http::events::events))
         .route(
             "/auth/oidc/start",
@@ -93,7 +96,10 @@ pub fn build_router(state: AppState) -> Router {
             "/chats/{id}/socket",
             get(app::ssr::http::chat_socket::chat_socket),
         )
-        .route("/chat-files/{id}", get(app::ssr::http::files::serve_chat_file))
+        .route(
+            "/chat-files/{id}",
+            get(app::ssr::http::files::serve_chat_file),
+        )
         .route(
             "/unsubscribe",
             axum::routing::post(app::ssr::http::unsubscribe::one_click),
@@ -104,27 +110,13 @@ pub fn build_router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(server_fn_error_status))
-        .layer(axum::middleware::from_fn(require_multipart))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::security::refuse_cross_origin,
-        ))
-        // Every file at its limit plus room for the text fields; larger bodies are cut off, and so
-        // is a body that stalls (a slow client holding a connection and an upload slot).
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout))
-        .layer(sessions)
-        .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(axum::middleware::from_fn(crate::security::drop_foreign_error_text))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::security::security_headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            crate::security::Hosts::new(&state.config),
-            crate::security::refuse_foreign_host,
-        ))
+        .with_state(state.clone());
+
+    // The layers wrap the router once, not each route (`Router::layer` does that): a request
+    // then clones one small stack around the router instead of every layer around the route's
+    // own handler with the state and Leptos options in it (BENCHMARKS.md, issue 16: 0.2 M
+    // instructions of a dashboard request). Listed outermost first.
+    let layers = ServiceBuilder::new()
         // One INFO line per request (method, path, status, latency); JSON with APP_LOG_FORMAT=json.
         // The path only: query strings carry what members type (a chat question, a search).
         .layer(
@@ -139,7 +131,41 @@ pub fn build_router(state: AppState) -> Router {
                         .latency_unit(LatencyUnit::Micros),
                 ),
         )
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::Hosts::new(&state.config),
+            crate::security::refuse_foreign_host,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::drop_foreign_error_text))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(sessions)
+        // The limit's response body as axum's (the session layer needs a body it can default).
+        .map_response(IntoResponse::into_response)
+        // Every file at its limit plus room for the text fields; larger bodies are cut off, and so
+        // is a body that stalls (a slow client holding a connection and an upload slot).
+        .layer(RequestBodyTimeoutLayer::new(state.config.client_timeout))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .map_request(axum_body)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::refuse_cross_origin,
+        ))
+        .layer(axum::middleware::from_fn(require_multipart))
+        .layer(axum::middleware::from_fn(server_fn_error_status));
+    Router::new().fallback_service(layers.service(site))
+}
+
+/// The request with the body the limit and timeout layers wrapped, as axum's own body type (what
+/// the middleware functions and the router take; a route does the same for its handler).
+fn axum_body<B>(req: Request<B>) -> Request
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    req.map(Body::new)
 }
 
 /// Process up and database reachable; a load balancer takes the instance out on 503.

@@ -72,6 +72,18 @@ const ISLANDS: &str = "const hooks = []; \
 #[cfg(not(feature = "islands"))]
 const ISLANDS: &str = "";
 
+/// The page's stylesheet, under the name cargo-leptos gave it. Leptos' `HashedStylesheet` read
+/// the hash file from disk on every request (BENCHMARKS.md, issue 16); this reads it once.
+#[component]
+pub fn PageStylesheet(options: LeptosOptions) -> impl IntoView {
+    let name = match file_hash(&options, "css") {
+        Some(hash) => format!("{}.{hash}", options.output_name),
+        None => options.output_name.to_string(),
+    };
+    let href = format!("/{}/{name}.css", options.site_pkg_dir);
+    view! { <link id="leptos" rel="stylesheet" href=href/> }
+}
+
 /// The JS and WASM file names (without extension) cargo-leptos wrote: with hashes when
 /// `hash_files` is on (read once from the hash file next to the server binary, as Leptos does).
 fn bundle_names(options: &LeptosOptions) -> (String, String) {
@@ -92,7 +104,7 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
     (hashed("js"), hashed("wasm"))
 }
 
-/// The hash cargo-leptos gave one kind of output file (`js` or `wasm`), from
+/// The hash cargo-leptos gave one kind of output file (`js`, `wasm` or `css`), from
 /// the hash file next to the server binary (read once, as Leptos does); `None` without hashing.
 fn file_hash(options: &LeptosOptions, kind: &str) -> Option<String> {
     static HASHES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
