@@ -105,7 +105,7 @@ test('screenshots can be dropped onto the form or pasted from the clipboard', as
     document.querySelector('.file-picker')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
     const clip = new DataTransfer();
     clip.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
-    document.querySelector('form')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clip, bubbles: true, cancelable: true }));
+    document.querySelector('form[action="/api/submit_ticket"]')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clip, bubbles: true, cancelable: true }));
   }, png);
   await expect(page.getByRole('img', { name: 'Preview of dropped.png' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Preview of pasted.png' })).toBeVisible();

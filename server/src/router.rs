@@ -104,6 +104,10 @@ pub fn build_router(state: AppState) -> Router {
             "/unsubscribe",
             axum::routing::post(app::ssr::http::unsubscribe::one_click),
         )
+        .route(
+            "/language",
+            axum::routing::post(app::ssr::http::language::choose),
+        )
         .nest_service(&pkg_path, pkg)
         .leptos_routes(&state, routes, {
             let options = options.clone();

@@ -113,6 +113,63 @@ async fn dashboard_follows_accept_language() {
 }
 
 #[tokio::test]
+async fn the_language_form_keeps_the_choice_and_goes_back_to_the_page() {
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
+    let silver = app.logged_in("silver").await;
+    // The page's own form: its buttons and the address to come back to.
+    let html = page_in(&app, &silver, "/?tab=closed", "en").await;
+    assert!(
+        html.contains(r#"<form method="post" action="/language">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="next" value="/?tab=closed""#));
+    assert!(html.contains(r#"name="lang" value="es""#));
+
+    let choose = |lang: &str, next: &str| {
+        silver
+            .post(app.url("/language"))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("lang", lang), ("next", next)])
+            .send()
+    };
+    let res = choose("es", "/?tab=closed").await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/?tab=closed");
+    let html = page_in(&app, &silver, "/?tab=closed", "en").await;
+    assert!(
+        html.contains("Mis problemas técnicos"),
+        "the cookie beats the browser's languages"
+    );
+    let spanish = html
+        .split("<button")
+        .find(|b| b.contains(r#"value="es""#))
+        .expect("the Español button");
+    assert!(spanish.contains(r#"aria-pressed="true""#), "{spanish}");
+
+    // Never back to another site; an unknown language changes nothing.
+    let res = choose("en", "//evil.example/").await.unwrap();
+    assert_eq!(res.headers()["location"], "/");
+    let res = choose("klingon", "/").await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(page_in(&app, &silver, "/", "es")
+        .await
+        .contains("My Technical Issues"));
+
+    // Another site cannot choose for the member (the desk refuses cross-origin posts).
+    let res = silver
+        .post(app.url("/language"))
+        .header("origin", "https://evil.example")
+        .form(&[("lang", "es"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(page_in(&app, &silver, "/", "es")
+        .await
+        .contains("My Technical Issues"));
+}
+
+#[tokio::test]
 async fn a_manager_is_refused_politely_on_every_page_and_server_fn() {
     let app = spawn_app().await;
     let manager = app.logged_in("manager").await;

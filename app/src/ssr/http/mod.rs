@@ -4,6 +4,7 @@ pub mod chat_socket;
 pub mod events;
 pub mod exports;
 pub mod files;
+pub mod language;
 pub mod member_sign_in;
 pub mod unsubscribe;
 
