@@ -78,11 +78,28 @@ pub fn islands_hydrated() {
     set_hydrating(false);
 }
 
+/// Marks the page's shared context as hydrating or not, through the root owner kept from `hydrate()`:
+/// when the page script calls `islands_hydrated`, the reactive owner current then is whatever
+/// the last island left, possibly none, and the flag must not stay on (a list drawn later would
+/// be taken for one already on the page, `components::ticket_list`).
 #[cfg(all(feature = "hydrate", feature = "islands"))]
 fn set_hydrating(on: bool) {
-    if let Some(context) = leptos::prelude::Owner::current_shared_context() {
-        context.set_is_hydrating(on);
+    use leptos::prelude::Owner;
+    use std::cell::RefCell;
+    thread_local! {
+        static PAGE: RefCell<Option<Owner>> = const { RefCell::new(None) };
     }
+    PAGE.with_borrow_mut(|page| {
+        if page.is_none() {
+            *page = Owner::current();
+        }
+        let context = page
+            .as_ref()
+            .and_then(|o| o.with(Owner::current_shared_context));
+        if let Some(context) = context {
+            context.set_is_hydrating(on);
+        }
+    });
 }
 
 /// Room for wasm-split (cargo-leptos `--split`) to lay out the constant data again. It moves

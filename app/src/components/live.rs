@@ -58,3 +58,22 @@ pub fn use_live_version(wanted: impl Fn(&LiveEvent) -> bool + 'static) -> ReadSi
     let _ = use_event_source_with_options::<String, FromToStringCodec>("/events", options);
     version
 }
+
+/// Runs `f` (under the current owner) in a task of its own once the page has been taken over,
+/// for set-up nobody waits for, so it does not lengthen the start-up on a phone. Browser only:
+/// on the server there is nothing to set up.
+pub fn after_hydration(f: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let owner = Owner::current();
+        set_timeout(
+            move || match owner {
+                Some(owner) => owner.with(f),
+                None => f(),
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = f;
+}

@@ -25,27 +25,33 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
     if tickets.is_empty() {
         return view! { <p class="empty">{move || empty.get()}</p> }.into_any();
     }
+    // Read once: a language change loads the page again (`LanguageSwitcher`), so the lines need
+    // no reactive closure each.
+    let locale = i18n.get_locale_untracked();
+    let hydrating = hydrating();
     let rows = tickets
         .into_iter()
         .map(|t| match t.question.clone() {
-            None => Either::Left(move || {
-                let mut html = String::with_capacity(LINE_CAPACITY);
-                html.push_str(r#"<li class="ticket-row">"#);
-                write_line(&mut html, i18n.get_locale(), &t);
-                html.push_str("</li>");
-                InertElement::new(html)
-            }),
+            None => {
+                let mut html = String::new();
+                if !hydrating {
+                    html.reserve(LINE_CAPACITY);
+                    html.push_str(r#"<li class="ticket-row">"#);
+                    write_line(&mut html, locale, &t);
+                    html.push_str("</li>");
+                }
+                Either::Left(InertElement::new(html))
+            }
             Some(question) => {
-                let (id, title) = (t.id, t.title.clone());
                 // Three elements here, not one: an inert element hydrates exactly one node.
-                let line = move || {
-                    let locale = i18n.get_locale();
-                    let mut parts = [String::new(), String::new(), String::new()];
+                let mut parts = [String::new(), String::new(), String::new()];
+                if !hydrating {
                     write_title(&mut parts[0], &t);
                     write_date(&mut parts[1], locale, &t);
                     write_status(&mut parts[2], locale, &t);
-                    parts.map(InertElement::new)
-                };
+                }
+                let line = parts.map(InertElement::new);
+                let (id, title) = (t.id, t.title);
                 Either::Right(view! {
                     <li class="ticket-row">{line}<InlineAnswer id title question/></li>
                 })
@@ -53,6 +59,18 @@ pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl In
         })
         .collect_view();
     view! { <ul class="ticket-list">{rows}</ul> }.into_any()
+}
+
+/// Whether the browser is taking over the server's HTML. A line's HTML is then already on the
+/// page and its inert element only claims it, so its text (dates, escaping) is not written again:
+/// on a phone that was part of the dashboard's start-up (BENCHMARKS.md, issue 16). A list drawn
+/// later (another tab, fresh data) writes its lines in full.
+fn hydrating() -> bool {
+    // Islands: the page script turns `is_hydrating` off once every island is taken over
+    // (`islands_hydrated`); hydrated without islands, `during_hydration` ends with the first pass.
+    cfg!(feature = "hydrate")
+        && Owner::current_shared_context()
+            .is_some_and(|c| c.during_hydration() && c.get_is_hydrating())
 }
 
 /// Room for one line's HTML without growing: the tags are about 120 bytes, a title up to 150.
@@ -64,9 +82,7 @@ const LINE_CAPACITY: usize = 320;
 /// Built as text, not as views: a dashboard shows up to fifty lines, and in the release build
 /// (`erase_components`) every `view!` child is a boxed view rendered through its own future,
 /// which made these lines most of the page's rendering cost (BENCHMARKS.md, issue 16). A line
-/// has nothing interactive inside; the closure around it redraws it when the language changes,
-/// so it reads the locale once (a tracked read costs more than formatting a number) and its
-/// texts without tracking.
+/// has nothing interactive inside.
 fn write_line(html: &mut String, locale: Locale, t: &TicketSummary) {
     write_title(html, t);
     write_date(html, locale, t);
