@@ -4,24 +4,11 @@
 // Lighthouse's mobile profile simulates). Prints a Markdown table for `make bench`.
 // Usage: node end2end/bench/hydration.mjs http://127.0.0.1:3200   (BENCH_BROWSER_RUNS, default 10)
 import { chromium } from '@playwright/test';
+import { PHONE, newMemberPage } from './member-page.mjs';
 
 const base = process.argv[2];
 const runs = Math.max(1, Number(process.env.BENCH_BROWSER_RUNS || 10));
-const profiles = [
-  { name: 'this machine', cpu: 1, network: null },
-  // 4× slower CPU, 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip.
-  { name: 'phone (4× CPU, slow 4G)', cpu: 4, network: { latency: 150, down: 1.6e6 / 8, up: 750e3 / 8 } },
-];
-
-// Set before any page script runs: notes when the app marks <body data-hydrated="true">.
-function watchHydration() {
-  new MutationObserver((_, observer) => {
-    if (document.body && document.body.dataset.hydrated === 'true') {
-      window.__hydratedAt = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
-}
+const profiles = [{ name: 'this machine', cpu: 1, network: null }, PHONE];
 
 async function visit(page) {
   await page.goto(`${base}/`, { waitUntil: 'load' });
@@ -31,29 +18,6 @@ async function visit(page) {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
     return { ttfb: nav.responseStart, fcp: fcp ? fcp.startTime : NaN, hydrated: window.__hydratedAt };
   });
-}
-
-async function newMemberPage(browser, profile) {
-  const context = await browser.newContext();
-  const res = await context.request.post(`${base}/api/login`, {
-    form: { username: 'silver', password: 'demo-password' },
-    maxRedirects: 0,
-  });
-  if (res.status() >= 400) throw new Error(`login: ${res.status()}`);
-  const page = await context.newPage();
-  await page.addInitScript(watchHydration);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
-  if (profile.network) {
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: profile.network.latency,
-      downloadThroughput: profile.network.down,
-      uploadThroughput: profile.network.up,
-    });
-  }
-  return { context, page };
 }
 
 // Over the visits that have the figure (a paint Chromium did not report is left out).
@@ -72,7 +36,7 @@ try {
     const first = [];
     const repeat = [];
     for (let i = 0; i < runs; i++) {
-      const { context, page } = await newMemberPage(browser, profile);
+      const { context, page } = await newMemberPage(browser, base, profile);
       first.push(await visit(page));
       repeat.push(await visit(page));
       await context.close();
