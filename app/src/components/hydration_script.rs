@@ -76,11 +76,11 @@ const ISLANDS: &str = "";
 /// the hash file from disk on every request (BENCHMARKS.md, issue 16); this reads it once.
 #[component]
 pub fn PageStylesheet(options: LeptosOptions) -> impl IntoView {
-    let name = match file_hash(&options, "css") {
-        Some(hash) => format!("{}.{hash}", options.output_name),
-        None => options.output_name.to_string(),
-    };
-    let href = format!("/{}/{name}.css", options.site_pkg_dir);
+    let href = format!(
+        "/{}/{}.css",
+        options.site_pkg_dir,
+        hashed_name(&options, "css")
+    );
     view! { <link id="leptos" rel="stylesheet" href=href/> }
 }
 
@@ -97,11 +97,15 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
         };
         return (name, wasm);
     }
-    let hashed = |kind: &str| match file_hash(options, kind) {
-        Some(hash) => format!("{name}.{hash}"),
-        None => name.clone(),
-    };
-    (hashed("js"), hashed("wasm"))
+    (hashed_name(options, "js"), hashed_name(options, "wasm"))
+}
+
+/// `<output name>.<hash>` for one kind of output file, or the plain name without hashing.
+fn hashed_name(options: &LeptosOptions, kind: &str) -> String {
+    match file_hash(options, kind) {
+        Some(hash) => format!("{}.{hash}", options.output_name),
+        None => options.output_name.to_string(),
+    }
 }
 
 /// The hash cargo-leptos gave one kind of output file (`js`, `wasm` or `css`), from

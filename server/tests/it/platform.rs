@@ -28,6 +28,27 @@ async fn pages_are_compressed() {
 }
 
 #[tokio::test]
+async fn every_page_links_its_stylesheet_and_module_under_the_built_names() {
+    let app = spawn_app().await;
+    let html = reqwest::get(app.url("/login"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let opts = &app.state.leptos_options;
+    let css = format!(
+        r#"<link id="leptos" rel="stylesheet" href="/{}/{}"#,
+        opts.site_pkg_dir, opts.output_name
+    );
+    assert_eq!(html.matches(&css).count(), 1, "{html}");
+    assert!(html.contains(&format!(
+        "import('/{}/{}",
+        opts.site_pkg_dir, opts.output_name
+    )));
+}
+
+#[tokio::test]
 async fn unknown_pages_are_404() {
     let app = spawn_app().await;
     let res = app.page(&app.client(), "/no/such/page").await;
