@@ -55,14 +55,18 @@ pub fn use_live_version(wanted: impl Fn(&LiveEvent) -> bool + 'static) -> ReadSi
             .map(String::from),
         )
         .on_event(on_event);
-    let _ = use_event_source_with_options::<String, FromToStringCodec>("/events", options);
+    // Opened once the page is interactive: nothing waits for it, and on a phone its set-up was
+    // part of the start-up (BENCHMARKS.md, issue 16).
+    after_hydration(move || {
+        let _ = use_event_source_with_options::<String, FromToStringCodec>("/events", options);
+    });
     version
 }
 
 /// Runs `f` (under the current owner) in a task of its own once the page has been taken over,
 /// for set-up nobody waits for, so it does not lengthen the start-up on a phone. Browser only:
 /// on the server there is nothing to set up.
-pub fn after_hydration(f: impl FnOnce() + 'static) {
+fn after_hydration(f: impl FnOnce() + 'static) {
     #[cfg(feature = "hydrate")]
     {
         let owner = Owner::current();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::my_tickets;
 use crate::components::header::SiteHeader;
-use crate::components::live::{after_hydration, use_live_version};
+use crate::components::live::use_live_version;
 use crate::components::ticket_list::{ListChanged, TicketList};
 use crate::domain::{CurrentUser, LiveEvent, TicketLists, TicketSummary};
 use crate::i18n::*;
@@ -95,19 +95,7 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
 #[cfg_attr(not(feature = "islands"), component)]
 fn TicketTabs(tickets: TicketLists, tab: Tab, search: String) -> impl IntoView {
     let i18n = use_i18n();
-    // The live stream opens once the page is interactive: on a phone its set-up was part of the
-    // dashboard's start-up, and nothing waits for it (BENCHMARKS.md, issue 16).
-    let live = RwSignal::new(0u64);
-    after_hydration(move || {
-        let version =
-            use_live_version(|e| matches!(e, LiveEvent::Ticket { .. } | LiveEvent::Chat { .. }));
-        Effect::new(move |_| {
-            let v = version.get();
-            if v != 0 {
-                live.set(v);
-            }
-        });
-    });
+    let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. } | LiveEvent::Chat { .. }));
     let answered = RwSignal::new(0u64);
     provide_context(ListChanged(answered));
     let lists = RwSignal::new(tickets);
