@@ -46,6 +46,16 @@ test('silver sees the three tabs with counts and switches them in place', async 
   await expect(page.getByRole('heading', { level: 2, name: 'Awaiting Feedback' })).toBeVisible();
   expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
 
+  // Back on the tab the page opened with, its list is the open one again, not the server's copy
+  // hidden beside a fetched one.
+  await open.click();
+  await expect(open).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 2, name: 'Open Tech Issues' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Cannot upload my profile photo' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Order history page is blank' })).toBeHidden();
+  await expect(page.getByRole('link', { name: 'Testing Submission From Canada' })).toBeHidden();
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
+
   // The chat opens in a new tab and says it is English only.
   const chat = page.getByRole('link', { name: /Tech Support Chat/ });
   await expect(chat).toHaveAttribute('target', '_blank');

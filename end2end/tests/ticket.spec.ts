@@ -17,6 +17,8 @@ test('silver answers the IT team from the ticket page and it goes back to Open',
   await expect(page.getByRole('heading', { name: 'The IT team needs more information from you:' })).toBeVisible();
   await expect(page.getByText('Which browser and device do you use').first()).toBeVisible();
   await expect(page.getByText('Answering sends the issue back to the IT team.')).toBeVisible();
+  // Typed once the page is taken over: text typed before that can be lost (closing note, session 42).
+  await waitForHydration(page);
 
   await page.getByLabel('Your reply').fill('Firefox on my phone, since Monday.');
   await page.getByRole('button', { name: 'Send reply' }).click();

@@ -14,63 +14,62 @@ use crate::domain::{format_day, TicketStatus, TicketSummary};
 use crate::error::AppError;
 use crate::i18n::*;
 
-/// Bumped after an answer sent from the list, so the page holding the list refetches.
-#[derive(Clone, Copy)]
-pub struct ListChanged(pub RwSignal<u64>);
+/// The window event an answer sent from a list raises once it is saved, so the page holding the
+/// list fetches it again. An event rather than a context: the answer form on the list the server
+/// wrote is an island of its own, outside the list island's reactive tree.
+#[cfg(feature = "hydrate")]
+const LIST_CHANGED: &str = "desk-list-changed";
+
+/// A counter that goes up whenever an answer is sent from a list on this page.
+pub fn list_changed() -> ReadSignal<u64> {
+    let (changed, set_changed) = signal(0u64);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle =
+            window_event_listener_untyped(LIST_CHANGED, move |_| set_changed.update(|n| *n += 1));
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_changed;
+    changed
+}
 
 /// One list of the member's tickets: title, the date that matters for its state, and status.
-#[component]
-pub fn TicketList(tickets: Vec<TicketSummary>, empty: Signal<String>) -> impl IntoView {
+/// A plain function returning [`AnyView`]: the dashboard shows either this or the list the
+/// server wrote, and one view type for both keeps the page's module smaller.
+pub fn ticket_list(tickets: Vec<TicketSummary>, empty: Signal<String>) -> AnyView {
     let i18n = use_i18n();
     if tickets.is_empty() {
         return view! { <p class="empty">{move || empty.get()}</p> }.into_any();
     }
-    // Read once: a language change loads the page again (`LanguageSwitcher`), so the lines need
+    // Read once: a language change loads the page again (the language form), so the lines need
     // no reactive closure each.
     let locale = i18n.get_locale_untracked();
-    let hydrating = hydrating();
     let rows = tickets
         .into_iter()
         .map(|t| match t.question.clone() {
             None => {
-                let mut html = String::new();
-                if !hydrating {
-                    html.reserve(LINE_CAPACITY);
-                    html.push_str(r#"<li class="ticket-row">"#);
-                    write_line(&mut html, locale, &t);
-                    html.push_str("</li>");
-                }
+                let mut html = String::with_capacity(LINE_CAPACITY);
+                html.push_str(r#"<li class="ticket-row">"#);
+                write_line(&mut html, locale, &t);
+                html.push_str("</li>");
                 Either::Left(InertElement::new(html))
             }
             Some(question) => {
                 // Three elements here, not one: an inert element hydrates exactly one node.
                 let mut parts = [String::new(), String::new(), String::new()];
-                if !hydrating {
-                    write_title(&mut parts[0], &t);
-                    write_date(&mut parts[1], locale, &t);
-                    write_status(&mut parts[2], locale, &t);
-                }
+                write_title(&mut parts[0], &t);
+                write_date(&mut parts[1], locale, &t);
+                write_status(&mut parts[2], locale, &t);
                 let line = parts.map(InertElement::new);
                 let (id, title) = (t.id, t.title);
                 Either::Right(view! {
-                    <li class="ticket-row">{line}<InlineAnswer id title question/></li>
+                    <li class="ticket-row">{line}{inline_answer(id, title, question)}</li>
                 })
             }
         })
         .collect_view();
     view! { <ul class="ticket-list">{rows}</ul> }.into_any()
-}
-
-/// Whether the browser is taking over the server's HTML. A line's HTML is then already on the
-/// page and its inert element only claims it, so its text (dates, escaping) is not written again:
-/// on a phone that was part of the dashboard's start-up (BENCHMARKS.md, issue 16). A list drawn
-/// later (another tab, fresh data) writes its lines in full.
-fn hydrating() -> bool {
-    // Islands: the page script turns `is_hydrating` off once every island is taken over
-    // (`islands_hydrated`); hydrated without islands, `during_hydration` ends with the first pass.
-    cfg!(feature = "hydrate")
-        && Owner::current_shared_context()
-            .is_some_and(|c| c.during_hydration() && c.get_is_hydrating())
 }
 
 /// Room for one line's HTML without growing: the tags are about 120 bytes, a title up to 150.
@@ -127,7 +126,6 @@ fn write_status(html: &mut String, locale: Locale, t: &TicketSummary) {
 #[component]
 fn InlineAnswer(id: i64, title: String, question: String) -> impl IntoView {
     let i18n = use_i18n();
-    let changed = use_context::<ListChanged>();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let field = format!("answer-{id}");
@@ -141,15 +139,16 @@ fn InlineAnswer(id: i64, title: String, question: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let sent = send_answer(send_wrapper::SendWrapper::new(form), i18n).await;
                 pending.set(false);
-                match (sent, changed) {
-                    (Ok(()), Some(ListChanged(v))) => v.update(|n| *n += 1),
-                    (Ok(()), None) => {}
-                    (Err(text), _) => error.set(Some(text)),
+                match sent {
+                    Ok(()) => {
+                        if let Ok(event) = web_sys::Event::new(LIST_CHANGED) {
+                            let _ = window().dispatch_event(&event);
+                        }
+                    }
+                    Err(text) => error.set(Some(text)),
                 }
             });
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = changed;
     };
     view! {
         <div class="inline-answer">
@@ -167,6 +166,25 @@ fn InlineAnswer(id: i64, title: String, question: String) -> impl IntoView {
             </form>
         </div>
     }
+}
+
+/// The answer form, as the server writes it: an island of its own ([`InlineAnswerIsland`]), since
+/// the browser takes over the list the server wrote without building it again. The browser, which
+/// only draws lists it fetched, uses the component itself: a browser-side island would bring the
+/// code that writes islands and their props into the first page's module (about 0.3 KB brotli).
+fn inline_answer(id: i64, title: String, question: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    return view! { <InlineAnswerIsland id title question/> };
+    #[cfg(not(feature = "ssr"))]
+    return view! { <InlineAnswer id title question/> };
+}
+
+// In the browser only its island entry is used (islands build); the hydrated build has none.
+#[cfg(any(feature = "ssr", feature = "islands"))]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn InlineAnswerIsland(id: i64, title: String, question: String) -> impl IntoView {
+    view! { <InlineAnswer id title question/> }
 }
 
 /// Sends an answer form through `reply_ticket`; on failure, the text to show. Lazy: split out of

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::my_tickets;
 use crate::components::header::SiteHeader;
 use crate::components::live::use_live_version;
-use crate::components::ticket_list::{ListChanged, TicketList};
+use crate::components::ticket_list::{list_changed, ticket_list};
 use crate::domain::{CurrentUser, LiveEvent, TicketLists, TicketSummary};
 use crate::i18n::*;
 use crate::pages::refusal::PageError;
@@ -68,6 +68,14 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
     let query = use_query();
     let (tab, search) = query.with_untracked(|q| (q.get("tab"), q.get("q").unwrap_or_default()));
     let tab = Tab::from_query(tab.as_deref());
+    let counts = [Tab::Open, Tab::Awaiting, Tab::Closed].map(|t| list_of(&tickets, t).len());
+    let empty = empty_text(i18n.get_locale_untracked(), tab);
+    // Moved, not copied: the server's list is written once, inside the island.
+    let first = match tab {
+        Tab::Open => tickets.open,
+        Tab::Awaiting => tickets.awaiting,
+        Tab::Closed => tickets.closed,
+    };
     view! {
         <SiteHeader user/>
         <main id="main" class="page">
@@ -82,38 +90,68 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
                 </a>
                 <a href="/chats">{tr!(i18n, chats_heading)}</a>
             </div>
-            <TicketTabs tickets tab search/>
+            <TicketTabs counts tab search>
+                {ticket_list(first, Signal::stored(empty))}
+            </TicketTabs>
         </main>
     }
 }
 
 /// The search, the three tabs and the open tab's list: the part of the dashboard that changes
-/// in the browser. It refreshes its lists itself when one of the member's tickets changes (an
-/// agent answering, an answer sent from the list). With the `islands` feature it is the page's
-/// main island (BENCHMARKS.md, issue 16: islands); its props are what the server sends with it.
+/// in the browser. With the `islands` feature it is the page's main island (BENCHMARKS.md,
+/// issue 16: islands).
+///
+/// The list the page opens with comes as `children`, written by the server: the browser takes it
+/// over without building it again, and the island's props carry only the three counts, not the
+/// lists: those made the page carry its data twice (BENCHMARKS.md, session 42). The three lists
+/// are fetched once they are needed: when the member picks another tab, and whenever one of
+/// their tickets changes (an agent answering, an answer sent from the list).
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-fn TicketTabs(tickets: TicketLists, tab: Tab, search: String) -> impl IntoView {
+fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live_version(|e| matches!(e, LiveEvent::Ticket { .. } | LiveEvent::Chat { .. }));
-    let answered = RwSignal::new(0u64);
-    provide_context(ListChanged(answered));
-    let lists = RwSignal::new(tickets);
-    // Not on the first run: the lists came with the page.
-    let refetch_search = search.clone();
-    Effect::new(move |first: Option<()>| {
-        live.track();
-        answered.track();
-        if first.is_some() {
-            let q = refetch_search.clone();
+    let answered = list_changed();
+    let first_tab = tab;
+    let (wanted, choose) = tab_state(tab);
+    // All three lists once fetched; until then the page shows the server's list.
+    let lists = RwSignal::new(None::<TicketLists>);
+    // The tab on screen: the one asked for once the lists are here. Until then a switch waits
+    // for them, so the heading never stands over another tab's list.
+    let tab = move || {
+        if lists.with(Option::is_some) {
+            wanted.get()
+        } else {
+            first_tab
+        }
+    };
+    let fetch = {
+        let search = StoredValue::new(search.clone());
+        move || {
+            let q = search.get_value();
             leptos::task::spawn_local(async move {
                 if let Ok((_, fresh)) = my_tickets(q).await {
-                    lists.set(fresh);
+                    // The server's list leaves the page for good (the lists are never unfetched
+                    // again): a hidden copy would still carry its answer forms and their ids.
+                    // Found by id rather than a node reference: the page's module is smaller.
+                    #[cfg(feature = "hydrate")]
+                    if let Some(first) = document().get_element_by_id(FIRST_LIST) {
+                        first.remove();
+                    }
+                    lists.set(Some(fresh));
                 }
             });
         }
+    };
+    // Fetched again when a ticket changed; fetched the first time another tab is asked for.
+    Effect::new(move |seen: Option<(u64, u64)>| {
+        let now = (live.get(), answered.get());
+        wanted.track();
+        if seen.is_some_and(|seen| seen != now || lists.with_untracked(Option::is_none)) {
+            fetch();
+        }
+        now
     });
-    let (tab, choose) = tab_state(tab);
     // Tab links keep the search, so switching tabs shows the same search's other tickets.
     let link = {
         let search = search.clone();
@@ -136,8 +174,12 @@ fn TicketTabs(tickets: TicketLists, tab: Tab, search: String) -> impl IntoView {
     };
     let tab_links = [Tab::Open, Tab::Awaiting, Tab::Closed]
         .into_iter()
-        .map(|t| {
-            let count = move || lists.with(|l| format!("({})", list_of(l, t).len()));
+        .zip(counts)
+        .map(|(t, first_count)| {
+            let count = move || {
+                let n = lists.with(|l| l.as_ref().map_or(first_count, |l| list_of(l, t).len()));
+                format!("({n})")
+            };
             let href = link(t);
             view! {
                 <li>
@@ -145,7 +187,7 @@ fn TicketTabs(tickets: TicketLists, tab: Tab, search: String) -> impl IntoView {
                     // tab in place.
                     <a href=href.clone()
                         class="tab"
-                        aria-current=move || (tab.get() == t).then_some("page")
+                        aria-current=move || (tab() == t).then_some("page")
                         on:click=move |ev| choose(ev, t, &href)>
                         <span>{move || tab_label(t)}</span>
                         " "
@@ -155,33 +197,45 @@ fn TicketTabs(tickets: TicketLists, tab: Tab, search: String) -> impl IntoView {
             }
         })
         .collect_view();
-    let empty = Signal::derive(move || match tab.get() {
-        Tab::Open => t_string!(i18n, empty_open).to_string(),
-        Tab::Awaiting => t_string!(i18n, empty_awaiting).to_string(),
-        Tab::Closed => t_string!(i18n, empty_closed).to_string(),
-    });
+    let empty = Signal::derive(move || empty_text(i18n.get_locale(), tab()));
+    let fetched_list = move || {
+        lists.with(|l| {
+            l.as_ref()
+                .map(|l| ticket_list(list_of(l, tab()).to_vec(), empty))
+        })
+    };
     view! {
         <form method="get" action="/" class="filters member-search" role="search">
-            <input type="hidden" name="tab" value=move || tab.get().key()/>
+            <input type="hidden" name="tab" value=move || tab().key()/>
             <div class="filter">
                 <label for="my-search">{tr!(i18n, my_search_label)}</label>
                 <input id="my-search" name="q" type="search" value=search.clone()/>
             </div>
             <button type="submit" class="button secondary">{tr!(i18n, my_search_submit)}</button>
             {(!search.trim().is_empty()).then(|| view! {
-                <a href=move || format!("/?tab={}", tab.get().key())>{tr!(i18n, my_search_clear)}</a>
+                <a href=move || format!("/?tab={}", tab().key())>{tr!(i18n, my_search_clear)}</a>
             })}
         </form>
         <nav class="tabs" aria-label=tr!(i18n, ticket_lists)>
             <ul>{tab_links}</ul>
         </nav>
         <section class="tab-panel" aria-labelledby="tab-heading">
-            <h2 id="tab-heading">{move || tab_label(tab.get())}</h2>
-            {move || {
-                let list = lists.with(|l| list_of(l, tab.get()).to_vec());
-                view! { <TicketList tickets=list empty/> }
-            }}
+            <h2 id="tab-heading">{move || tab_label(tab())}</h2>
+            <div id=FIRST_LIST>{children()}</div>
+            {fetched_list}
         </section>
+    }
+}
+
+/// The element holding the list the server wrote, until the lists are fetched.
+const FIRST_LIST: &str = "first-list";
+
+/// What an empty tab says.
+fn empty_text(locale: Locale, tab: Tab) -> String {
+    match tab {
+        Tab::Open => td_string!(locale, empty_open).to_string(),
+        Tab::Awaiting => td_string!(locale, empty_awaiting).to_string(),
+        Tab::Closed => td_string!(locale, empty_closed).to_string(),
     }
 }
 

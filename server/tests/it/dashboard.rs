@@ -261,3 +261,62 @@ async fn every_line_of_a_list_links_its_ticket_with_date_and_status_and_an_asked
     }
     assert!(open.contains("<span class=\"status status-open\">Abierto</span></li>"));
 }
+
+#[tokio::test]
+async fn the_page_sends_its_lists_once_and_the_list_island_only_the_counts() {
+    // The list the page opens with is written once, as HTML; the island that switches tabs gets
+    // the three counts, not the lists again as props (issue 16). An answer form on the server's
+    // list is an island of its own, so it works before any list is fetched.
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
+    let silver = app.logged_in("silver").await;
+    let (_, mine) = my_tickets(&app, &silver).await;
+
+    let html = app.html(&silver, "/").await;
+    for t in &mine.open {
+        assert_eq!(html.matches(t.title.as_str()).count(), 1, "{}", t.title);
+    }
+    for t in mine.awaiting.iter().chain(&mine.closed) {
+        let (line, prop) = (format!(">{}<", t.title), format!("&quot;{}&quot;", t.title));
+        assert!(
+            !html.contains(&line) && !html.contains(&prop),
+            "{} is on another tab",
+            t.title
+        );
+    }
+    let props = island_props(&html, "TicketTabs");
+    assert_eq!(
+        props,
+        serde_json::json!({
+            "counts": [mine.open.len(), mine.awaiting.len(), mine.closed.len()],
+            "tab": "Open",
+            "search": "",
+        })
+    );
+
+    let html = app.html(&silver, "/?tab=awaiting").await;
+    let asked = &mine.awaiting[0];
+    assert_eq!(island_props(&html, "TicketTabs")["tab"], "Awaiting");
+    let answer = island_props(&html, "InlineAnswerIsland");
+    assert_eq!(answer["id"], asked.id);
+    assert_eq!(answer["question"].as_str(), asked.question.as_deref());
+}
+
+/// The props the server wrote for the first island whose name starts with `name`.
+fn island_props(html: &str, name: &str) -> serde_json::Value {
+    let start = html
+        .find(&format!("data-component=\"{name}_"))
+        .unwrap_or_else(|| panic!("no {name} island"));
+    let tag = &html[start..start + html[start..].find('>').unwrap()];
+    let props = tag
+        .split("data-props=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{name} has no props"));
+    let props = props
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    serde_json::from_str(&props).unwrap()
+}
