@@ -35,8 +35,8 @@ pub fn list_changed() -> ReadSignal<u64> {
 }
 
 /// One list of the member's tickets: title, the date that matters for its state, and status.
-/// A plain function returning [`AnyView`]: the dashboard shows either this or the list the
-/// server wrote, and one view type for both keeps the page's module smaller.
+/// The server writes it inside the list island's children; the island draws it again for lists
+/// it fetched.
 pub fn ticket_list(tickets: Vec<TicketSummary>, empty: Signal<String>) -> AnyView {
     let i18n = use_i18n();
     if tickets.is_empty() {
