@@ -80,8 +80,8 @@ pub fn islands_hydrated() {
 
 /// Marks the page's shared context as hydrating or not, through the root owner kept from `hydrate()`:
 /// when the page script calls `islands_hydrated`, the reactive owner current then is whatever
-/// the last island left, possibly none, and the flag must not stay on (a list drawn later would
-/// be taken for one already on the page, `components::ticket_list`).
+/// the last island left, possibly none, and the flag must not stay on (a resource created later
+/// would look for data the server sent with the page, instead of fetching its own).
 #[cfg(all(feature = "hydrate", feature = "islands"))]
 fn set_hydrating(on: bool) {
     use leptos::prelude::Owner;

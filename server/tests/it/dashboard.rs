@@ -312,11 +312,5 @@ fn island_props(html: &str, name: &str) -> serde_json::Value {
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("{name} has no props"));
-    let props = props
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    serde_json::from_str(&props).unwrap()
+    serde_json::from_str(&html_escape::decode_html_entities(props)).unwrap()
 }
