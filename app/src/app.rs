@@ -8,6 +8,7 @@ use crate::components::language::LanguageSwitcher;
 use crate::components::page_title::TitleFormat;
 use crate::i18n::*;
 use crate::lazy_pages::*;
+use crate::locale::use_i18n;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::{NotFoundPage, OfflinePage};

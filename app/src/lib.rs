@@ -24,6 +24,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod lazy_pages;
+pub mod locale;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

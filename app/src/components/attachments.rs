@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::components::file_picker::size_label;
 use crate::domain::AttachmentInfo;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// Files of a message: images as thumbnails that open the full picture, others as download links.
 #[component]
@@ -22,7 +23,12 @@ pub fn AttachmentList(
             let url = format!("{}/{}", base.unwrap_or("/attachments"), f.id);
             let label = format!("{} ({})", f.file_name, size_label(f.size as u64));
             if f.kind.is_image() {
-                let alt = t_string!(i18n, attachment_image, name = f.file_name.clone()).to_string();
+                let alt = td_string!(
+                    i18n.get_locale(),
+                    attachment_image,
+                    name = f.file_name.clone()
+                )
+                .to_string();
                 view! {
                     <li>
                         <a href=url.clone() target="_blank" rel="noopener" class="thumb">

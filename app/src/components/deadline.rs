@@ -1,17 +1,17 @@
 //! A service deadline as agents read it: "in 2 h 5 min" or "overdue by 10 min", with a word
 //! (not only a colour) when it is close or past.
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 use crate::domain::{due_state, waited, DueState};
 use crate::i18n::*;
+use crate::locale::{use_i18n, I18n};
 
 /// "in 2 h 5 min" / "overdue by 10 min".
-pub fn time_left(i18n: I18nContext<Locale>, due: i64, now: i64) -> String {
+pub fn time_left(i18n: I18n, due: i64, now: i64) -> String {
     if due > now {
-        t_string!(i18n, due_in, time = waited(now, due)).to_string()
+        td_string!(i18n.get_locale(), due_in, time = waited(now, due)).to_string()
     } else {
-        t_string!(i18n, due_over, time = waited(due, now)).to_string()
+        td_string!(i18n.get_locale(), due_over, time = waited(due, now)).to_string()
     }
 }
 
@@ -27,8 +27,8 @@ pub fn Deadline(due: i64, now: i64, warn_ms: i64) -> impl IntoView {
     };
     let mark = move || match state {
         DueState::OnTrack => None,
-        DueState::AtRisk => Some(t_string!(i18n, due_soon_mark).to_string()),
-        DueState::Breached => Some(t_string!(i18n, due_breached_mark).to_string()),
+        DueState::AtRisk => Some(td_string!(i18n.get_locale(), due_soon_mark).to_string()),
+        DueState::Breached => Some(td_string!(i18n.get_locale(), due_breached_mark).to_string()),
     };
     view! {
         <span class=class>

@@ -9,6 +9,7 @@ use server_fn::codec::MultipartData;
 use crate::domain::{FileKind, UploadLimits};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// A form's body on its way to a multipart server function (browser `FormData`; nothing on the
 /// server, where these actions are never dispatched).
@@ -115,7 +116,7 @@ pub struct PickedFiles {
     pub refusal: RwSignal<Option<String>>,
     pub limits: RwSignal<UploadLimits>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: crate::locale::I18n,
 }
 
 impl PickedFiles {
@@ -266,7 +267,7 @@ pub fn FilePicker(picked: PickedFiles, id: &'static str) -> impl IntoView {
             <p class="hint" id=hint_id.clone()>
                 {move || {
                     let l = limits.get();
-                    t_string!(i18n, files_hint, max = l.max_files, mb = l.max_megabytes()).to_string()
+                    td_string!(i18n.get_locale(), files_hint, max = l.max_files, mb = l.max_megabytes()).to_string()
                 }}
             </p>
             <input id=id name="files" type="file" multiple
@@ -276,8 +277,8 @@ pub fn FilePicker(picked: PickedFiles, id: &'static str) -> impl IntoView {
             <ul class="previews" aria-label=tr!(i18n, files_chosen)>
                 {move || picked.files.get().into_iter().enumerate().map(|(i, p)| {
                     let name = p.name.clone();
-                    let remove_label = t_string!(i18n, file_remove, name = name.clone()).to_string();
-                    let alt = t_string!(i18n, file_preview, name = name.clone()).to_string();
+                    let remove_label = td_string!(i18n.get_locale(), file_remove, name = name.clone()).to_string();
+                    let alt = td_string!(i18n.get_locale(), file_preview, name = name.clone()).to_string();
                     view! {
                         <li>
                             {p.preview_url().map(|src| view! { <img src=src alt=alt/> })}

@@ -5,6 +5,7 @@ use crate::api::Logout;
 use crate::components::labels::tier_name;
 use crate::domain::CurrentUser;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// Top bar: product name, who is signed in with their rank, and log out.
 #[component]
@@ -27,8 +28,8 @@ pub fn SiteHeader(user: CurrentUser) -> impl IntoView {
             })}
             <div class="account" role="group" aria-label=tr!(i18n, account_menu)>
                 <span class="who">
-                    <span class="name">{move || t_string!(i18n, signed_in_as, name = name.clone()).to_string()}</span>
-                    <span class="tier">{move || t_string!(i18n, tier_label, tier = tier_name(i18n, tier)).to_string()}</span>
+                    <span class="name">{move || td_string!(i18n.get_locale(), signed_in_as, name = name.clone()).to_string()}</span>
+                    <span class="tier">{move || td_string!(i18n.get_locale(), tier_label, tier = tier_name(i18n, tier)).to_string()}</span>
                 </span>
                 <a href="/notifications">{tr!(i18n, notifications_link)}</a>
                 {staff.then(|| view! { <a href="/account/two-step">{tr!(i18n, two_step_link)}</a> })}

@@ -1,27 +1,29 @@
 //! Translated names for shared enums. One place, so every screen words them the same way.
-use leptos_i18n::I18nContext;
 
 use crate::domain::{Priority, TicketStatus, Tier};
 use crate::i18n::*;
+use crate::locale::I18n;
 
-pub fn tier_name(i18n: I18nContext<Locale>, tier: Tier) -> String {
+pub fn tier_name(i18n: I18n, tier: Tier) -> String {
     match tier {
-        Tier::WellnessAdvocate => t_string!(i18n, tier_wellness_advocate).to_string(),
-        Tier::Manager => t_string!(i18n, tier_manager).to_string(),
-        Tier::Director => t_string!(i18n, tier_director).to_string(),
-        Tier::Executive => t_string!(i18n, tier_executive).to_string(),
-        Tier::Elite => t_string!(i18n, tier_elite).to_string(),
-        Tier::Premier => t_string!(i18n, tier_premier).to_string(),
-        Tier::Silver => t_string!(i18n, tier_silver).to_string(),
-        Tier::Gold => t_string!(i18n, tier_gold).to_string(),
-        Tier::Platinum => t_string!(i18n, tier_platinum).to_string(),
-        Tier::Diamond => t_string!(i18n, tier_diamond).to_string(),
-        Tier::BlueDiamond => t_string!(i18n, tier_blue_diamond).to_string(),
-        Tier::PresidentialDiamond => t_string!(i18n, tier_presidential_diamond).to_string(),
+        Tier::WellnessAdvocate => td_string!(i18n.get_locale(), tier_wellness_advocate).to_string(),
+        Tier::Manager => td_string!(i18n.get_locale(), tier_manager).to_string(),
+        Tier::Director => td_string!(i18n.get_locale(), tier_director).to_string(),
+        Tier::Executive => td_string!(i18n.get_locale(), tier_executive).to_string(),
+        Tier::Elite => td_string!(i18n.get_locale(), tier_elite).to_string(),
+        Tier::Premier => td_string!(i18n.get_locale(), tier_premier).to_string(),
+        Tier::Silver => td_string!(i18n.get_locale(), tier_silver).to_string(),
+        Tier::Gold => td_string!(i18n.get_locale(), tier_gold).to_string(),
+        Tier::Platinum => td_string!(i18n.get_locale(), tier_platinum).to_string(),
+        Tier::Diamond => td_string!(i18n.get_locale(), tier_diamond).to_string(),
+        Tier::BlueDiamond => td_string!(i18n.get_locale(), tier_blue_diamond).to_string(),
+        Tier::PresidentialDiamond => {
+            td_string!(i18n.get_locale(), tier_presidential_diamond).to_string()
+        }
     }
 }
 
-pub fn status_name(i18n: I18nContext<Locale>, status: TicketStatus) -> String {
+pub fn status_name(i18n: I18n, status: TicketStatus) -> String {
     status_in(i18n.get_locale(), status).to_string()
 }
 
@@ -35,7 +37,7 @@ pub fn status_in(locale: Locale, status: TicketStatus) -> &'static str {
 }
 
 /// The page's locale code ("en", "es").
-pub fn lang_code(i18n: I18nContext<Locale>) -> &'static str {
+pub fn lang_code(i18n: I18n) -> &'static str {
     leptos_i18n::Locale::as_str(i18n.get_locale())
 }
 
@@ -45,20 +47,20 @@ pub fn months_in(locale: Locale) -> &'static str {
 }
 
 /// A day ("6 mar 2020") in the reader's language.
-pub fn day(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
+pub fn day(i18n: I18n, unix_ms: i64) -> String {
     crate::domain::format_day(unix_ms, months_in(i18n.get_locale()))
 }
 
 /// A day and time ("6 mar 2020, 14:05 UTC") in the reader's language.
-pub fn day_time(i18n: I18nContext<Locale>, unix_ms: i64) -> String {
+pub fn day_time(i18n: I18n, unix_ms: i64) -> String {
     crate::domain::format_day_time(unix_ms, months_in(i18n.get_locale()))
 }
 
-pub fn priority_name(i18n: I18nContext<Locale>, p: Priority) -> String {
+pub fn priority_name(i18n: I18n, p: Priority) -> String {
     match p {
-        Priority::Low => t_string!(i18n, priority_low).to_string(),
-        Priority::Normal => t_string!(i18n, priority_normal).to_string(),
-        Priority::High => t_string!(i18n, priority_high).to_string(),
-        Priority::Urgent => t_string!(i18n, priority_urgent).to_string(),
+        Priority::Low => td_string!(i18n.get_locale(), priority_low).to_string(),
+        Priority::Normal => td_string!(i18n.get_locale(), priority_normal).to_string(),
+        Priority::High => td_string!(i18n.get_locale(), priority_high).to_string(),
+        Priority::Urgent => td_string!(i18n.get_locale(), priority_urgent).to_string(),
     }
 }

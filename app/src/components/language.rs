@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// One button per language, named in its own language (English, Español...): a plain form
 /// posted to `/language` (`ssr::http::language`), which keeps the choice in a cookie and sends

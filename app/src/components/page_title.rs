@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// On the server the text is read once, while the page renders: leptos_meta reads titles when
 /// it writes the `<head>`, by which time the response's reactive owner may be gone, and reading
@@ -21,7 +22,7 @@ where
     #[cfg(all(feature = "islands", not(feature = "ssr")))]
     let text = {
         let i18n = use_i18n();
-        move || with_app_name(&text(), t_string!(i18n, app_name))
+        move || with_app_name(&text(), td_string!(i18n.get_locale(), app_name))
     };
     view! { <Title text/> }
 }
@@ -32,11 +33,12 @@ pub fn TitleFormat() -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]
     let formatter = {
-        let app_name = t_string!(i18n, app_name).to_string();
+        let app_name = td_string!(i18n.get_locale(), app_name).to_string();
         move |page: String| with_app_name(&page, &app_name)
     };
     #[cfg(not(feature = "ssr"))]
-    let formatter = move |page: String| with_app_name(&page, t_string!(i18n, app_name));
+    let formatter =
+        move |page: String| with_app_name(&page, td_string!(i18n.get_locale(), app_name));
     view! { <Title formatter/> }
 }
 

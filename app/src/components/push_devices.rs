@@ -9,6 +9,7 @@ use super::push_glue::{self, GlueError};
 use crate::api::{push_subscribe, push_this_device, push_unsubscribe};
 use crate::domain::PushDevice;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceState {
@@ -98,7 +99,7 @@ pub fn PushDevices(
                 Err(GlueError::Blocked) => this.state.set(DeviceState::Blocked),
                 Err(GlueError::Unsupported) => this.state.set(DeviceState::Unsupported),
                 Err(GlueError::Failed(reason)) => error.set(Some(
-                    t_string!(i18n, push_failed, reason = reason).to_string(),
+                    td_string!(i18n.get_locale(), push_failed, reason = reason).to_string(),
                 )),
             }
             busy.set(false);
@@ -115,7 +116,7 @@ pub fn PushDevices(
                 }
                 Ok(None) => {}
                 Err(GlueError::Failed(reason)) => error.set(Some(
-                    t_string!(i18n, push_failed, reason = reason).to_string(),
+                    td_string!(i18n.get_locale(), push_failed, reason = reason).to_string(),
                 )),
                 Err(_) => {}
             }
@@ -145,25 +146,27 @@ pub fn PushDevices(
 
     let status = move || {
         if !server_on {
-            return t_string!(i18n, push_state_server_off).to_string();
+            return td_string!(i18n.get_locale(), push_state_server_off).to_string();
         }
         match this.state.get() {
-            DeviceState::Checking => t_string!(i18n, loading).to_string(),
-            DeviceState::Unsupported => t_string!(i18n, push_state_unsupported).to_string(),
-            DeviceState::Blocked => t_string!(i18n, push_state_blocked).to_string(),
-            DeviceState::Off => t_string!(i18n, push_state_off).to_string(),
-            DeviceState::On => t_string!(i18n, push_state_on).to_string(),
+            DeviceState::Checking => td_string!(i18n.get_locale(), loading).to_string(),
+            DeviceState::Unsupported => {
+                td_string!(i18n.get_locale(), push_state_unsupported).to_string()
+            }
+            DeviceState::Blocked => td_string!(i18n.get_locale(), push_state_blocked).to_string(),
+            DeviceState::Off => td_string!(i18n.get_locale(), push_state_off).to_string(),
+            DeviceState::On => td_string!(i18n.get_locale(), push_state_on).to_string(),
         }
     };
     let button = move || {
         let state = this.state.get();
         let label = move || {
             if busy.get() {
-                t_string!(i18n, push_working).to_string()
+                td_string!(i18n.get_locale(), push_working).to_string()
             } else if this.state.get() == DeviceState::On {
-                t_string!(i18n, push_turn_off).to_string()
+                td_string!(i18n.get_locale(), push_turn_off).to_string()
             } else {
-                t_string!(i18n, push_turn_on).to_string()
+                td_string!(i18n.get_locale(), push_turn_on).to_string()
             }
         };
         match state {
@@ -189,15 +192,15 @@ pub fn PushDevices(
             let name = d.label.clone();
             let since = d.created_at;
             let mine = move || {
-                (this.id.get() == Some(id)).then(|| format!(" ({})", t_string!(i18n, push_device_this)))
+                (this.id.get() == Some(id)).then(|| format!(" ({})", td_string!(i18n.get_locale(), push_device_this)))
             };
             view! {
                 <li>
                     <span>{d.label}</span>{mine}
-                    " · "{move || t_string!(i18n, push_device_since, date = day(i18n, since)).to_string()}
+                    " · "{move || td_string!(i18n.get_locale(), push_device_since, date = day(i18n, since)).to_string()}
                     " "
                     <button type="button" class="button small"
-                        aria-label=move || t_string!(i18n, push_device_remove_named, name = name.clone()).to_string()
+                        aria-label=move || td_string!(i18n.get_locale(), push_device_remove_named, name = name.clone()).to_string()
                         on:click=move |_| remove(id)>
                         {tr!(i18n, push_device_remove)}
                     </button>

@@ -10,6 +10,7 @@ use crate::components::labels::day;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{Rated, RatingState};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 #[component]
 pub fn RatingBox(what: Rated) -> impl IntoView {
@@ -20,8 +21,10 @@ pub fn RatingBox(what: Rated) -> impl IntoView {
         move |_| get_rating(what.kind().to_string(), what.id()),
     );
     let from_email = use_query().read_untracked().get("rate");
-    let saved =
-        move || matches!(rate.value().get(), Some(Ok(()))).then(|| t_string!(i18n, rating_saved));
+    let saved = move || {
+        matches!(rate.value().get(), Some(Ok(())))
+            .then(|| td_string!(i18n.get_locale(), rating_saved))
+    };
     let error = move || {
         rate.value()
             .get()?
@@ -64,10 +67,10 @@ fn Current(state: RatingState) -> impl IntoView {
         Some(r) => {
             let good = r.good;
             let said = move || match (staff, good) {
-                (true, true) => t_string!(i18n, rating_member_said_good),
-                (true, false) => t_string!(i18n, rating_member_said_bad),
-                (false, true) => t_string!(i18n, rating_yours_good),
-                (false, false) => t_string!(i18n, rating_yours_bad),
+                (true, true) => td_string!(i18n.get_locale(), rating_member_said_good),
+                (true, false) => td_string!(i18n.get_locale(), rating_member_said_bad),
+                (false, true) => td_string!(i18n.get_locale(), rating_yours_good),
+                (false, false) => td_string!(i18n.get_locale(), rating_yours_bad),
             };
             let comment = (!r.comment.is_empty())
                 .then(|| view! { <blockquote class="body">{r.comment.clone()}</blockquote> });
@@ -98,7 +101,7 @@ fn RatingForm(
         view! {
             <label class="check">
                 <input type="radio" name="rating" value=value id=id checked=checked required/>
-                " " {move || if value == "good" { t_string!(i18n, rating_good) } else { t_string!(i18n, rating_bad) }}
+                " " {move || if value == "good" { td_string!(i18n.get_locale(), rating_good) } else { td_string!(i18n.get_locale(), rating_bad) }}
             </label>
         }
     };
@@ -113,10 +116,10 @@ fn RatingForm(
             </fieldset>
             <label for="rating-comment">{tr!(i18n, rating_comment)}</label>
             <textarea id="rating-comment" name="comment" rows="3">{comment}</textarea>
-            {until.map(|at| view! { <p class="hint">{move || t_string!(i18n, rating_until, date = day(i18n, at)).to_string()}</p> })}
+            {until.map(|at| view! { <p class="hint">{move || td_string!(i18n.get_locale(), rating_until, date = day(i18n, at)).to_string()}</p> })}
             <SubmitButton pending=rate.pending()
-                label=Signal::derive(move || t_string!(i18n, rating_save).to_string())
-                busy_label=Signal::derive(move || t_string!(i18n, rating_save).to_string())/>
+                label=Signal::derive(move || td_string!(i18n.get_locale(), rating_save).to_string())
+                busy_label=Signal::derive(move || td_string!(i18n.get_locale(), rating_save).to_string())/>
         </ActionForm>
     }
 }

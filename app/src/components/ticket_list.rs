@@ -13,6 +13,7 @@ use crate::domain::{format_day, TicketStatus, TicketSummary};
 #[cfg(feature = "hydrate")]
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// The window event an answer sent from a list raises once it is saved, so the page holding the
 /// list fetches it again. An event rather than a context: the answer form on the list the server
@@ -129,7 +130,7 @@ fn InlineAnswer(id: i64, title: String, question: String) -> impl IntoView {
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let field = format!("answer-{id}");
-    let label = t_string!(i18n, answer_label, title = title).to_string();
+    let label = td_string!(i18n.get_locale(), answer_label, title = title).to_string();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
@@ -161,8 +162,8 @@ fn InlineAnswer(id: i64, title: String, question: String) -> impl IntoView {
                 <textarea id=field name="body" rows="3" required></textarea>
                 <p class="form-error" role="alert">{move || error.get()}</p>
                 <SubmitButton pending=Memo::new(move |_| pending.get())
-                    label=Signal::derive(move || t_string!(i18n, send_answer).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), send_answer).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
             </form>
         </div>
     }
@@ -193,7 +194,7 @@ fn InlineAnswerIsland(id: i64, title: String, question: String) -> impl IntoView
 #[leptos::lazy]
 async fn send_answer(
     form: send_wrapper::SendWrapper<web_sys::HtmlFormElement>,
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: crate::locale::I18n,
 ) -> Result<(), String> {
     let data = web_sys::FormData::new_with_form(&form)
         .map_err(|_| action_error_text(i18n, &AppError::Transport("form".into())))?;

@@ -1,7 +1,6 @@
 //! The admin console: the desk's settings (`/admin`), macros (`/admin/macros`) and the audit
 //! log (`/admin/audit`). Plain forms, so each works before hydration too.
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 use crate::api::{admin_settings, SaveSettings};
 use crate::components::header::SiteHeader;
@@ -10,6 +9,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{format_clock, DeskSettings, Priority, Tier, WEEK_DAYS};
 use crate::i18n::*;
+use crate::locale::{use_i18n, I18n};
 use crate::pages::refusal::PageError;
 
 /// Which console page is shown, for the sub-navigation.
@@ -27,11 +27,11 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
     let i18n = use_i18n();
     let link = move |tab: AdminTab, href: &'static str| {
         let name = move || match tab {
-            AdminTab::Settings => t_string!(i18n, admin_settings_heading).to_string(),
-            AdminTab::Macros => t_string!(i18n, admin_macros_heading).to_string(),
-            AdminTab::People => t_string!(i18n, admin_people_heading).to_string(),
-            AdminTab::Reports => t_string!(i18n, reports_heading).to_string(),
-            AdminTab::Audit => t_string!(i18n, admin_audit_heading).to_string(),
+            AdminTab::Settings => td_string!(i18n.get_locale(), admin_settings_heading).to_string(),
+            AdminTab::Macros => td_string!(i18n.get_locale(), admin_macros_heading).to_string(),
+            AdminTab::People => td_string!(i18n.get_locale(), admin_people_heading).to_string(),
+            AdminTab::Reports => td_string!(i18n.get_locale(), reports_heading).to_string(),
+            AdminTab::Audit => td_string!(i18n.get_locale(), admin_audit_heading).to_string(),
         };
         view! {
             <li><a class="tab" href=href aria-current=(tab == current).then_some("page")>{name}</a></li>
@@ -51,7 +51,7 @@ pub fn AdminNav(current: AdminTab) -> impl IntoView {
 }
 
 /// The outcome line under a settings form: saved, or why not.
-fn outcome(i18n: I18nContext<Locale>, action: ServerAction<SaveSettings>) -> impl IntoView {
+fn outcome(i18n: I18n, action: ServerAction<SaveSettings>) -> impl IntoView {
     move || match action.value().get() {
         Some(Ok(())) => {
             view! { <p class="saved" role="status">{tr!(i18n, admin_saved)}</p> }.into_any()
@@ -66,11 +66,11 @@ fn outcome(i18n: I18nContext<Locale>, action: ServerAction<SaveSettings>) -> imp
     }
 }
 
-fn save_button(i18n: I18nContext<Locale>, action: ServerAction<SaveSettings>) -> impl IntoView {
+fn save_button(i18n: I18n, action: ServerAction<SaveSettings>) -> impl IntoView {
     view! {
         <SubmitButton pending=action.pending()
-            label=Signal::derive(move || t_string!(i18n, admin_save).to_string())
-            busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+            label=Signal::derive(move || td_string!(i18n.get_locale(), admin_save).to_string())
+            busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
     }
 }
 
@@ -83,7 +83,7 @@ pub fn AdminPage() -> impl IntoView {
         |_| admin_settings(),
     );
     view! {
-        <PageTitle text=move || t_string!(i18n, admin_settings_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), admin_settings_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -124,13 +124,13 @@ fn SettingsForms(
     };
     let day_names = move |i: usize| {
         match i {
-            0 => t_string!(i18n, day_mon),
-            1 => t_string!(i18n, day_tue),
-            2 => t_string!(i18n, day_wed),
-            3 => t_string!(i18n, day_thu),
-            4 => t_string!(i18n, day_fri),
-            5 => t_string!(i18n, day_sat),
-            _ => t_string!(i18n, day_sun),
+            0 => td_string!(i18n.get_locale(), day_mon),
+            1 => td_string!(i18n.get_locale(), day_tue),
+            2 => td_string!(i18n.get_locale(), day_wed),
+            3 => td_string!(i18n.get_locale(), day_thu),
+            4 => td_string!(i18n.get_locale(), day_fri),
+            5 => td_string!(i18n.get_locale(), day_sat),
+            _ => td_string!(i18n.get_locale(), day_sun),
         }
         .to_string()
     };
@@ -150,10 +150,10 @@ fn SettingsForms(
                     <th scope="row">{name}</th>
                     <td><input type="text" name=format!("form[{key}_open]") value=open inputmode="numeric"
                         pattern="[0-9]{1,2}:[0-9]{2}" placeholder="08:00"
-                        aria-label=move || t_string!(i18n, hours_open_label, day = day_names(i)).to_string()/></td>
+                        aria-label=move || td_string!(i18n.get_locale(), hours_open_label, day = day_names(i)).to_string()/></td>
                     <td><input type="text" name=format!("form[{key}_close]") value=close inputmode="numeric"
                         pattern="[0-9]{1,2}:[0-9]{2}" placeholder="18:00"
-                        aria-label=move || t_string!(i18n, hours_close_label, day = day_names(i)).to_string()/></td>
+                        aria-label=move || td_string!(i18n.get_locale(), hours_close_label, day = day_names(i)).to_string()/></td>
                 </tr>
             }
         })
@@ -164,7 +164,7 @@ fn SettingsForms(
         .map(|p| {
             let t = policy.targets(p);
             let name = p.as_str();
-            let input = move |suffix: &'static str, value: u32, what: fn(I18nContext<Locale>) -> String| {
+            let input = move |suffix: &'static str, value: u32, what: fn(I18n) -> String| {
                 view! {
                     <td><input type="number" min="1" name=format!("form[{name}_{suffix}]") value=value required
                         aria-label=move || format!("{}: {}", priority_name(i18n, p), what(i18n))/></td>
@@ -173,9 +173,9 @@ fn SettingsForms(
             view! {
                 <tr>
                     <th scope="row">{move || priority_name(i18n, p)}</th>
-                    {input("first", t.first_response, |i| t_string!(i, sla_first_response).to_string())}
-                    {input("next", t.next_response, |i| t_string!(i, sla_next_response).to_string())}
-                    {input("resolution", t.resolution, |i| t_string!(i, sla_resolution).to_string())}
+                    {input("first", t.first_response, |i| td_string!(i.get_locale(), sla_first_response).to_string())}
+                    {input("next", t.next_response, |i| td_string!(i.get_locale(), sla_next_response).to_string())}
+                    {input("resolution", t.resolution, |i| td_string!(i.get_locale(), sla_resolution).to_string())}
                 </tr>
             }
         })

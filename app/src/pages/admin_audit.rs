@@ -9,6 +9,7 @@ use crate::components::labels::day_time;
 use crate::components::page_title::PageTitle;
 use crate::domain::{AuditEntry, StaffMember};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::admin::{AdminNav, AdminTab};
 use crate::pages::refusal::PageError;
 
@@ -23,7 +24,7 @@ pub fn AdminAuditPage() -> impl IntoView {
         |[actor, action, target, from, to]| audit_log(actor, action, target, from, to),
     );
     view! {
-        <PageTitle text=move || t_string!(i18n, admin_audit_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), admin_audit_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -71,7 +72,7 @@ fn AuditView(entries: Vec<AuditEntry>, staff: Vec<StaffMember>) -> impl IntoView
             view! {
                 <tr>
                     <td>{move || day_time(i18n, at)}</td>
-                    <td>{move || who.clone().unwrap_or_else(|| t_string!(i18n, audit_by_desk).to_string())}</td>
+                    <td>{move || who.clone().unwrap_or_else(|| td_string!(i18n.get_locale(), audit_by_desk).to_string())}</td>
                     <td><code>{e.action}</code></td>
                     <td>{target}</td>
                     <td class="detail"><code>{e.detail}</code></td>

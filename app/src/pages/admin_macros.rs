@@ -9,6 +9,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{Macro, TicketStatus, PLACEHOLDERS};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::admin::{AdminNav, AdminTab};
 use crate::pages::refusal::PageError;
 
@@ -28,7 +29,7 @@ pub fn AdminMacrosPage() -> impl IntoView {
     };
     let placeholders = PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ");
     view! {
-        <PageTitle text=move || t_string!(i18n, admin_macros_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), admin_macros_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || {
                 let placeholders = placeholders.clone();
@@ -39,7 +40,7 @@ pub fn AdminMacrosPage() -> impl IntoView {
                         <main id="main" class="page admin">
                             <h1>{tr!(i18n, admin_macros_heading)}</h1>
                             <AdminNav current=AdminTab::Macros/>
-                            <p class="hint">{move || t_string!(i18n, macros_placeholders, list = placeholders.clone()).to_string()}</p>
+                            <p class="hint">{move || td_string!(i18n.get_locale(), macros_placeholders, list = placeholders.clone()).to_string()}</p>
                             <p class="form-error" role="alert">{error}</p>
                             <section aria-labelledby="new-macro-heading">
                                 <h2 id="new-macro-heading">{tr!(i18n, macro_new_heading)}</h2>
@@ -83,9 +84,9 @@ fn MacroForm(
     let delete_label = name.clone();
     let status_option = move |value: &'static str, chosen: bool| {
         let label = move || match value {
-            "awaiting_feedback" => t_string!(i18n, macro_status_ask).to_string(),
-            "closed" => t_string!(i18n, macro_status_close).to_string(),
-            _ => t_string!(i18n, macro_status_none).to_string(),
+            "awaiting_feedback" => td_string!(i18n.get_locale(), macro_status_ask).to_string(),
+            "closed" => td_string!(i18n.get_locale(), macro_status_close).to_string(),
+            _ => td_string!(i18n.get_locale(), macro_status_none).to_string(),
         };
         view! { <option value=value selected=chosen>{label}</option> }
     };
@@ -106,17 +107,17 @@ fn MacroForm(
             </select>
             <SubmitButton pending=save.pending()
                 label=Signal::derive(move || if existing.is_some() {
-                    t_string!(i18n, macro_save).to_string()
+                    td_string!(i18n.get_locale(), macro_save).to_string()
                 } else {
-                    t_string!(i18n, macro_add).to_string()
+                    td_string!(i18n.get_locale(), macro_add).to_string()
                 })
-                busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
         </ActionForm>
         {existing.map(|id| view! {
             <ActionForm action=delete attr:class="inline-form">
                 <input type="hidden" name="id" value=id/>
                 <button type="submit" class="button secondary"
-                    aria-label=move || t_string!(i18n, macro_delete_named, name = delete_label.clone()).to_string()>
+                    aria-label=move || td_string!(i18n.get_locale(), macro_delete_named, name = delete_label.clone()).to_string()>
                     {tr!(i18n, macro_delete)}
                 </button>
             </ActionForm>

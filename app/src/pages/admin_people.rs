@@ -14,6 +14,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{Person, Role, Tier};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::admin::{AdminNav, AdminTab};
 use crate::pages::refusal::PageError;
 
@@ -83,7 +84,7 @@ pub fn AdminPeoplePage() -> impl IntoView {
         |(kind, q, _)| admin_people(kind, q),
     );
     view! {
-        <PageTitle text=move || t_string!(i18n, admin_people_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), admin_people_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -166,9 +167,9 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
             .into_iter()
             .map(|r| {
                 let label = move || match r {
-                    Role::Agent => t_string!(i18n, role_agent).to_string(),
-                    Role::Admin => t_string!(i18n, role_admin).to_string(),
-                    Role::Member => t_string!(i18n, role_member).to_string(),
+                    Role::Agent => td_string!(i18n.get_locale(), role_agent).to_string(),
+                    Role::Admin => td_string!(i18n.get_locale(), role_admin).to_string(),
+                    Role::Member => td_string!(i18n.get_locale(), role_member).to_string(),
                 };
                 view! { <option value=r.as_str() selected=r == p.role>{label}</option> }
             })
@@ -176,9 +177,9 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
         view! {
             <ActionForm action=actions.role attr:class="inline-form">
                 <input type="hidden" name="id" value=id/>
-                <select name="role" aria-label=move || t_string!(i18n, people_role_of, name = n1.clone()).to_string()>{roles}</select>
+                <select name="role" aria-label=move || td_string!(i18n.get_locale(), people_role_of, name = n1.clone()).to_string()>{roles}</select>
                 <button type="submit" class="button secondary small"
-                    aria-label=move || t_string!(i18n, people_change_role_of, name = n2.clone()).to_string()>
+                    aria-label=move || td_string!(i18n.get_locale(), people_change_role_of, name = n2.clone()).to_string()>
                     {tr!(i18n, people_change)}
                 </button>
             </ActionForm>
@@ -192,9 +193,9 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
         view! {
             <ActionForm action=actions.tier attr:class="inline-form">
                 <input type="hidden" name="id" value=id/>
-                <select name="tier" aria-label=move || t_string!(i18n, people_tier_of, name = n1.clone()).to_string()>{tiers}</select>
+                <select name="tier" aria-label=move || td_string!(i18n.get_locale(), people_tier_of, name = n1.clone()).to_string()>{tiers}</select>
                 <button type="submit" class="button secondary small"
-                    aria-label=move || t_string!(i18n, people_change_tier_of, name = n2.clone()).to_string()>
+                    aria-label=move || td_string!(i18n.get_locale(), people_change_tier_of, name = n2.clone()).to_string()>
                     {tr!(i18n, people_change)}
                 </button>
             </ActionForm>
@@ -217,24 +218,24 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                 {(!p.role.is_staff() && tickets > 0).then(|| view! {
                     <br/>
                     <a class="hint" href=format!("/agent?view=all&member={id}")>
-                        {move || t_string!(i18n, people_tickets, n = tickets).to_string()}
+                        {move || td_string!(i18n.get_locale(), people_tickets, n = tickets).to_string()}
                     </a>
                 })}
             </td>
             <td>{p.email.clone()}</td>
             <td>{access}</td>
             <td>
-                <span>{move || if disabled { t_string!(i18n, people_disabled) } else { t_string!(i18n, people_active) }}</span>
+                <span>{move || if disabled { td_string!(i18n.get_locale(), people_disabled) } else { td_string!(i18n.get_locale(), people_active) }}</span>
                 <ActionForm action=actions.disabled attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
                     <input type="hidden" name="disabled" value=if disabled { "false" } else { "true" }/>
                     <button type="submit" class="button secondary small"
                         aria-label=move || if disabled {
-                            t_string!(i18n, people_enable_named, name = n3.clone()).to_string()
+                            td_string!(i18n.get_locale(), people_enable_named, name = n3.clone()).to_string()
                         } else {
-                            t_string!(i18n, people_disable_named, name = n3.clone()).to_string()
+                            td_string!(i18n.get_locale(), people_disable_named, name = n3.clone()).to_string()
                         }>
-                        {move || if disabled { t_string!(i18n, people_enable) } else { t_string!(i18n, people_disable) }}
+                        {move || if disabled { td_string!(i18n.get_locale(), people_enable) } else { td_string!(i18n.get_locale(), people_disable) }}
                     </button>
                 </ActionForm>
             </td>
@@ -242,7 +243,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                 <ActionForm action=actions.password attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
                     <input type="password" name="password" minlength="8" required autocomplete="new-password"
-                        aria-label=move || t_string!(i18n, people_new_password_for, name = n4.clone()).to_string()/>
+                        aria-label=move || td_string!(i18n.get_locale(), people_new_password_for, name = n4.clone()).to_string()/>
                     <button type="submit" class="button secondary small">{tr!(i18n, people_set_password)}</button>
                 </ActionForm>
                 // A lost phone and lost recovery codes: the person sets it up again at sign-in.
@@ -250,7 +251,7 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                     <ActionForm action=actions.two_step attr:class="inline-form">
                         <input type="hidden" name="id" value=id/>
                         <button type="submit" class="button secondary small"
-                            aria-label=move || t_string!(i18n, people_reset_two_step_named, name = n7.clone()).to_string()>
+                            aria-label=move || td_string!(i18n.get_locale(), people_reset_two_step_named, name = n7.clone()).to_string()>
                             {tr!(i18n, people_reset_two_step)}
                         </button>
                     </ActionForm>
@@ -260,15 +261,15 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
                 <td>
                     // A plain link: the browser saves the zip itself.
                     <a href=format!("/admin/people/{id}/export.zip") download
-                        aria-label=move || t_string!(i18n, people_export_named, name = n5.clone()).to_string()>
+                        aria-label=move || td_string!(i18n.get_locale(), people_export_named, name = n5.clone()).to_string()>
                         {tr!(i18n, people_export)}
                     </a>
                     <ActionForm action=actions.erase attr:class="inline-form erase">
                         <input type="hidden" name="id" value=id/>
                         <input type="text" name="confirm" required autocomplete="off"
-                            aria-label=move || t_string!(i18n, people_erase_confirm, username = username.clone()).to_string()/>
+                            aria-label=move || td_string!(i18n.get_locale(), people_erase_confirm, username = username.clone()).to_string()/>
                         <button type="submit" class="button danger small"
-                            aria-label=move || t_string!(i18n, people_erase_named, name = n6.clone()).to_string()>
+                            aria-label=move || td_string!(i18n.get_locale(), people_erase_named, name = n6.clone()).to_string()>
                             {tr!(i18n, people_erase)}
                         </button>
                     </ActionForm>
@@ -282,7 +283,8 @@ fn PersonRow(p: Person, actions: PeopleActions) -> impl IntoView {
 fn NewStaff(create: ServerAction<CreateStaff>) -> impl IntoView {
     let i18n = use_i18n();
     let created = move || {
-        matches!(create.value().get(), Some(Ok(_))).then(|| t_string!(i18n, people_created))
+        matches!(create.value().get(), Some(Ok(_)))
+            .then(|| td_string!(i18n.get_locale(), people_created))
     };
     view! {
         <section aria-labelledby="new-staff-heading">
@@ -303,8 +305,8 @@ fn NewStaff(create: ServerAction<CreateStaff>) -> impl IntoView {
                 <input id="staff-password" name="password" type="password" minlength="8" autocomplete="new-password" required/>
                 <p class="saved" role="status">{created}</p>
                 <SubmitButton pending=create.pending()
-                    label=Signal::derive(move || t_string!(i18n, people_add_staff).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), people_add_staff).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
             </ActionForm>
         </section>
     }

@@ -13,6 +13,7 @@ use crate::components::labels::tier_name;
 use crate::components::page_title::PageTitle;
 use crate::domain::{Durations, Report, Share, Tier, LANGUAGES};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::admin::{AdminNav, AdminTab};
 use crate::pages::refusal::PageError;
 
@@ -27,7 +28,7 @@ pub fn AdminReportsPage() -> impl IntoView {
         |[from, to, language, tier, agent]| desk_report(from, to, language, tier, agent),
     );
     view! {
-        <PageTitle text=move || t_string!(i18n, reports_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), reports_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -94,14 +95,14 @@ fn ReportView(report: Report) -> impl IntoView {
     let (total_opened, total_closed) = (report.total(|d| d.opened), report.total(|d| d.closed));
     let flow_chart = move || {
         let (n, c) = (
-            t_string!(i18n, report_opened).to_string(),
-            t_string!(i18n, report_closed).to_string(),
+            td_string!(i18n.get_locale(), report_opened).to_string(),
+            td_string!(i18n.get_locale(), report_closed).to_string(),
         );
         bars(
             "chart-flow",
-            t_string!(i18n, report_flow_heading),
-            &t_string!(
-                i18n,
+            td_string!(i18n.get_locale(), report_flow_heading),
+            &td_string!(
+                i18n.get_locale(),
                 report_flow_desc,
                 opened = total_opened,
                 closed = total_closed
@@ -131,11 +132,11 @@ fn ReportView(report: Report) -> impl IntoView {
         let backlog = backlog.clone();
         let last = backlog.last().copied().unwrap_or(0);
         move || {
-            let name = t_string!(i18n, report_backlog).to_string();
+            let name = td_string!(i18n.get_locale(), report_backlog).to_string();
             lines(
                 "chart-backlog",
-                t_string!(i18n, report_backlog_heading),
-                &t_string!(i18n, report_backlog_desc, n = last).to_string(),
+                td_string!(i18n.get_locale(), report_backlog_heading),
+                &td_string!(i18n.get_locale(), report_backlog_desc, n = last).to_string(),
                 &days,
                 &[Series {
                     name: &name,
@@ -154,13 +155,19 @@ fn ReportView(report: Report) -> impl IntoView {
         let (total, lost) = (report.chats, report.chats_abandoned);
         move || {
             let (a, b) = (
-                t_string!(i18n, report_chats).to_string(),
-                t_string!(i18n, report_abandoned).to_string(),
+                td_string!(i18n.get_locale(), report_chats).to_string(),
+                td_string!(i18n.get_locale(), report_abandoned).to_string(),
             );
             bars(
                 "chart-chats",
-                t_string!(i18n, report_chats_heading),
-                &t_string!(i18n, report_chats_desc, n = total, abandoned = lost).to_string(),
+                td_string!(i18n.get_locale(), report_chats_heading),
+                &td_string!(
+                    i18n.get_locale(),
+                    report_chats_desc,
+                    n = total,
+                    abandoned = lost
+                )
+                .to_string(),
                 &days,
                 &[
                     Series {
@@ -256,9 +263,9 @@ fn ReportView(report: Report) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {durations(t_string!(i18n, report_first_response).to_string(), report.first_response)}
-                    {durations(t_string!(i18n, report_resolution).to_string(), report.resolution)}
-                    {durations(t_string!(i18n, report_chat_wait).to_string(), report.chat_wait)}
+                    {durations(td_string!(i18n.get_locale(), report_first_response).to_string(), report.first_response)}
+                    {durations(td_string!(i18n.get_locale(), report_resolution).to_string(), report.resolution)}
+                    {durations(td_string!(i18n.get_locale(), report_chat_wait).to_string(), report.chat_wait)}
                 </tbody>
             </table>
             <dl class="report-figures">

@@ -16,6 +16,7 @@ use crate::domain::{
     waited, AgentQueue, CurrentUser, LiveEvent, Priority, QueueView, TicketStatus, Tier, LANGUAGES,
 };
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::queue_tools::{toggle, use_queue_keys, BulkBar, QueueKeys};
 use crate::pages::refusal::PageError;
 
@@ -51,7 +52,7 @@ pub fn AgentPage() -> impl IntoView {
         },
     );
     view! {
-        <PageTitle text=move || t_string!(i18n, agent_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), agent_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -96,9 +97,9 @@ fn Console(
         .into_iter()
         .map(|v| {
             let name = move || match v {
-                QueueView::Mine => t_string!(i18n, view_mine).to_string(),
-                QueueView::Unassigned => t_string!(i18n, view_unassigned).to_string(),
-                QueueView::All => t_string!(i18n, view_all).to_string(),
+                QueueView::Mine => td_string!(i18n.get_locale(), view_mine).to_string(),
+                QueueView::Unassigned => td_string!(i18n.get_locale(), view_unassigned).to_string(),
+                QueueView::All => td_string!(i18n.get_locale(), view_all).to_string(),
             };
             view! {
                 <li>
@@ -194,7 +195,7 @@ fn Console(
                     <ActionForm action=take attr:class="inline">
                         <input type="hidden" name="id" value=id/>
                         <button type="submit" class="button small secondary"
-                            aria-label=move || t_string!(i18n, take_label, id = id).to_string()>
+                            aria-label=move || td_string!(i18n.get_locale(), take_label, id = id).to_string()>
                             {tr!(i18n, take_button)}
                         </button>
                     </ActionForm>
@@ -207,7 +208,7 @@ fn Console(
                     <td>
                         <input type="checkbox" prop:checked=move || selected.with(|s| s.contains(&id))
                             on:change=move |_| toggle(selected, id)
-                            aria-label=move || t_string!(i18n, tick_label, id = id).to_string()/>
+                            aria-label=move || td_string!(i18n.get_locale(), tick_label, id = id).to_string()/>
                     </td>
                     <td>{format!("#{id}")}</td>
                     <td><a node_ref=link href=format!("/tickets/{id}")>{r.title}</a></td>
@@ -228,7 +229,7 @@ fn Console(
             .err()
             .map(|e| action_error_text(i18n, &e))
     };
-    let empty = move || t_string!(i18n, queue_empty).to_string();
+    let empty = move || td_string!(i18n.get_locale(), queue_empty).to_string();
     view! {
         <SiteHeader user/>
         <main id="main" class="page agent-page">

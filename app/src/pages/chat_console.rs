@@ -10,6 +10,7 @@ use crate::components::labels::tier_name;
 use crate::components::live::use_live_version;
 use crate::domain::{waited, ChatConsole, CurrentUser, LiveEvent};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 use leptos_use::use_interval_fn;
 
@@ -51,7 +52,7 @@ pub fn ChatConsolePage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     presence.dispatch(SetPresence { online: true });
     view! {
-        <PageTitle text=move || t_string!(i18n, chat_console_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), chat_console_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -85,7 +86,7 @@ fn Console(
         .map(|w| {
             let h = w.head.clone();
             let tier = h.member_tier;
-            let label = t_string!(i18n, chat_accept_one, name = h.member_name.clone()).to_string();
+            let label = td_string!(i18n.get_locale(), chat_accept_one, name = h.member_name.clone()).to_string();
             view! {
                 <tr>
                     <td>{h.member_name.clone()}</td>
@@ -113,7 +114,7 @@ fn Console(
             view! {
                 <li>
                     <a href=format!("/chat/{}", h.id)>
-                        {t_string!(i18n, chat_with_member, name = h.member_name.clone()).to_string()}
+                        {td_string!(i18n.get_locale(), chat_with_member, name = h.member_name.clone()).to_string()}
                     </a>
                     " · " {h.question.clone()}
                 </li>
@@ -128,26 +129,26 @@ fn Console(
             <h1>{tr!(i18n, chat_console_heading)}</h1>
             <div class="presence">
                 <p role="status">
-                    {move || if me_online { t_string!(i18n, chat_you_online).to_string() } else { t_string!(i18n, chat_you_away).to_string() }}
+                    {move || if me_online { td_string!(i18n.get_locale(), chat_you_online).to_string() } else { td_string!(i18n.get_locale(), chat_you_away).to_string() }}
                     " · "
-                    {t_string!(i18n, chat_agents_online, count = console.agents_online).to_string()}
+                    {td_string!(i18n.get_locale(), chat_agents_online, count = console.agents_online).to_string()}
                 </p>
                 <ActionForm action=presence>
                     <input type="hidden" name="online" value=if me_online { "false" } else { "true" }/>
                     <button type="submit" class="button secondary">
-                        {move || if me_online { t_string!(i18n, chat_go_away).to_string() } else { t_string!(i18n, chat_go_online).to_string() }}
+                        {move || if me_online { td_string!(i18n.get_locale(), chat_go_away).to_string() } else { td_string!(i18n.get_locale(), chat_go_online).to_string() }}
                     </button>
                 </ActionForm>
             </div>
             <section aria-labelledby="mine-heading">
                 <h2 id="mine-heading">
-                    {t_string!(i18n, chat_mine, count = console.mine.len(), cap = console.cap).to_string()}
+                    {td_string!(i18n.get_locale(), chat_mine, count = console.mine.len(), cap = console.cap).to_string()}
                 </h2>
                 <ul class="my-chats">{mine}</ul>
             </section>
             <section aria-labelledby="waiting-heading">
                 <h2 id="waiting-heading">
-                    {t_string!(i18n, chat_waiting_count, count = console.waiting.len()).to_string()}
+                    {td_string!(i18n.get_locale(), chat_waiting_count, count = console.waiting.len()).to_string()}
                 </h2>
                 <p class="form-error" role="alert">{error}</p>
                 <ActionForm action=accept>

@@ -12,6 +12,7 @@ use crate::components::file_picker::{send_form, upload_action, FilePicker, Picke
 use crate::components::labels::day_time;
 use crate::domain::{ChatMessage, ChatStatus, ChatView, SystemNote, UploadLimits};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::chat_start::ticket_link;
 use crate::pages::refusal::PageError;
 
@@ -21,7 +22,7 @@ pub fn ChatRoomPage() -> impl IntoView {
     let id = crate::pages::route_id();
     let data = Resource::new(id, get_chat);
     view! {
-        <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), chat_heading).to_string()/>
         <main id="main" class="page chat-page">
             <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -88,32 +89,37 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
     let status_line = move || {
         let head = live.head.get();
         match head.status {
-            ChatStatus::Queued => t_string!(i18n, chat_waiting).to_string(),
-            ChatStatus::Active if staff => {
-                t_string!(i18n, chat_with_member, name = head.member_name.clone()).to_string()
-            }
-            ChatStatus::Active => t_string!(
-                i18n,
+            ChatStatus::Queued => td_string!(i18n.get_locale(), chat_waiting).to_string(),
+            ChatStatus::Active if staff => td_string!(
+                i18n.get_locale(),
+                chat_with_member,
+                name = head.member_name.clone()
+            )
+            .to_string(),
+            ChatStatus::Active => td_string!(
+                i18n.get_locale(),
                 chat_with_agent,
                 name = head.agent_name.clone().unwrap_or_default()
             )
             .to_string(),
-            ChatStatus::Ended => t_string!(i18n, chat_ended).to_string(),
+            ChatStatus::Ended => td_string!(i18n.get_locale(), chat_ended).to_string(),
         }
     };
     let queue_panel = move || {
         let q = live.queue.get()?;
         let head = live.head.get();
         let estimate = match q.estimated_wait_secs {
-            Some(s) => t_string!(i18n, chat_estimate, minutes = minutes(s)).to_string(),
-            None => t_string!(i18n, chat_no_estimate).to_string(),
+            Some(s) => {
+                td_string!(i18n.get_locale(), chat_estimate, minutes = minutes(s)).to_string()
+            }
+            None => td_string!(i18n.get_locale(), chat_no_estimate).to_string(),
         };
         Some(view! {
             <section class="queue-status" aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{tr!(i18n, chat_queue_heading)}</h2>
-                <p class="position" role="status">{t_string!(i18n, chat_position, position = q.position).to_string()}</p>
+                <p class="position" role="status">{td_string!(i18n.get_locale(), chat_position, position = q.position).to_string()}</p>
                 <p>{estimate}</p>
-                <p class="hint">{t_string!(i18n, chat_agents_online, count = q.agents_online).to_string()}</p>
+                <p class="hint">{td_string!(i18n.get_locale(), chat_agents_online, count = q.agents_online).to_string()}</p>
                 {q.offer_ticket.then(|| view! {
                     <div class="language-offer" role="alert">
                         <p>{tr!(i18n, chat_offer_ticket)}</p>
@@ -156,7 +162,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
     };
     view! {
         <a class="back" href=if staff { "/agent/chats" } else { "/" }>
-            {move || if staff { t_string!(i18n, back_to_chats).to_string() } else { t_string!(i18n, back_to_list).to_string() }}
+            {move || if staff { td_string!(i18n.get_locale(), back_to_chats).to_string() } else { td_string!(i18n.get_locale(), back_to_list).to_string() }}
         </a>
         <h1>{tr!(i18n, chat_heading)}</h1>
         <p class="chat-status" role="status">{status_line}</p>
@@ -177,10 +183,10 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
             <ol class="chat-log">{messages}</ol>
         </div>
         <p class="chat-connection" role="status">
-            {move || live.reconnecting.get().then(|| t_string!(i18n, chat_reconnecting).to_string())}
+            {move || live.reconnecting.get().then(|| td_string!(i18n.get_locale(), chat_reconnecting).to_string())}
         </p>
         <p class="typing" aria-live="polite">
-            {move || live.typing.get().map(|name| t_string!(i18n, chat_typing, name = name).to_string())}
+            {move || live.typing.get().map(|name| td_string!(i18n.get_locale(), chat_typing, name = name).to_string())}
         </p>
         <p class="form-error" role="alert">
             {move || live.error.get().map(|e| action_error_text(i18n, &e))}
@@ -244,12 +250,20 @@ fn ChatLine(m: ChatMessage, staff: bool, ticket_href: Signal<String>) -> impl In
     let time = move || day_time(i18n, at);
     if let Some(note) = m.system {
         let text = move || match note {
-            SystemNote::AgentJoined => t_string!(i18n, chat_sys_joined).to_string(),
-            SystemNote::AgentLeft => t_string!(i18n, chat_sys_agent_left).to_string(),
-            SystemNote::MemberLeft => t_string!(i18n, chat_sys_member_left).to_string(),
-            SystemNote::TurnedIntoTicket => t_string!(i18n, chat_sys_ticket).to_string(),
-            SystemNote::AskForTicket => t_string!(i18n, chat_sys_ask_ticket).to_string(),
-            SystemNote::Transferred => t_string!(i18n, chat_sys_transferred).to_string(),
+            SystemNote::AgentJoined => td_string!(i18n.get_locale(), chat_sys_joined).to_string(),
+            SystemNote::AgentLeft => td_string!(i18n.get_locale(), chat_sys_agent_left).to_string(),
+            SystemNote::MemberLeft => {
+                td_string!(i18n.get_locale(), chat_sys_member_left).to_string()
+            }
+            SystemNote::TurnedIntoTicket => {
+                td_string!(i18n.get_locale(), chat_sys_ticket).to_string()
+            }
+            SystemNote::AskForTicket => {
+                td_string!(i18n.get_locale(), chat_sys_ask_ticket).to_string()
+            }
+            SystemNote::Transferred => {
+                td_string!(i18n.get_locale(), chat_sys_transferred).to_string()
+            }
         };
         let link = (note == SystemNote::AskForTicket && !staff).then(|| {
             view! { " " <a href=move || ticket_href.get()>{tr!(i18n, chat_open_ticket)}</a> }

@@ -9,6 +9,7 @@ use crate::components::submit_button::SubmitButton;
 use crate::domain::{ChatStart, CurrentUser, LANGUAGES};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 
 #[component]
@@ -30,7 +31,7 @@ pub fn ChatStartPage() -> impl IntoView {
         guess_language,
     );
     view! {
-        <PageTitle text=move || t_string!(i18n, chat_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), chat_heading).to_string()/>
         <main id="main" class="page chat-page">
             <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
                 {move || {
@@ -168,7 +169,7 @@ fn PreChatForm(
                 let link = ticket_link(&question.get(), &code);
                 view! {
                     <section class="language-offer" role="alert">
-                        <p>{move || t_string!(i18n, chat_not_english, language = language_name()).to_string()}</p>
+                        <p>{move || td_string!(i18n.get_locale(), chat_not_english, language = language_name()).to_string()}</p>
                         <a class="button primary" href=link>{tr!(i18n, chat_open_ticket)}</a>
                         <button type="submit" class="button secondary" name="continue_in_english" value="1"
                             on:click=continue_in_english>
@@ -180,8 +181,8 @@ fn PreChatForm(
             <p class="form-error" role="alert">{error("form")}</p>
             <div hidden=move || other_language.get().is_some()>
                 <SubmitButton pending=start.pending()
-                    label=Signal::derive(move || t_string!(i18n, chat_start).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), chat_start).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
             </div>
         </ActionForm>
     }

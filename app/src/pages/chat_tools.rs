@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::{chat_tools, TransferChat};
 use crate::components::error_text::action_error_text;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 #[component]
 pub fn ChatDeskTools(chat_id: i64, draft: RwSignal<String>) -> impl IntoView {

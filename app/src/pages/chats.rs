@@ -6,6 +6,7 @@ use crate::api::my_chats;
 use crate::components::labels::day_time;
 use crate::domain::ChatStatus;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 
 #[component]
@@ -13,7 +14,7 @@ pub fn ChatsPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| my_chats());
     view! {
-        <PageTitle text=move || t_string!(i18n, chats_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), chats_heading).to_string()/>
         <main id="main" class="page">
             <a class="back" href="/">{tr!(i18n, back_to_list)}</a>
             <h1>{tr!(i18n, chats_heading)}</h1>
@@ -31,7 +32,7 @@ pub fn ChatsPage() -> impl IntoView {
                                             <a class="title" href=format!("/chat/{}", c.id)>{c.question}</a>
                                             <span class="date">{move || day_time(i18n, at)}</span>
                                             <span class="status">
-                                                {move || if ended { t_string!(i18n, chat_ended).to_string() } else { t_string!(i18n, chat_open).to_string() }}
+                                                {move || if ended { td_string!(i18n.get_locale(), chat_ended).to_string() } else { td_string!(i18n.get_locale(), chat_open).to_string() }}
                                             </span>
                                         </li>
                                     }

@@ -9,6 +9,7 @@ use crate::components::live::use_live_version;
 use crate::components::ticket_list::{list_changed, ticket_list};
 use crate::domain::{CurrentUser, LiveEvent, TicketLists, TicketSummary};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 
 #[derive(Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -50,7 +51,7 @@ pub fn DashboardPage() -> impl IntoView {
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let data = Resource::new(move || search.get(), my_tickets);
     view! {
-        <PageTitle text=move || t_string!(i18n, dashboard_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), dashboard_heading).to_string()/>
         <Transition fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -168,9 +169,9 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
         }
     };
     let tab_label = move |t: Tab| match t {
-        Tab::Open => t_string!(i18n, tab_open).to_string(),
-        Tab::Awaiting => t_string!(i18n, tab_awaiting).to_string(),
-        Tab::Closed => t_string!(i18n, tab_closed).to_string(),
+        Tab::Open => td_string!(i18n.get_locale(), tab_open).to_string(),
+        Tab::Awaiting => td_string!(i18n.get_locale(), tab_awaiting).to_string(),
+        Tab::Closed => td_string!(i18n.get_locale(), tab_closed).to_string(),
     };
     let tab_links = [Tab::Open, Tab::Awaiting, Tab::Closed]
         .into_iter()

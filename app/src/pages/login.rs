@@ -6,7 +6,7 @@ use crate::api::{member_sign_in, Login};
 use crate::components::submit_button::SubmitButton;
 use crate::error::AppError;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
+use crate::locale::{use_i18n, I18n};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -48,14 +48,14 @@ pub fn LoginPage() -> impl IntoView {
         let err = login.value().get()?.err()?;
         Some(match err {
             AppError::InvalidCredentials | AppError::Validation { .. } => {
-                t_string!(i18n, login_failed).to_string()
+                td_string!(i18n.get_locale(), login_failed).to_string()
             }
             AppError::RateLimited { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
-                t_string!(i18n, login_throttled, minutes = minutes).to_string()
+                td_string!(i18n.get_locale(), login_throttled, minutes = minutes).to_string()
             }
-            AppError::Unavailable => t_string!(i18n, error_unavailable).to_string(),
-            _ => t_string!(i18n, error_generic).to_string(),
+            AppError::Unavailable => td_string!(i18n.get_locale(), error_unavailable).to_string(),
+            _ => td_string!(i18n.get_locale(), error_generic).to_string(),
         })
     };
     // A plain form read on submit, not `ActionForm`: that brought a whole query-string parser
@@ -69,7 +69,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
     view! {
-        <PageTitle text=move || t_string!(i18n, login_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), login_heading).to_string()/>
         <main id="main" class="login-card">
             <p class="brand">{tr!(i18n, app_name)}</p>
             <h1>{tr!(i18n, login_heading)}</h1>
@@ -86,8 +86,8 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password" required/>
                 <p class="form-error" role="alert">{error}</p>
                 <SubmitButton pending=login.pending()
-                    label=Signal::derive(move || t_string!(i18n, log_in).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, logging_in).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), log_in).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), logging_in).to_string())/>
             </form>
         </main>
     }
@@ -114,25 +114,25 @@ fn login_fields(ev: &leptos::ev::SubmitEvent) -> Option<Login> {
 }
 
 /// The words for each way a sign-in through the member system can end on this page.
-fn sso_message(i18n: I18nContext<Locale>, code: &str, reason: Option<&str>) -> String {
+fn sso_message(i18n: I18n, code: &str, reason: Option<&str>) -> String {
     use crate::domain::SignInProblem as P;
     // An unknown code (an old or hand-made link) reads as the general failure.
     match P::from_code(code).unwrap_or(P::Token) {
-        P::State => t_string!(i18n, sso_state).to_string(),
+        P::State => td_string!(i18n.get_locale(), sso_state).to_string(),
         P::Provider if reason == Some("access_denied") => {
-            t_string!(i18n, sso_cancelled).to_string()
+            td_string!(i18n.get_locale(), sso_cancelled).to_string()
         }
-        P::Provider => t_string!(
-            i18n,
+        P::Provider => td_string!(
+            i18n.get_locale(),
             sso_provider,
             reason = reason.unwrap_or("?").to_string()
         )
         .to_string(),
-        P::Unreachable => t_string!(i18n, sso_unreachable).to_string(),
-        P::Token => t_string!(i18n, sso_token).to_string(),
-        P::UnknownTier => t_string!(i18n, sso_tier).to_string(),
-        P::Profile => t_string!(i18n, sso_profile).to_string(),
-        P::Disabled => t_string!(i18n, sso_disabled).to_string(),
-        P::Staff => t_string!(i18n, sso_staff).to_string(),
+        P::Unreachable => td_string!(i18n.get_locale(), sso_unreachable).to_string(),
+        P::Token => td_string!(i18n.get_locale(), sso_token).to_string(),
+        P::UnknownTier => td_string!(i18n.get_locale(), sso_tier).to_string(),
+        P::Profile => td_string!(i18n.get_locale(), sso_profile).to_string(),
+        P::Disabled => td_string!(i18n.get_locale(), sso_disabled).to_string(),
+        P::Staff => td_string!(i18n.get_locale(), sso_staff).to_string(),
     }
 }

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::components::page_title::PageTitle;
 
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -12,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <PageTitle text=move || t_string!(i18n, not_found_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), not_found_heading).to_string()/>
         <main id="main" class="page">
             <h1>{tr!(i18n, not_found_heading)}</h1>
             <p>{tr!(i18n, not_found_body)}</p>
@@ -27,7 +28,7 @@ pub fn NotFoundPage() -> impl IntoView {
 pub fn OfflinePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <PageTitle text=move || t_string!(i18n, offline_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), offline_heading).to_string()/>
         <main id="main" class="page">
             <h1>{tr!(i18n, offline_heading)}</h1>
             <p>{tr!(i18n, offline_body)}</p>

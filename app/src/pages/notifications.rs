@@ -3,7 +3,6 @@
 //! unsubscribe page an email's link opens (`/unsubscribe`, no sign-in needed).
 use crate::pages::address::use_query;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 use crate::api::{get_notifications, SaveNotifications, Unsubscribe};
 use crate::components::page_title::PageTitle;
@@ -11,15 +10,16 @@ use crate::components::push_devices::{PushDevices, ThisDevice};
 use crate::components::submit_button::SubmitButton;
 use crate::domain::Topic;
 use crate::i18n::*;
+use crate::locale::{use_i18n, I18n};
 use crate::pages::refusal::PageError;
 
-pub fn topic_name(i18n: I18nContext<Locale>, topic: Topic) -> String {
+pub fn topic_name(i18n: I18n, topic: Topic) -> String {
     match topic {
-        Topic::Updates => t_string!(i18n, topic_updates),
-        Topic::Reminders => t_string!(i18n, topic_reminders),
-        Topic::NewTickets => t_string!(i18n, topic_new_tickets),
-        Topic::MemberAnswers => t_string!(i18n, topic_member_answers),
-        Topic::Deadlines => t_string!(i18n, topic_deadlines),
+        Topic::Updates => td_string!(i18n.get_locale(), topic_updates),
+        Topic::Reminders => td_string!(i18n.get_locale(), topic_reminders),
+        Topic::NewTickets => td_string!(i18n.get_locale(), topic_new_tickets),
+        Topic::MemberAnswers => td_string!(i18n.get_locale(), topic_member_answers),
+        Topic::Deadlines => td_string!(i18n.get_locale(), topic_deadlines),
     }
     .to_string()
 }
@@ -36,10 +36,11 @@ pub fn NotificationsPage() -> impl IntoView {
     let refresh = Callback::new(move |()| reload.update(|n| *n += 1));
     let this_device = ThisDevice::new();
     let saved = move || {
-        matches!(save.value().get(), Some(Ok(()))).then(|| t_string!(i18n, notifications_saved))
+        matches!(save.value().get(), Some(Ok(())))
+            .then(|| td_string!(i18n.get_locale(), notifications_saved))
     };
     view! {
-        <PageTitle text=move || t_string!(i18n, notifications_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), notifications_heading).to_string()/>
         <main id="main" class="page">
             <a class="back" href="/">{tr!(i18n, back_to_list)}</a>
             <h1>{tr!(i18n, notifications_heading)}</h1>
@@ -77,8 +78,8 @@ pub fn NotificationsPage() -> impl IntoView {
                                 </fieldset>
                                 <p class="form-ok" role="status">{saved}</p>
                                 <SubmitButton pending=save.pending()
-                                    label=Signal::derive(move || t_string!(i18n, save_notifications).to_string())
-                                    busy_label=Signal::derive(move || t_string!(i18n, save_notifications).to_string())/>
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), save_notifications).to_string())
+                                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), save_notifications).to_string())/>
                             </ActionForm>
                             <PushDevices this=this_device push_key=settings.push_key
                                 devices=settings.devices refresh/>
@@ -100,27 +101,27 @@ pub fn UnsubscribePage() -> impl IntoView {
     let topic = Topic::parse(&t).ok();
     let act = ServerAction::<Unsubscribe>::new();
     let outcome = move || match act.value().get() {
-        Some(Ok(true)) => Some(t_string!(i18n, unsubscribe_done).to_string()),
-        Some(_) => Some(t_string!(i18n, unsubscribe_bad_link).to_string()),
+        Some(Ok(true)) => Some(td_string!(i18n.get_locale(), unsubscribe_done).to_string()),
+        Some(_) => Some(td_string!(i18n.get_locale(), unsubscribe_bad_link).to_string()),
         None => None,
     };
     view! {
-        <PageTitle text=move || t_string!(i18n, unsubscribe_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), unsubscribe_heading).to_string()/>
         <main id="main" class="login-card">
             <p class="brand">{tr!(i18n, app_name)}</p>
             <h1>{tr!(i18n, unsubscribe_heading)}</h1>
             {match topic {
                 None => view! { <p class="form-error" role="alert">{tr!(i18n, unsubscribe_bad_link)}</p> }.into_any(),
                 Some(topic) => view! {
-                    <p>{move || t_string!(i18n, unsubscribe_confirm, topic = topic_name(i18n, topic)).to_string()}</p>
+                    <p>{move || td_string!(i18n.get_locale(), unsubscribe_confirm, topic = topic_name(i18n, topic)).to_string()}</p>
                     <ActionForm action=act attr:class="stack">
                         <input type="hidden" name="u" value=u.clone()/>
                         <input type="hidden" name="t" value=t.clone()/>
                         <input type="hidden" name="s" value=s.clone()/>
                         <p role="status">{outcome}</p>
                         <SubmitButton pending=act.pending()
-                            label=Signal::derive(move || t_string!(i18n, unsubscribe_button).to_string())
-                            busy_label=Signal::derive(move || t_string!(i18n, unsubscribe_button).to_string())/>
+                            label=Signal::derive(move || td_string!(i18n.get_locale(), unsubscribe_button).to_string())
+                            busy_label=Signal::derive(move || td_string!(i18n.get_locale(), unsubscribe_button).to_string())/>
                     </ActionForm>
                 }.into_any(),
             }}

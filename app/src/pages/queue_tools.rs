@@ -7,6 +7,7 @@ use crate::components::error_text::action_error_text;
 use crate::components::labels::priority_name;
 use crate::domain::{BulkAction, Priority, StaffMember};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// The toolbar above the queue: what to do with the ticked tickets.
 #[component]
@@ -46,7 +47,7 @@ pub fn BulkBar(
     };
     let outcome = move || match bulk.value().get()? {
         Ok(o) if o.refused.is_empty() => {
-            Some(t_string!(i18n, bulk_done, n = o.done.len()).to_string())
+            Some(td_string!(i18n.get_locale(), bulk_done, n = o.done.len()).to_string())
         }
         Ok(o) => {
             let why = o
@@ -55,7 +56,15 @@ pub fn BulkBar(
                 .map(|(id, e)| format!("#{id}: {}", action_error_text(i18n, e)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            Some(t_string!(i18n, bulk_partly, n = o.done.len(), refused = why.clone()).to_string())
+            Some(
+                td_string!(
+                    i18n.get_locale(),
+                    bulk_partly,
+                    n = o.done.len(),
+                    refused = why.clone()
+                )
+                .to_string(),
+            )
         }
         Err(e) => Some(action_error_text(i18n, &e)),
     };
@@ -77,7 +86,7 @@ pub fn BulkBar(
             </select>
             <button type="submit" class="button secondary"
                 disabled=move || count() == 0 || choice.with(String::is_empty) || bulk.pending().get()>
-                {move || t_string!(i18n, bulk_apply, n = count()).to_string()}
+                {move || td_string!(i18n.get_locale(), bulk_apply, n = count()).to_string()}
             </button>
             <p class="bulk-outcome" role="status">{outcome}</p>
         </form>

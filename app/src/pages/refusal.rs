@@ -7,6 +7,7 @@ use crate::components::error_text::action_error_text;
 use crate::domain::Tier;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 /// What a member below the gate sees instead of Technical Issues: why, and where to go instead.
 #[component]
@@ -14,8 +15,8 @@ pub fn TierRefusal(required: Tier, yours: Tier) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <main id="main" class="page refusal">
-            <h1>{move || t_string!(i18n, refusal_heading, tier = tier_name(i18n, required)).to_string()}</h1>
-            <p>{move || t_string!(i18n, refusal_rank, tier = tier_name(i18n, yours)).to_string()}</p>
+            <h1>{move || td_string!(i18n.get_locale(), refusal_heading, tier = tier_name(i18n, required)).to_string()}</h1>
+            <p>{move || td_string!(i18n.get_locale(), refusal_rank, tier = tier_name(i18n, yours)).to_string()}</p>
             <p>{tr!(i18n, refusal_help)}</p>
             <LogoutButton/>
         </main>

@@ -18,6 +18,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 
 /// Drafts live under this prefix and the member's id; logging out removes them all.
@@ -29,7 +30,7 @@ pub fn SubmitPage() -> impl IntoView {
     let i18n = use_i18n();
     let access = Resource::new(|| (), |_| new_ticket_form());
     view! {
-        <PageTitle text=move || t_string!(i18n, submit_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), submit_heading).to_string()/>
         <Suspense fallback=move || view! { <p class="loading">{tr!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match access.await {
@@ -222,12 +223,19 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
     let step_heading = move || {
         let n = step.get();
         let name = match n {
-            1 => t_string!(i18n, step_title).to_string(),
-            2 => t_string!(i18n, step_description).to_string(),
-            3 => t_string!(i18n, step_files).to_string(),
-            _ => t_string!(i18n, step_review).to_string(),
+            1 => td_string!(i18n.get_locale(), step_title).to_string(),
+            2 => td_string!(i18n.get_locale(), step_description).to_string(),
+            3 => td_string!(i18n.get_locale(), step_files).to_string(),
+            _ => td_string!(i18n.get_locale(), step_review).to_string(),
         };
-        t_string!(i18n, step_of_steps, n = n, total = STEPS, name = name).to_string()
+        td_string!(
+            i18n.get_locale(),
+            step_of_steps,
+            n = n,
+            total = STEPS,
+            name = name
+        )
+        .to_string()
     };
 
     view! {
@@ -293,7 +301,7 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                             {move || {
                                 let files = picked.files.get();
                                 if files.is_empty() {
-                                    t_string!(i18n, files_none).to_string()
+                                    td_string!(i18n.get_locale(), files_none).to_string()
                                 } else {
                                     files.iter()
                                         .map(|p| format!("{} ({})", p.name, size_label(p.size)))
@@ -306,9 +314,9 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                     <p class="form-error" role="alert">{field_error("form")}</p>
                     <button type="submit" class="button primary" disabled=move || submit.pending().get()>
                         {move || if submit.pending().get() {
-                            t_string!(i18n, submitting).to_string()
+                            td_string!(i18n.get_locale(), submitting).to_string()
                         } else {
-                            t_string!(i18n, submit_button).to_string()
+                            td_string!(i18n.get_locale(), submit_button).to_string()
                         }}
                     </button>
                 </section>

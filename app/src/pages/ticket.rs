@@ -22,6 +22,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 
 /// Everything the page's forms act through, created once so a live refresh keeps what is typed.
@@ -115,7 +116,7 @@ pub fn TicketPage() -> impl IntoView {
 
 /// The error text of an action's last result, if it failed.
 fn error_of<T>(
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: crate::locale::I18n,
     value: impl Fn() -> Option<Result<T, AppError>> + Copy,
 ) -> impl Fn() -> Option<String> + Copy {
     move || value()?.err().map(|e| action_error_text(i18n, &e))
@@ -154,14 +155,14 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         .map(|item| match item {
             TimelineItem::Entry(e) => {
                 let who = if e.author_is_staff {
-                    format!("{} · {}", e.author_name, t_string!(i18n, it_team))
+                    format!("{} · {}", e.author_name, td_string!(i18n.get_locale(), it_team))
                 } else {
                     e.author_name.clone()
                 };
                 let (class, label) = match e.kind {
-                    EntryKind::Note => ("entry note", Some(t_string!(i18n, note_label).to_string())),
+                    EntryKind::Note => ("entry note", Some(td_string!(i18n.get_locale(), note_label).to_string())),
                     EntryKind::Question => {
-                        ("entry staff question", Some(t_string!(i18n, question_label).to_string()))
+                        ("entry staff question", Some(td_string!(i18n.get_locale(), question_label).to_string()))
                     }
                     EntryKind::Message if e.author_is_staff => ("entry staff", None),
                     EntryKind::Message => ("entry member", None),
@@ -186,9 +187,9 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
                     {move || {
                         let who = actor_name.clone();
                         if from.is_none() {
-                            t_string!(i18n, status_opened, who = who).to_string()
+                            td_string!(i18n.get_locale(), status_opened, who = who).to_string()
                         } else {
-                            t_string!(i18n, status_changed, who = who, status = status_name(i18n, to)).to_string()
+                            td_string!(i18n.get_locale(), status_changed, who = who, status = status_name(i18n, to)).to_string()
                         }
                     }}
                     " · "
@@ -199,9 +200,12 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         })
         .collect_view();
     let (back_href, back_label) = if staff {
-        ("/agent", t_string!(i18n, back_to_queue).to_string())
+        (
+            "/agent",
+            td_string!(i18n.get_locale(), back_to_queue).to_string(),
+        )
     } else {
-        ("/", t_string!(i18n, back_to_list).to_string())
+        ("/", td_string!(i18n.get_locale(), back_to_list).to_string())
     };
     let can_reply = !(staff && status == TicketStatus::Closed);
     view! {
@@ -211,11 +215,11 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
         }/>
         <a class="back" href=back_href>{back_label}</a>
         <p class="ticket-number">
-            {move || t_string!(i18n, ticket_number, id = id).to_string()}
+            {move || td_string!(i18n.get_locale(), ticket_number, id = id).to_string()}
             " · "
             {move || day(i18n, opened)}
             " · "
-            {move || t_string!(i18n, ticket_language, lang = lang_name).to_string()}
+            {move || td_string!(i18n.get_locale(), ticket_language, lang = lang_name).to_string()}
         </p>
         <h1>{title}</h1>
         <p>
@@ -223,15 +227,15 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
             {staff.then(|| view! {
                 " · "
                 <span class="member">
-                    {move || t_string!(i18n, filed_by, name = member.clone(), tier = tier_name(i18n, member_tier)).to_string()}
+                    {move || td_string!(i18n.get_locale(), filed_by, name = member.clone(), tier = tier_name(i18n, member_tier)).to_string()}
                 </span>
             })}
         </p>
         {merged_into.map(|into| view! {
             <p class="notice merged" role="note">
-                {move || t_string!(i18n, merged_into, id = into).to_string()}
+                {move || td_string!(i18n.get_locale(), merged_into, id = into).to_string()}
                 " "
-                <a href=format!("/tickets/{into}")>{move || t_string!(i18n, merged_into_link, id = into).to_string()}</a>
+                <a href=format!("/tickets/{into}")>{move || td_string!(i18n.get_locale(), merged_into_link, id = into).to_string()}</a>
             </p>
         })}
         {merged_from}
@@ -240,7 +244,7 @@ fn TicketView(detail: TicketDetail, actions: Actions) -> impl IntoView {
                 <h2 id="pending-heading">{tr!(i18n, awaiting_intro)}</h2>
                 <p class="body">{q}</p>
                 {closes_at.map(|at| view! {
-                    <p class="closes-on">{move || t_string!(i18n, closes_on, date = day(i18n, at)).to_string()}</p>
+                    <p class="closes-on">{move || td_string!(i18n.get_locale(), closes_on, date = day(i18n, at)).to_string()}</p>
                 })}
             </section>
         })}
@@ -296,9 +300,11 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
     };
     let hint = match (staff, status) {
         (false, TicketStatus::AwaitingFeedback) => {
-            Some(t_string!(i18n, awaiting_reply_hint).to_string())
+            Some(td_string!(i18n.get_locale(), awaiting_reply_hint).to_string())
         }
-        (false, TicketStatus::Closed) => Some(t_string!(i18n, closed_reply_hint).to_string()),
+        (false, TicketStatus::Closed) => {
+            Some(td_string!(i18n.get_locale(), closed_reply_hint).to_string())
+        }
         _ => None,
     };
     let described = hint.is_some().then_some("reply-hint");
@@ -320,8 +326,8 @@ fn ReplyForm(id: i64, status: TicketStatus, staff: bool, actions: Actions) -> im
                 <FilePicker picked id="reply-files"/>
                 <p class="form-error" role="alert">{error_of(i18n, move || reply.value().get())}</p>
                 <SubmitButton pending=reply.pending()
-                    label=Signal::derive(move || t_string!(i18n, send_reply).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), send_reply).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
             </form>
         </section>
     }
@@ -343,8 +349,8 @@ fn AgentActions(id: i64, status: TicketStatus, merged: bool, actions: Actions) -
                         aria-describedby="question-hint"></textarea>
                     <p class="form-error" role="alert">{error_of(i18n, move || actions.request_info.value().get())}</p>
                     <SubmitButton pending=actions.request_info.pending()
-                        label=Signal::derive(move || t_string!(i18n, request_info_button).to_string())
-                        busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                        label=Signal::derive(move || td_string!(i18n.get_locale(), request_info_button).to_string())
+                        busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
                 </ActionForm>
             })}
             <ActionForm action=actions.add_note attr:class="stack">
@@ -354,8 +360,8 @@ fn AgentActions(id: i64, status: TicketStatus, merged: bool, actions: Actions) -
                 <textarea id="note" name="body" rows="3" required aria-describedby="note-hint"></textarea>
                 <p class="form-error" role="alert">{error_of(i18n, move || actions.add_note.value().get())}</p>
                 <SubmitButton pending=actions.add_note.pending()
-                    label=Signal::derive(move || t_string!(i18n, add_note_button).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), add_note_button).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
             </ActionForm>
             {(!merged).then(|| view! {
                 <ActionForm action=actions.merge attr:class="inline-form merge">

@@ -9,6 +9,7 @@ use crate::components::labels::priority_name;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::{Priority, TicketDesk, TicketMacro, TicketStatus};
 use crate::i18n::*;
+use crate::locale::use_i18n;
 
 #[component]
 pub fn Handling(
@@ -35,9 +36,11 @@ pub fn Handling(
                 .into_iter()
                 .map(|v| {
                     let text = if v.replying {
-                        t_string!(i18n, collision_replying, name = v.name.clone()).to_string()
+                        td_string!(i18n.get_locale(), collision_replying, name = v.name.clone())
+                            .to_string()
                     } else {
-                        t_string!(i18n, collision_viewing, name = v.name.clone()).to_string()
+                        td_string!(i18n.get_locale(), collision_viewing, name = v.name.clone())
+                            .to_string()
                     };
                     view! { <li>{text}</li> }
                 })
@@ -59,7 +62,7 @@ pub fn Handling(
             let online = m.online;
             let label = move || {
                 if online {
-                    t_string!(i18n, online_suffix, name = name.clone()).to_string()
+                    td_string!(i18n.get_locale(), online_suffix, name = name.clone()).to_string()
                 } else {
                     name.clone()
                 }
@@ -79,9 +82,9 @@ pub fn Handling(
     let warn_ms = sla.warn_ms;
     let outcome = move |in_time: bool| {
         if in_time {
-            t_string!(i18n, sla_met).to_string()
+            td_string!(i18n.get_locale(), sla_met).to_string()
         } else {
-            t_string!(i18n, sla_missed).to_string()
+            td_string!(i18n.get_locale(), sla_missed).to_string()
         }
     };
     let first = match (sla.first_response, sla.first_pending, sla.response_due) {
@@ -101,7 +104,7 @@ pub fn Handling(
         (Some(due), ..) => view! { <Deadline due now warn_ms/> }.into_any(),
         (None, Some(left), _) => {
             let time = crate::domain::waited(0, left.max(0) * 60_000);
-            view! { <span>{move || t_string!(i18n, sla_paused, time = time.clone()).to_string()}</span> }
+            view! { <span>{move || td_string!(i18n.get_locale(), sla_paused, time = time.clone()).to_string()}</span> }
                 .into_any()
         }
         (None, None, Some(in_time)) => view! { <span>{move || outcome(in_time)}</span> }.into_any(),
@@ -194,8 +197,10 @@ pub fn MacroBox(
     let chosen = RwSignal::new(macros.first().map(|m| m.id).unwrap_or(0));
     let effect_name = move |s: Option<TicketStatus>| match s {
         None => None,
-        Some(TicketStatus::AwaitingFeedback) => Some(t_string!(i18n, macro_asks).to_string()),
-        Some(_) => Some(t_string!(i18n, macro_closes).to_string()),
+        Some(TicketStatus::AwaitingFeedback) => {
+            Some(td_string!(i18n.get_locale(), macro_asks).to_string())
+        }
+        Some(_) => Some(td_string!(i18n.get_locale(), macro_closes).to_string()),
     };
     let options = macros
         .iter()
@@ -235,8 +240,8 @@ pub fn MacroBox(
                         <blockquote class="macro-preview" aria-live="polite">{preview}</blockquote>
                         <p class="form-error" role="alert">{error}</p>
                         <SubmitButton pending=apply.pending()
-                            label=Signal::derive(move || t_string!(i18n, macro_send).to_string())
-                            busy_label=Signal::derive(move || t_string!(i18n, sending).to_string())/>
+                            label=Signal::derive(move || td_string!(i18n.get_locale(), macro_send).to_string())
+                            busy_label=Signal::derive(move || td_string!(i18n.get_locale(), sending).to_string())/>
                     </ActionForm>
                 }.into_any()
             }}

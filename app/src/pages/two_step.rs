@@ -8,6 +8,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::submit_button::SubmitButton;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::use_i18n;
 use crate::pages::refusal::PageError;
 
 /// The code field: digits on a phone keyboard, filled in from an SMS-less one-time code.
@@ -38,7 +39,7 @@ pub fn LoginCodePage() -> impl IntoView {
             .into_any(),
             AppError::RateLimited { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
-                t_string!(i18n, login_throttled, minutes = minutes)
+                td_string!(i18n.get_locale(), login_throttled, minutes = minutes)
                     .to_string()
                     .into_any()
             }
@@ -46,7 +47,7 @@ pub fn LoginCodePage() -> impl IntoView {
         })
     };
     view! {
-        <PageTitle text=move || t_string!(i18n, two_step_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), two_step_heading).to_string()/>
         <main id="main" class="login-card">
             <p class="brand">{tr!(i18n, app_name)}</p>
             <h1>{tr!(i18n, two_step_heading)}</h1>
@@ -56,8 +57,8 @@ pub fn LoginCodePage() -> impl IntoView {
                 <CodeField id="code"/>
                 <p class="form-error" role="alert">{error}</p>
                 <SubmitButton pending=verify.pending()
-                    label=Signal::derive(move || t_string!(i18n, two_step_verify).to_string())
-                    busy_label=Signal::derive(move || t_string!(i18n, two_step_verifying).to_string())/>
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_verify).to_string())
+                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_verifying).to_string())/>
             </ActionForm>
         </main>
     }
@@ -75,7 +76,7 @@ pub fn TwoStepPage() -> impl IntoView {
     );
     let failed = move |err: Option<AppError>| err.map(|e| action_error_text(i18n, &e));
     view! {
-        <PageTitle text=move || t_string!(i18n, two_step_heading).to_string()/>
+        <PageTitle text=move || td_string!(i18n.get_locale(), two_step_heading).to_string()/>
         <main id="main" class="page">
             <a class="back" href="/agent">{tr!(i18n, back_to_list)}</a>
             <h1>{tr!(i18n, two_step_heading)}</h1>
@@ -97,7 +98,7 @@ pub fn TwoStepPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) if s.on => view! {
-                            <p>{move || t_string!(i18n, two_step_on_intro, count = s.recovery_codes_left).to_string()}</p>
+                            <p>{move || td_string!(i18n.get_locale(), two_step_on_intro, count = s.recovery_codes_left).to_string()}</p>
                             <ActionForm action=turn_off attr:class="stack">
                                 <p>{tr!(i18n, two_step_turn_off_intro)}</p>
                                 <CodeField id="off-code"/>
@@ -105,8 +106,8 @@ pub fn TwoStepPage() -> impl IntoView {
                                     {move || failed(turn_off.value().get().and_then(Result::err))}
                                 </p>
                                 <SubmitButton pending=turn_off.pending()
-                                    label=Signal::derive(move || t_string!(i18n, two_step_turn_off).to_string())
-                                    busy_label=Signal::derive(move || t_string!(i18n, two_step_turn_off).to_string())/>
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_turn_off).to_string())
+                                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_turn_off).to_string())/>
                             </ActionForm>
                         }.into_any(),
                         Ok(s) => view! {
@@ -116,8 +117,8 @@ pub fn TwoStepPage() -> impl IntoView {
                             <p>{tr!(i18n, two_step_off_intro)}</p>
                             <ActionForm action=begin attr:class="stack">
                                 <SubmitButton pending=begin.pending()
-                                    label=Signal::derive(move || t_string!(i18n, two_step_start).to_string())
-                                    busy_label=Signal::derive(move || t_string!(i18n, two_step_start).to_string())/>
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_start).to_string())
+                                    busy_label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_start).to_string())/>
                             </ActionForm>
                             {move || match begin.value().get() {
                                 Some(Ok(setup)) => view! {
@@ -133,8 +134,8 @@ pub fn TwoStepPage() -> impl IntoView {
                                                 {move || failed(confirm.value().get().and_then(Result::err))}
                                             </p>
                                             <SubmitButton pending=confirm.pending()
-                                                label=Signal::derive(move || t_string!(i18n, two_step_confirm).to_string())
-                                                busy_label=Signal::derive(move || t_string!(i18n, two_step_confirm).to_string())/>
+                                                label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_confirm).to_string())
+                                                busy_label=Signal::derive(move || td_string!(i18n.get_locale(), two_step_confirm).to_string())/>
                                         </ActionForm>
                                     </section>
                                 }.into_any(),

@@ -301,6 +301,32 @@ async fn the_page_sends_its_lists_once_and_the_list_island_only_the_counts() {
     assert_eq!(answer["question"].as_str(), asked.question.as_deref());
 }
 
+#[tokio::test]
+async fn the_language_is_written_on_the_page_and_no_island_wraps_it() {
+    // The browser reads the page's language from `<html lang>` (app/src/locale.rs); leptos_i18n's
+    // provider is no longer an island around the whole page that the browser has to wake first
+    // (issue 16). The first page's only island is the tab list, in either language.
+    let app = spawn_app_with(|c| c.demo_seed = true).await;
+    let silver = app.logged_in("silver").await;
+    for (languages, lang, heading) in [
+        ("en", "en", "My Technical Issues"),
+        ("es-MX,es;q=0.9", "es", "Mis problemas técnicos"),
+    ] {
+        let html = page_in(&app, &silver, "/", languages).await;
+        assert!(html.contains(heading), "{languages}: not translated");
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\" dir=\"ltr\">")),
+            "{languages}: no <html lang=\"{lang}\">"
+        );
+        let islands: Vec<&str> = html
+            .split("data-component=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('_').next())
+            .collect();
+        assert_eq!(islands, ["TicketTabs"], "{languages}");
+    }
+}
+
 /// The props the server wrote for the first island whose name starts with `name`.
 fn island_props(html: &str, name: &str) -> serde_json::Value {
     let start = html
