@@ -86,6 +86,38 @@ test('a half-filled form survives a reload', async ({ page }) => {
   await expect(page.getByLabel('Title')).toHaveValue('Printer driver missing');
 });
 
+test.describe('before the page is taken over', () => {
+  // The form's code is held back below; with the service worker on, its fetch would go through
+  // the worker, where the page's routes do not reach.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a title typed while the form\'s code is still coming is kept, over an older draft', async ({ page }) => {
+    await logIn(page, 'diamond');
+    await page.goto('/tickets/new');
+    await waitForHydration(page);
+    await page.getByLabel('Title').fill('An older draft');
+    await expect(page.getByLabel('Title')).toHaveValue('An older draft');
+
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/split_member_pages_loader.*\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/tickets/new');
+    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+    await page.getByLabel('Title').fill('Scanner not found after the update');
+    release();
+    await waitForHydration(page);
+    await expect(page.getByLabel('Title')).toHaveValue('Scanner not found after the update');
+    // The form works on what was typed: the next step, then back.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByText('Step 2 of 4: Description')).toBeVisible();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(page.getByLabel('Title')).toHaveValue('Scanner not found after the update');
+  });
+});
+
 test('screenshots can be dropped onto the form or pasted from the clipboard', async ({ page }) => {
   await logIn(page, 'diamond');
   await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();

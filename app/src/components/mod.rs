@@ -15,3 +15,4 @@ pub mod push_glue;
 pub mod rating;
 pub mod submit_button;
 pub mod ticket_list;
+pub mod typed_early;

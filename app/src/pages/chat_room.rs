@@ -10,6 +10,7 @@ use crate::components::chat_socket::{is_open, ChatLive};
 use crate::components::error_text::action_error_text;
 use crate::components::file_picker::{send_form, upload_action, FilePicker, PickedFiles};
 use crate::components::labels::day_time;
+use crate::components::typed_early::typed_before_hydration;
 use crate::domain::{ChatMessage, ChatStatus, ChatView, SystemNote, UploadLimits};
 use crate::i18n::*;
 use crate::locale::use_i18n;
@@ -58,7 +59,7 @@ fn ChatRoom(view: ChatView) -> impl IntoView {
     let ask = ServerAction::<AskForTicket>::new();
     let files = upload_action(send_chat_files);
     let picked = PickedFiles::new(UploadLimits::default());
-    let draft = RwSignal::new(String::new());
+    let draft = RwSignal::new(typed_before_hydration("chat-message"));
     Effect::new(move |_| {
         if let Some(Ok(ticket)) = to_ticket.value().get() {
             if !staff {

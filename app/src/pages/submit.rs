@@ -13,6 +13,7 @@ use crate::components::file_picker::{
     send_form, size_label, upload_action, FilePicker, PickedFiles,
 };
 use crate::components::labels::lang_code;
+use crate::components::typed_early::typed_before_hydration;
 use crate::domain::{
     language_prefix, parse_language, Description, Invalid, TicketTitle, UploadLimits, LANGUAGES,
 };
@@ -73,10 +74,10 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
             UseStorageOptions::default().listen_to_storage_changes(false),
         );
     let step = RwSignal::new(1u8);
-    let title = RwSignal::new(String::new());
+    let title = RwSignal::new(typed_before_hydration("title"));
     // The page's language, when tickets can be written in it (a page language is not always one).
     let language = RwSignal::new(parse_language(lang_code(i18n)).unwrap_or("en").to_string());
-    let description = RwSignal::new(String::new());
+    let description = RwSignal::new(typed_before_hydration("description"));
     let picked = PickedFiles::new(limits);
     // Client-side problems found before Next: (field, message).
     let step_error = RwSignal::new(None::<(&'static str, Invalid)>);
@@ -96,7 +97,10 @@ fn SubmitForm(limits: UploadLimits, member_id: i64) -> impl IntoView {
                 description: d,
             })
         });
-        if let Some(d) = carried.or_else(|| stored_draft.get_untracked()) {
+        // What was typed before the page was taken over is newer than a stored draft.
+        let typed = !title.get_untracked().is_empty() || !description.get_untracked().is_empty();
+        let stored = move || (!typed).then(|| stored_draft.get_untracked()).flatten();
+        if let Some(d) = carried.or_else(stored) {
             title.set(d.title);
             if parse_language(&d.language).is_ok() {
                 language.set(d.language);

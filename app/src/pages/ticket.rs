@@ -17,6 +17,7 @@ use crate::components::file_picker::{
 use crate::components::labels::{day, day_time, status_name, tier_name};
 use crate::components::live::use_live_version;
 use crate::components::submit_button::SubmitButton;
+use crate::components::typed_early::typed_before_hydration;
 use crate::domain::{
     EntryKind, LiveEvent, TicketDetail, TicketStatus, TimelineItem, UploadLimits, LANGUAGES,
 };
@@ -54,7 +55,7 @@ pub fn TicketPage() -> impl IntoView {
     });
     let actions = Actions {
         reply: upload_action(reply_ticket),
-        reply_body: RwSignal::new(String::new()),
+        reply_body: RwSignal::new(typed_before_hydration("reply-body")),
         picked: PickedFiles::new(UploadLimits::default()),
         close: ServerAction::new(),
         reopen: ServerAction::new(),
