@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { holdRequests, logIn, waitForHydration } from './helpers';
 
 test('silver sees the three tabs with counts and switches them in place', async ({ page }) => {
   await logIn(page, 'silver');
@@ -20,7 +20,15 @@ test('silver sees the three tabs with counts and switches them in place', async 
 
   // A marker on window survives only if the tab switch does not load a new page.
   await page.evaluate(() => ((window as any).__noReload = 'still here'));
+  // The first switch fetches the lists: until they come, the panel says it is busy.
+  const release = await holdRequests(page, /\/api\/my_tickets/);
+  const panel = page.locator('section.tab-panel');
+  await expect(panel).not.toHaveAttribute('aria-busy', 'true');
   await closed.click();
+  await expect(page.getByRole('region', { name: 'Open Tech Issues' })).toHaveAttribute('aria-busy', 'true');
+  release();
+  await expect(page.getByRole('region', { name: 'Closed Tech Issues' })).not.toHaveAttribute('aria-busy', 'true');
+  await page.unroute(/\/api\/my_tickets/);
   await expect(page).toHaveURL(/\?tab=closed$/);
   await expect(closed).toHaveAttribute('aria-current', 'page');
   await expect(page.getByRole('heading', { level: 2, name: 'Closed Tech Issues' })).toBeVisible();

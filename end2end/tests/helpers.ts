@@ -12,6 +12,25 @@ export async function logIn(page: Page, username: string, password = PASSWORD) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/**
+ * Holds back the page's requests matching `pattern` until the returned function is called: a
+ * phone's slow network, at the moment a test picks. Requests a service worker makes do not pass
+ * through the page's routes, so a test holding the app's code turns the worker off
+ * (`test.use({ serviceWorkers: 'block' })`).
+ */
+export async function holdRequests(page: Page, pattern: RegExp): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(pattern, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
+/** The member pages' code (their lazy island's module), for {@link holdRequests}. */
+export const MEMBER_CODE = /split_member_pages_loader.*\.wasm$/;
+
 /** The WASM app marks <body> once it has hydrated (see app.rs). */
 export async function waitForHydration(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });

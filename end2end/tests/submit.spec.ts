@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { logIn, waitForHydration, PASSWORD, SCREENSHOT } from './helpers';
+import { holdRequests, logIn, MEMBER_CODE, waitForHydration, PASSWORD, SCREENSHOT } from './helpers';
 
 test('the multi-step form checks each step, keeps everything on Back/Next, and files the issue', async ({ page }) => {
   await logIn(page, 'silver');
@@ -98,12 +98,7 @@ test.describe('before the page is taken over', () => {
     await page.getByLabel('Title').fill('An older draft');
     await expect(page.getByLabel('Title')).toHaveValue('An older draft');
 
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/split_member_pages_loader.*\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, MEMBER_CODE);
     await page.goto('/tickets/new');
     await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
     await page.getByLabel('Title').fill('Scanner not found after the update');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { holdRequests, logIn, MEMBER_CODE, waitForHydration } from './helpers';
 
 // The member group's code is held back below; with the service worker on, its fetch would go
 // through the worker, where the page's routes do not reach.
@@ -17,12 +17,7 @@ test('silver answers the IT team from the ticket page and it goes back to Open',
   await page.getByRole('link', { name: /Awaiting Feedback/ }).click();
   // The ticket page's code (the member group) is held until the member has typed: on a phone it
   // can come a second or more after the form is shown, and what was typed must survive it.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/split_member_pages_loader.*\.wasm$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(page, MEMBER_CODE);
   await page.getByRole('link', { name: 'Order history page is blank' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: 'Order history page is blank' })).toBeVisible();

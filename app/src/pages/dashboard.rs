@@ -200,11 +200,15 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
         .collect_view();
     let empty = Signal::derive(move || empty_text(i18n.get_locale(), tab()));
     let fetched_list = move || {
+        let shown = tab();
         lists.with(|l| {
             l.as_ref()
-                .map(|l| ticket_list(list_of(l, tab()).to_vec(), empty))
+                .map(|l| ticket_list(list_of(l, shown).to_vec(), empty))
         })
     };
+    // A switch waits for the lists the first time: the panel says so meanwhile (the list under
+    // it is still the previous tab's).
+    let busy = move || (wanted.get() != tab()).then_some("true");
     view! {
         <form method="get" action="/" class="filters member-search" role="search">
             <input type="hidden" name="tab" value=move || tab().key()/>
@@ -220,7 +224,7 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
         <nav class="tabs" aria-label=tr!(i18n, ticket_lists)>
             <ul>{tab_links}</ul>
         </nav>
-        <section class="tab-panel" aria-labelledby="tab-heading">
+        <section class="tab-panel" aria-labelledby="tab-heading" aria-busy=busy>
             <h2 id="tab-heading">{move || tab_label(tab())}</h2>
             <div id=FIRST_LIST>{children()}</div>
             {fetched_list}
