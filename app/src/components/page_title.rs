@@ -8,7 +8,7 @@ use crate::locale::use_i18n;
 /// On the server the text is read once, while the page renders: leptos_meta reads titles when
 /// it writes the `<head>`, by which time the response's reactive owner may be gone, and reading
 /// a translation signal then panics (seen under concurrent load in `make bench`). In the browser
-/// the title follows the language switcher. With islands an island's title is taken over in
+/// the title is in the page's language (`locale.rs`). With islands an island's title is taken over in
 /// the browser without the app's `TitleFormat` (it is outside every island), so the island adds
 /// the app's name itself. (`<Title>` takes no place in the body, unlike `()`, which hydration
 /// would look for.)
