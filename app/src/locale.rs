@@ -16,13 +16,8 @@ use crate::i18n::Locale;
 pub struct I18n(Locale);
 
 impl I18n {
-    /// The page's language.
+    /// The page's language (it never changes under a page, so there is nothing to track).
     pub fn get_locale(self) -> Locale {
-        self.0
-    }
-
-    /// The same as [`I18n::get_locale`]: the language never changes under a page.
-    pub fn get_locale_untracked(self) -> Locale {
         self.0
     }
 }

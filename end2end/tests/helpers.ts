@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 export const PASSWORD = 'demo-password';
 
@@ -30,6 +30,18 @@ export async function holdRequests(page: Page, pattern: RegExp): Promise<() => v
 
 /** The member pages' code (their lazy island's module), for {@link holdRequests}. */
 export const MEMBER_CODE = /split_member_pages_loader.*\.wasm$/;
+
+/**
+ * Types `text` into `field` while the page's code is held (see {@link holdRequests}), lets the code
+ * in with `release`, and checks the text is still there once the page is taken over.
+ */
+export async function typeBeforeHydration(page: Page, field: Locator, text: string, release: () => void) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  await field.fill(text);
+  release();
+  await waitForHydration(page);
+  await expect(field).toHaveValue(text);
+}
 
 /** The WASM app marks <body> once it has hydrated (see app.rs). */
 export async function waitForHydration(page: Page) {

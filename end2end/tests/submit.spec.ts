@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { holdRequests, logIn, MEMBER_CODE, waitForHydration, PASSWORD, SCREENSHOT } from './helpers';
+import { holdRequests, logIn, MEMBER_CODE, typeBeforeHydration, waitForHydration, PASSWORD, SCREENSHOT } from './helpers';
 
 test('the multi-step form checks each step, keeps everything on Back/Next, and files the issue', async ({ page }) => {
   await logIn(page, 'silver');
@@ -100,11 +100,7 @@ test.describe('before the page is taken over', () => {
 
     const release = await holdRequests(page, MEMBER_CODE);
     await page.goto('/tickets/new');
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
-    await page.getByLabel('Title').fill('Scanner not found after the update');
-    release();
-    await waitForHydration(page);
-    await expect(page.getByLabel('Title')).toHaveValue('Scanner not found after the update');
+    await typeBeforeHydration(page, page.getByLabel('Title'), 'Scanner not found after the update', release);
     // The form works on what was typed: the next step, then back.
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByText('Step 2 of 4: Description')).toBeVisible();

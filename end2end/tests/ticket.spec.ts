@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { holdRequests, logIn, MEMBER_CODE, waitForHydration } from './helpers';
+import { holdRequests, logIn, MEMBER_CODE, typeBeforeHydration, waitForHydration } from './helpers';
 
 // The member group's code is held back below; with the service worker on, its fetch would go
 // through the worker, where the page's routes do not reach.
@@ -24,11 +24,7 @@ test('silver answers the IT team from the ticket page and it goes back to Open',
   await expect(page.getByRole('heading', { name: 'The IT team needs more information from you:' })).toBeVisible();
   await expect(page.getByText('Which browser and device do you use').first()).toBeVisible();
   await expect(page.getByText('Answering sends the issue back to the IT team.')).toBeVisible();
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
-  await page.getByLabel('Your reply').fill('Firefox on my phone, since Monday.');
-  release();
-  await waitForHydration(page);
-  await expect(page.getByLabel('Your reply')).toHaveValue('Firefox on my phone, since Monday.');
+  await typeBeforeHydration(page, page.getByLabel('Your reply'), 'Firefox on my phone, since Monday.', release);
   await page.getByRole('button', { name: 'Send reply' }).click();
   await expect(page.getByText('Firefox on my phone, since Monday.')).toBeVisible();
   await expect(page.getByText('Sofía Silva changed the status to Open')).toBeVisible();

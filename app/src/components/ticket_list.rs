@@ -45,7 +45,7 @@ pub fn ticket_list(tickets: Vec<TicketSummary>, empty: Signal<String>) -> AnyVie
     }
     // Read once: a language change loads the page again (the language form), so the lines need
     // no reactive closure each.
-    let locale = i18n.get_locale_untracked();
+    let locale = i18n.get_locale();
     let rows = tickets
         .into_iter()
         .map(|t| match t.question.clone() {

@@ -70,7 +70,7 @@ fn Dashboard(user: CurrentUser, tickets: TicketLists) -> impl IntoView {
     let (tab, search) = query.with_untracked(|q| (q.get("tab"), q.get("q").unwrap_or_default()));
     let tab = Tab::from_query(tab.as_deref());
     let counts = [Tab::Open, Tab::Awaiting, Tab::Closed].map(|t| list_of(&tickets, t).len());
-    let empty = empty_text(i18n.get_locale_untracked(), tab);
+    let empty = empty_text(i18n.get_locale(), tab);
     // Moved, not copied: the server's list is written once, inside the island.
     let first = match tab {
         Tab::Open => tickets.open,
