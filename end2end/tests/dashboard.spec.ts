@@ -71,6 +71,28 @@ test('silver sees the three tabs with counts and switches them in place', async 
   await expect(page.getByRole('link', { name: 'Submit a new tech issue' })).toBeVisible();
 });
 
+test('a tab switch whose lists cannot come loads the tab as a page instead of staying busy', async ({ page }) => {
+  await logIn(page, 'silver');
+  await waitForHydration(page);
+  await page.evaluate(() => ((window as any).__noReload = 'still here'));
+  // The lists' call fails (a server error, a dropped connection on a phone).
+  let failed = 0;
+  await page.route(/\/api\/my_tickets/, async (route) => {
+    failed += 1;
+    await route.fulfill({ status: 503, body: 'unavailable' });
+  });
+  const tabs = page.getByRole('navigation', { name: 'Your tech issues' });
+  await tabs.getByRole('link', { name: 'Closed Tech Issues (3)' }).click();
+  // The link's own page: the server shows the closed tab, and nothing is left busy.
+  await expect(page).toHaveURL(/\?tab=closed$/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Closed Tech Issues' })).toBeVisible();
+  await expect(page.getByText('Testing Submission From Canada')).toBeVisible();
+  await expect(page.locator('section.tab-panel')).not.toHaveAttribute('aria-busy', 'true');
+  await expect(tabs.getByRole('link', { name: 'Closed Tech Issues (3)' })).toHaveAttribute('aria-current', 'page');
+  expect(failed).toBeGreaterThan(0);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBeUndefined();
+});
+
 test('a wrong password shows one generic message', async ({ page }) => {
   await page.goto('/login');
   await waitForHydration(page);

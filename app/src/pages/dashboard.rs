@@ -126,33 +126,6 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
             first_tab
         }
     };
-    let fetch = {
-        let search = StoredValue::new(search.clone());
-        move || {
-            let q = search.get_value();
-            leptos::task::spawn_local(async move {
-                if let Ok((_, fresh)) = my_tickets(q).await {
-                    // The server's list leaves the page for good (the lists are never unfetched
-                    // again): a hidden copy would still carry its answer forms and their ids.
-                    // Found by id rather than a node reference: the page's module is smaller.
-                    #[cfg(feature = "hydrate")]
-                    if let Some(first) = document().get_element_by_id(FIRST_LIST) {
-                        first.remove();
-                    }
-                    lists.set(Some(fresh));
-                }
-            });
-        }
-    };
-    // Fetched again when a ticket changed; fetched the first time another tab is asked for.
-    Effect::new(move |seen: Option<(u64, u64)>| {
-        let now = (live.get(), answered.get());
-        wanted.track();
-        if seen.is_some_and(|seen| seen != now || lists.with_untracked(Option::is_none)) {
-            fetch();
-        }
-        now
-    });
     // Tab links keep the search, so switching tabs shows the same search's other tickets.
     let link = {
         let search = search.clone();
@@ -168,6 +141,50 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
             }
         }
     };
+    let fetch = {
+        let search = StoredValue::new(search.clone());
+        let link = link.clone();
+        move || {
+            let q = search.get_value();
+            // Where a switch goes when its lists cannot come (see below).
+            let page = link(wanted.get_untracked());
+            leptos::task::spawn_local(async move {
+                match my_tickets(q).await {
+                    Ok((_, fresh)) => {
+                        // The server's list leaves the page for good (the lists are never
+                        // unfetched again): a hidden copy would still carry its answer forms and
+                        // their ids. Found by id rather than a node reference: the page's module
+                        // is smaller.
+                        #[cfg(feature = "hydrate")]
+                        if let Some(first) = document().get_element_by_id(FIRST_LIST) {
+                            first.remove();
+                        }
+                        lists.set(Some(fresh));
+                    }
+                    // A switch whose lists could not come (offline, signed out, a server error)
+                    // loads the tab's page, as the link does without JavaScript: the member then
+                    // sees the tab, the sign-in or what went wrong, not a panel busy for ever.
+                    Err(_)
+                        if lists.with_untracked(Option::is_none)
+                            && wanted.get_untracked() != first_tab =>
+                    {
+                        crate::pages::address::go_to(&page)
+                    }
+                    // A refresh after a change keeps the lists on screen.
+                    Err(_) => {}
+                }
+            });
+        }
+    };
+    // Fetched again when a ticket changed; fetched the first time another tab is asked for.
+    Effect::new(move |seen: Option<(u64, u64)>| {
+        let now = (live.get(), answered.get());
+        wanted.track();
+        if seen.is_some_and(|seen| seen != now || lists.with_untracked(Option::is_none)) {
+            fetch();
+        }
+        now
+    });
     let tab_label = move |t: Tab| match t {
         Tab::Open => td_string!(i18n.get_locale(), tab_open).to_string(),
         Tab::Awaiting => td_string!(i18n.get_locale(), tab_awaiting).to_string(),
