@@ -146,8 +146,7 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
         let link = link.clone();
         move || {
             let q = search.get_value();
-            // Where a switch goes when its lists cannot come (see below).
-            let page = link(wanted.get_untracked());
+            let link = link.clone();
             leptos::task::spawn_local(async move {
                 match my_tickets(q).await {
                     Ok((_, fresh)) => {
@@ -164,11 +163,12 @@ fn TicketTabs(counts: [usize; 3], tab: Tab, search: String, children: Children) 
                     // A switch whose lists could not come (offline, signed out, a server error)
                     // loads the tab's page, as the link does without JavaScript: the member then
                     // sees the tab, the sign-in or what went wrong, not a panel busy for ever.
+                    // The tab asked for last: the member may have picked another meanwhile.
                     Err(_)
                         if lists.with_untracked(Option::is_none)
                             && wanted.get_untracked() != first_tab =>
                     {
-                        crate::pages::address::go_to(&page)
+                        crate::pages::address::go_to(&link(wanted.get_untracked()))
                     }
                     // A refresh after a change keeps the lists on screen.
                     Err(_) => {}
