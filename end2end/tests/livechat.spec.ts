@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { holdRequests, logIn, MEMBER_CODE, typeBeforeHydration, waitForHydration } from './helpers';
 
 // Named so it runs after dashboard.spec, which checks the demo seed's exact counts.
 test('silver chats with the agent, who turns the chat into a ticket', async ({ browser }) => {
@@ -74,4 +74,33 @@ test('a Spanish question gets the offer of a ticket in Spanish', async ({ page }
   await expect(page.getByLabel('Title')).toHaveValue('No puedo procesar el pedido, la página se queda en blanco');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByLabel('Detailed description')).toHaveValue('No puedo procesar el pedido, la página se queda en blanco');
+});
+
+test.describe('on a slow phone', () => {
+  // The chat page's code is held back below; with the service worker on, its fetch would go
+  // through the worker, where the page's routes do not reach.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a message typed while the chat page\'s code is still coming is kept', async ({ page }) => {
+    await logIn(page, 'silver');
+    await page.goto('/chat');
+    await waitForHydration(page);
+    await page.getByLabel('How can we help?').fill('My password reset email never arrives');
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    await expect(page).toHaveURL(/\/chat\/\d+$/);
+    await expect(page.getByText('Your place in the queue: 1')).toBeVisible();
+
+    // The chat page again, as a phone opens it: the message box is on screen before its code.
+    const release = await holdRequests(page, MEMBER_CODE);
+    await page.reload();
+    await typeBeforeHydration(page, page.getByLabel('Your message'), 'It is the Gmail address on my profile', release);
+    await page.unroute(MEMBER_CODE);
+    // What was kept is what is sent.
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(page.getByRole('main').getByText('It is the Gmail address on my profile')).toBeVisible();
+    await expect(page.getByLabel('Your message')).toHaveValue('');
+
+    await page.getByRole('button', { name: 'Leave the queue' }).click();
+    await expect(page.getByText('This chat has ended.')).toBeVisible();
+  });
 });
