@@ -60,3 +60,37 @@ test('a member chooses Español and the next pages are rendered in Spanish by th
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'My Technical Issues' })).toBeVisible();
 });
+
+test('each page is titled with its name and the desk\'s, in the page\'s language, before and after it is taken over', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page).toHaveTitle('Log in · Member Tech Support');
+  await waitForHydration(page);
+  await expect(page).toHaveTitle('Log in · Member Tech Support');
+
+  await logIn(page, 'silver');
+  await expect(page).toHaveTitle('My Technical Issues · Member Tech Support');
+  await waitForHydration(page);
+  await expect(page).toHaveTitle('My Technical Issues · Member Tech Support');
+  // A ticket's page is titled with the ticket (its page island sets the title again).
+  const first = page.locator('.ticket-row a.title').first();
+  const ticket = (await first.textContent())?.trim();
+  await first.click();
+  await waitForHydration(page);
+  await expect(page).toHaveTitle(`${ticket} · Member Tech Support`);
+
+  await page.goto('/tickets/new');
+  await waitForHydration(page);
+  await expect(page).toHaveTitle('Submit a new tech issue · Member Tech Support');
+
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Español' }).click();
+  await expect(page).toHaveTitle('Mis problemas técnicos · Soporte técnico para miembros');
+  await page.goto('/tickets/new');
+  await expect(page).toHaveTitle('Enviar un nuevo problema técnico · Soporte técnico para miembros');
+  await waitForHydration(page);
+  await expect(page).toHaveTitle('Enviar un nuevo problema técnico · Soporte técnico para miembros');
+  await page.goto('/');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page).toHaveTitle('My Technical Issues · Member Tech Support');
+});
